@@ -1,0 +1,329 @@
+"""People: registries, bylines, author cards, the ``{author}`` role, avatars."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, ClassVar
+
+from docutils import nodes
+from docutils.parsers.rst import directives
+from sphinx import addnodes
+from sphinx.transforms.post_transforms import SphinxPostTransform
+from sphinx.util.docutils import SphinxDirective, SphinxRole
+from sphinx.util.nodes import split_explicit_title
+from sphinx.util.osutil import copyfile, relative_uri
+
+from . import nodes as rnodes
+from .config import get_config
+from .domain import Reflection, get_domain, page_builder
+from .i18n import _, long_date
+from .registry import Person, load_events, load_people
+from .urls import is_remote
+from .warnings_ import ReflectionsWarning, warn
+
+if TYPE_CHECKING:
+    from sphinx.application import Sphinx
+    from sphinx.builders import Builder
+    from sphinx.environment import BuildEnvironment
+
+AVATAR_DIR = "_reflections/avatars"
+PAGES_ONLY = "reflections-pages-only"
+
+
+# -- registries ---------------------------------------------------------------------
+
+
+def load_registries(app: Sphinx) -> None:
+    """Read both registries once per build, before any document is read."""
+    cfg = get_config(app)
+    domain = get_domain(app.env)
+    people, _src = load_people(cfg.authors, app.confdir, app.srcdir)
+    events, _src2 = load_events(cfg.events, app.confdir)
+    domain.data["people"] = people
+    domain.data["events"] = events
+
+
+def registry_files(env: BuildEnvironment) -> list[Path]:
+    cfg = get_config(env)
+    return [
+        (env.app.confdir / v).resolve() for v in (cfg.authors, cfg.events) if isinstance(v, str)
+    ]
+
+
+def note_registry_dependency(env: BuildEnvironment) -> None:
+    """Re-read the current page whenever a registry file changes."""
+    for path in registry_files(env):
+        if path.is_file():
+            env.note_dependency(str(path))
+
+
+# -- node builders ------------------------------------------------------------------
+
+
+def author_link(
+    person: Person, text: str | None = None, classes: list[str] | None = None
+) -> nodes.Node:
+    """A link to the person's page, resolved per builder (plain text where there is none)."""
+    xref = addnodes.pending_xref(
+        "",
+        refdomain="reflections",
+        reftype="author",
+        reftarget=person.id,
+        refexplicit=True,
+        refwarn=False,
+    )
+    xref += nodes.inline(
+        text or person.name,
+        text or person.name,
+        classes=["reflections-author-name"] if classes is None else classes,
+    )
+    return xref
+
+
+def avatar_node(person: Person, size: int, alt: str) -> rnodes.reflections_avatar | None:
+    if not person.avatar:
+        return None
+    return rnodes.reflections_avatar(
+        uri=person.avatar, person=person.id, size=size, alt=alt, classes=["reflections-avatar"]
+    )
+
+
+def compact_card(person: Person, link: bool = True) -> rnodes.reflections_compact_card:
+    """Avatar, name and role in one line (bylines, listings)."""
+    card = rnodes.reflections_compact_card(
+        classes=["reflections-author-card", "reflections-author-card-compact"], person=person.id
+    )
+    pic = avatar_node(person, 32, "")
+    if pic is not None:
+        card += pic
+    card += (
+        author_link(person)
+        if link
+        else nodes.inline(person.name, person.name, classes=["reflections-author-name"])
+    )
+    if person.role:
+        card += nodes.Text(", ")
+        card += nodes.inline(person.role, person.role, classes=["reflections-author-role"])
+    return card
+
+
+def full_card(person: Person, link: bool = True) -> rnodes.reflections_author_card:
+    """The whole card: avatar, name, role, organization, bio, links, the author's page."""
+    card = rnodes.reflections_author_card(
+        classes=["reflections-author-card", "sd-card", "sd-shadow-sm", "sd-mb-3"],
+        person=person.id,
+    )
+    card["aria-label"] = _("About %s") % person.name
+    body = nodes.container(classes=["sd-card-body", "reflections-author-card-body"])
+    card += body
+    pic = avatar_node(person, 96, person.name)
+    if pic is not None:
+        body += pic
+    text = nodes.container(classes=["reflections-author-card-text"])
+    body += text
+    name = nodes.paragraph(classes=["reflections-author-name"])
+    strong = nodes.strong()
+    strong += author_link(person, classes=[]) if link else nodes.Text(person.name)
+    name += strong
+    text += name
+    position = ", ".join(p for p in (person.role, person.organization) if p)
+    if position:
+        text += nodes.paragraph(position, position, classes=["reflections-author-role"])
+    if person.bio:
+        text += nodes.paragraph(person.bio, person.bio, classes=["reflections-author-bio"])
+    if person.links:
+        items = nodes.bullet_list(classes=["reflections-author-links"])
+        for label, url in person.links:
+            item = nodes.list_item()
+            para = nodes.paragraph()
+            para += nodes.reference(label, label, refuri=url)
+            item += para
+            items += item
+        text += items
+    if link:
+        more = nodes.paragraph(classes=["reflections-author-more"])
+        more[PAGES_ONLY] = True
+        more += author_link(person, _("All reflections by %s") % person.name, classes=[])
+        text += more
+    return card
+
+
+def _sep() -> nodes.inline:
+    return nodes.inline(" · ", " · ", classes=["reflections-sep"])
+
+
+def byline_authors(people: list[Person], link: bool = True) -> rnodes.reflections_byline_authors:
+    block = rnodes.reflections_byline_authors(classes=["reflections-byline-authors"])
+    para = nodes.paragraph()
+    for i, person in enumerate(people):
+        if i:
+            para += _sep()
+        para += compact_card(person, link=link)
+    block += para
+    return block
+
+
+def date_node(
+    when: Any, env: BuildEnvironment, classes: list[str] | None = None
+) -> rnodes.reflections_time:
+    text = long_date(when, env.config)
+    return rnodes.reflections_time(text, text, datetime=when.isoformat(), classes=classes or [])
+
+
+def meta_line(
+    reflection: Reflection, env: BuildEnvironment, reading_time: bool = True
+) -> nodes.paragraph:
+    """``29 May 2023 · 4 min read · Leadership · Updated 2 June 2023``."""
+    para = nodes.paragraph(classes=["reflections-byline-meta"])
+    para += date_node(reflection.date, env, ["reflections-date"])
+    if reading_time:
+        para += _sep()
+        label = _("%d min read") % reflection.minutes
+        para += nodes.inline(label, label, classes=["reflections-reading-time"])
+    if reflection.category:
+        para += _sep()
+        para += nodes.inline(
+            reflection.category, reflection.category, classes=["reflections-category"]
+        )
+    if reflection.updated:
+        para += _sep()
+        updated = nodes.inline(classes=["reflections-updated"])
+        updated += nodes.Text(_("Updated") + " ")
+        updated += date_node(reflection.updated, env)
+        para += updated
+    if reflection.tags:
+        para += _sep()
+        for i, tag in enumerate(reflection.tags):
+            if i:
+                para += nodes.Text(" ")
+            para += nodes.inline("#" + tag, "#" + tag, classes=["reflections-hashtag"])
+    if reflection.draft:
+        para += _sep()
+        label = _("Draft")
+        para += nodes.inline(
+            label,
+            label,
+            classes=["reflections-draft", "sd-badge", "sd-outline-danger", "sd-text-danger"],
+        )
+    return para
+
+
+def build_byline(
+    reflection: Reflection, env: BuildEnvironment, link: bool = True
+) -> rnodes.reflections_byline:
+    people = get_domain(env).people
+    line = rnodes.reflections_byline(classes=["reflections-byline"])
+    authors = [people[a] for a in reflection.authors if a in people]
+    if authors:
+        line += byline_authors(authors, link=link)
+    line += meta_line(reflection, env)
+    return line
+
+
+# -- directive and role -------------------------------------------------------------------
+
+
+class AuthorCardDirective(SphinxDirective):
+    """Show a person's card: avatar, name, role, organization, bio, links.
+
+    ``:compact:`` gives the one-line form used in bylines.
+    """
+
+    required_arguments = 1
+    option_spec: ClassVar[dict[str, Any]] = {
+        "compact": directives.flag,
+        "class": directives.class_option,
+    }
+
+    def run(self) -> list[nodes.Node]:
+        ident = self.arguments[0].strip()
+        domain = get_domain(self.env)
+        note_registry_dependency(self.env)
+        person = domain.people.get(ident)
+        if person is None:
+            from .metadata import _suggest
+
+            warn(
+                ReflectionsWarning.UNKNOWN_AUTHOR,
+                f"author-card: unknown person {ident!r}; add it to reflections_authors{_suggest(ident, domain.people)}",
+                self.get_location(),
+            )
+            return []
+        if "compact" in self.options:
+            para = nodes.paragraph(classes=self.options.get("class", []))
+            para += compact_card(person)
+            return [para]
+        card = full_card(person)
+        card["classes"] += self.options.get("class", [])
+        return [card]
+
+
+class AuthorRole(SphinxRole):
+    """Link to a person's page: ``{author}`jenny``` or ``{author}`Jenny <jenny>```."""
+
+    def run(self) -> tuple[list[nodes.Node], list[nodes.system_message]]:
+        has_title, title, ident = split_explicit_title(self.text)
+        ident = ident.strip()
+        domain = get_domain(self.env)
+        note_registry_dependency(self.env)
+        person = domain.people.get(ident)
+        if person is None:
+            from .metadata import _suggest
+
+            warn(
+                ReflectionsWarning.UNKNOWN_AUTHOR,
+                f"unknown person {ident!r} in {{author}}; add it to reflections_authors{_suggest(ident, domain.people)}",
+                self.get_location(),
+            )
+            return [nodes.inline(self.rawtext, title)], []
+        return [
+            author_link(person, title if has_title else person.name, ["reflections-author"])
+        ], []
+
+
+# -- per-builder resolution -----------------------------------------------------------------------
+
+
+def resolve_for_builder(tree: nodes.Node, builder: Builder, pagename: str) -> None:
+    """Fill avatar URLs for this page, drop what the builder cannot show."""
+    pages = page_builder(builder)
+    for node in list(tree.findall(nodes.Element)):
+        if node.get(PAGES_ONLY) and not pages:
+            node.parent.remove(node)
+    from sphinx.builders.singlehtml import SingleFileHTMLBuilder
+
+    for pic in list(tree.findall(rnodes.reflections_avatar)):
+        uri = pic["uri"]
+        if builder.format != "html" or (is_remote(uri) and not pages):
+            pic.parent.remove(pic)
+            continue
+        if is_remote(uri):
+            pic["src"] = uri
+            continue
+        target = f"{AVATAR_DIR}/{pic['person']}{Path(uri).suffix.lower()}"
+        if isinstance(builder, SingleFileHTMLBuilder):
+            pic["src"] = target
+        else:
+            pic["src"] = relative_uri(builder.get_target_uri(pagename), target)
+
+
+class ResolveAvatars(SphinxPostTransform):
+    """Per-builder avatar URLs for documents (generated pages call the same function)."""
+
+    default_priority = 50
+
+    def run(self, **kwargs: Any) -> None:
+        resolve_for_builder(self.document, self.app.builder, self.env.docname)
+
+
+def copy_avatars(app: Sphinx, builder: Builder) -> None:
+    """Copy local avatars next to the HTML output (``write-started``)."""
+    if builder.format != "html":
+        return
+    for person in sorted(get_domain(app.env).people.values(), key=lambda p: p.id):
+        if person.avatar and not is_remote(person.avatar):
+            dest = Path(
+                builder.outdir, AVATAR_DIR, f"{person.id}{Path(person.avatar).suffix.lower()}"
+            )
+            dest.parent.mkdir(parents=True, exist_ok=True)
+            copyfile(app.srcdir / person.avatar, dest)

@@ -1,0 +1,157 @@
+"""Every ``reflections_*`` option, declared once with its type, default and help.
+
+The dataclass is the single source of truth: :func:`register` adds each field
+to Sphinx (so Sphinx checks its type), :func:`validate` checks values Sphinx
+cannot (ranges, shapes), and the reference docs are generated from the fields.
+"""
+
+from __future__ import annotations
+
+import dataclasses as dc
+import re
+from typing import TYPE_CHECKING, Any, Literal
+
+from .warnings_ import ReflectionsWarning, warn
+
+if TYPE_CHECKING:
+    from sphinx.application import Sphinx
+    from sphinx.config import Config
+
+PREFIX = "reflections_"
+
+Rebuild = Literal["env", "html", ""]
+
+
+def _option(default: Any, types: tuple[type, ...], rebuild: Rebuild, help: str) -> Any:
+    """A dataclass field carrying what Sphinx and the docs need to know."""
+    meta = {"types": types, "rebuild": rebuild, "help": help}
+    if isinstance(default, dict | list):
+        return dc.field(default_factory=lambda: type(default)(default), metadata=meta)
+    return dc.field(default=default, metadata=meta)
+
+
+@dc.dataclass(frozen=True)
+class ReflectionsConfig:
+    """The validated options, read with :meth:`from_sphinx`."""
+
+    authors: str | dict[str, Any] = _option(
+        {},
+        (str, dict),
+        "env",
+        "The people registry: a path to a YAML or JSON file (relative to "
+        "``conf.py``) or a dict of person id to entry. Authors and anyone who can "
+        "be @mentioned.",
+    )
+    events: str | dict[str, Any] = _option(
+        {},
+        (str, dict),
+        "env",
+        "The events registry: a path to a YAML or JSON file (relative to "
+        "``conf.py``) or a dict of event id to entry.",
+    )
+    hashtag_autolink: bool = _option(
+        True, (bool,), "env", "Turn ``#Tag`` in prose into hashtag links."
+    )
+    mention_autolink: bool = _option(
+        True,
+        (bool,),
+        "env",
+        "Turn ``@Handle`` in prose into links to the person, for registered handles.",
+    )
+    tag_aliases: dict[str, str] = _option(
+        {},
+        (dict,),
+        "env",
+        "Alias to canonical tag, e.g. ``{'kd23': 'Kontaktdagen2023'}``.",
+    )
+    slug_ascii: bool = _option(
+        False,
+        (bool,),
+        "env",
+        "Transliterate tag slugs to ASCII (``massa2024``) instead of keeping "
+        "letters of any script (``mässa2024``).",
+    )
+    show_drafts: bool = _option(
+        False,
+        (bool,),
+        "env",
+        "List reflections marked ``draft: true`` like published ones (for previews).",
+    )
+    url_prefix: str = _option(
+        "reflections",
+        (str,),
+        "env",
+        "Folder of the generated pages (archive, author, tag and event pages, "
+        "feeds) in the output.",
+    )
+    feed_length: int = _option(
+        20, (int,), "html", "How many of the newest reflections a feed carries."
+    )
+    words_per_minute: int = _option(
+        200, (int,), "env", "Reading speed used for the reading time in the byline."
+    )
+
+    @classmethod
+    def from_sphinx(cls, config: Config) -> ReflectionsConfig:
+        """Read the values Sphinx holds (already validated on config-inited)."""
+        return cls(**{f.name: getattr(config, PREFIX + f.name) for f in dc.fields(cls)})
+
+
+def register(app: Sphinx) -> None:
+    """Declare each field to Sphinx with its type, so wrong types are reported."""
+    defaults = ReflectionsConfig()
+    for field in dc.fields(ReflectionsConfig):
+        app.add_config_value(
+            PREFIX + field.name,
+            getattr(defaults, field.name),
+            field.metadata["rebuild"],
+            types=field.metadata["types"],
+            description=field.metadata["help"],
+        )
+    app.connect("config-inited", validate, priority=400)
+
+
+_SEGMENT = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]*$")
+
+
+def _problem(name: str, value: Any) -> str | None:
+    """Why a value is not acceptable, or None when it is."""
+    types = {f.name: f.metadata["types"] for f in dc.fields(ReflectionsConfig)}[name]
+    if not isinstance(value, types) or (bool not in types and isinstance(value, bool)):
+        accepted = " or ".join(t.__name__ for t in types)
+        return f"must be a {accepted}, not {type(value).__name__}"
+    if name == "url_prefix":
+        parts = value.strip("/").split("/")
+        if not all(_SEGMENT.match(p) for p in parts):
+            return "must be one or more folder names of letters, digits, '.', '_' or '-'"
+    if name in ("feed_length", "words_per_minute") and value < 1:
+        return "must be 1 or more"
+    if name == "tag_aliases" and not all(
+        isinstance(k, str) and isinstance(v, str) and k and v for k, v in value.items()
+    ):
+        return "must map alias strings to tag strings"
+    return None
+
+
+def validate(app: Sphinx, config: Config) -> None:
+    """Replace each invalid value by its default, with a ``reflections.config`` warning."""
+    defaults = ReflectionsConfig()
+    for field in dc.fields(ReflectionsConfig):
+        name = PREFIX + field.name
+        value = getattr(config, name)
+        problem = _problem(field.name, value)
+        if problem:
+            default = getattr(defaults, field.name)
+            warn(
+                ReflectionsWarning.CONFIG,
+                f"{name} = {value!r} {problem}; using the default {default!r}",
+                location=str(app.confdir / "conf.py"),
+            )
+            setattr(config, name, default)
+        elif field.name == "url_prefix":
+            setattr(config, name, value.strip("/"))
+
+
+def get_config(app_or_env: Any) -> ReflectionsConfig:
+    """The options of the running build (from an app, env or builder)."""
+    return ReflectionsConfig.from_sphinx(app_or_env.config)

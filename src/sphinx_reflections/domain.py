@@ -1,0 +1,179 @@
+"""The ``reflections`` domain: the only home of cross-document state.
+
+Per-document records are keyed by docname so ``clear_doc`` and
+``merge_domaindata`` keep incremental and parallel builds exact. The
+registries are global (re-read at the start of every build) and live here
+too, so every part of the extension reads them from one place.
+"""
+
+from __future__ import annotations
+
+import dataclasses as dc
+import datetime as dt
+from collections.abc import Iterable, Iterator, Set
+from typing import TYPE_CHECKING, Any
+
+from docutils import nodes
+from sphinx.domains import Domain
+from sphinx.util.nodes import make_refnode
+
+from .config import get_config
+from .registry import Event, Person
+
+if TYPE_CHECKING:
+    from sphinx.addnodes import pending_xref
+    from sphinx.builders import Builder
+    from sphinx.environment import BuildEnvironment
+
+
+@dc.dataclass(frozen=True)
+class Reflection:
+    """What one reflection page declares, after validation."""
+
+    docname: str
+    title: str
+    authors: tuple[str, ...]
+    date: dt.date
+    category: str = ""
+    tags: tuple[str, ...] = ()
+    event: str = ""
+    summary: str = ""
+    image: str = ""
+    updated: dt.date | None = None
+    draft: bool = False
+    minutes: int = 1
+    words: int = 0
+
+    @property
+    def sort_key(self) -> tuple[int, str]:
+        """Newest first, then by docname: the same order on every build."""
+        return (-self.date.toordinal(), self.docname)
+
+
+def page_builder(builder: Builder) -> bool:
+    """Whether this builder writes the generated pages (html, dirhtml and kin)."""
+    from sphinx.builders.html import StandaloneHTMLBuilder
+
+    if not isinstance(builder, StandaloneHTMLBuilder):
+        return False
+    from sphinx.builders._epub_base import EpubBuilder
+    from sphinx.builders.singlehtml import SingleFileHTMLBuilder
+
+    return not isinstance(builder, EpubBuilder | SingleFileHTMLBuilder)
+
+
+class ReflectionsDomain(Domain):
+    """Holds reflections and mentions per document, and the registries."""
+
+    name = "reflections"
+    label = "Reflections"
+    data_version = 1
+    initial_data = {  # noqa: RUF012 - Sphinx's own shape
+        "reflections": {},  # docname -> Reflection
+        "mentions": {},  # docname -> sorted tuple of person ids
+        "people": {},  # id -> Person (global)
+        "events": {},  # id -> Event (global)
+    }
+
+    # -- per-document state ---------------------------------------------------
+
+    @property
+    def reflections(self) -> dict[str, Reflection]:
+        return self.data["reflections"]  # type: ignore[no-any-return]
+
+    @property
+    def mentions(self) -> dict[str, tuple[str, ...]]:
+        return self.data["mentions"]  # type: ignore[no-any-return]
+
+    @property
+    def people(self) -> dict[str, Person]:
+        return self.data["people"]  # type: ignore[no-any-return]
+
+    @property
+    def events(self) -> dict[str, Event]:
+        return self.data["events"]  # type: ignore[no-any-return]
+
+    def add_reflection(self, reflection: Reflection) -> None:
+        self.reflections[reflection.docname] = reflection
+
+    def add_mentions(self, docname: str, people: Iterable[str]) -> None:
+        self.mentions[docname] = tuple(sorted(set(self.mentions.get(docname, ())) | set(people)))
+
+    def clear_doc(self, docname: str) -> None:
+        self.reflections.pop(docname, None)
+        self.mentions.pop(docname, None)
+
+    def merge_domaindata(self, docnames: Set[str], otherdata: dict[str, Any]) -> None:  # type: ignore[override]
+        for key in ("reflections", "mentions"):
+            for docname, value in otherdata[key].items():
+                if docname in docnames:
+                    self.data[key][docname] = value
+
+    # -- queries ------------------------------------------------------------------
+
+    def visible(self) -> list[Reflection]:
+        """Reflections listings may show (drafts only with ``show_drafts``), newest first."""
+        show_drafts = get_config(self.env).show_drafts
+        found = [r for r in self.reflections.values() if show_drafts or not r.draft]
+        return sorted(found, key=lambda r: r.sort_key)
+
+    def by_author(self, person: str) -> list[Reflection]:
+        return [r for r in self.visible() if person in r.authors]
+
+    def mentioning(self, person: str) -> list[str]:
+        """Docnames that mention the person, excluding their own reflections."""
+        own = {r.docname for r in self.by_author(person)}
+        hidden = (
+            {d for d, r in self.reflections.items() if r.draft}
+            if not get_config(self.env).show_drafts
+            else set()
+        )
+        return sorted(
+            d
+            for d, who in self.mentions.items()
+            if person in who and d not in own and d not in hidden
+        )
+
+    # -- cross references ---------------------------------------------------------
+
+    def page_of(self, kind: str, ident: str) -> str:
+        """The pagename of a generated page, e.g. ``reflections/authors/jenny``."""
+        parts = (get_config(self.env).url_prefix, kind, ident)
+        return "/".join(p for p in parts if p)
+
+    def resolve_xref(
+        self,
+        env: BuildEnvironment,
+        fromdocname: str,
+        builder: Builder,
+        typ: str,
+        target: str,
+        node: pending_xref,
+        contnode: nodes.Element,
+    ) -> nodes.reference | None:
+        """Link to a generated page where the builder writes one, else keep the text."""
+        if typ == "author" and target in self.people and page_builder(builder):
+            page = self.page_of("authors", target)
+            if page == fromdocname:
+                return None  # a link to the page itself helps nobody
+            return make_refnode(builder, fromdocname, page, None, contnode)
+        return None
+
+    def resolve_any_xref(
+        self,
+        env: BuildEnvironment,
+        fromdocname: str,
+        builder: Builder,
+        target: str,
+        node: pending_xref,
+        contnode: nodes.Element,
+    ) -> list[tuple[str, nodes.reference]]:
+        return []
+
+    def get_objects(self) -> Iterator[tuple[str, str, str, str, str, int]]:
+        """Nothing for the inventory yet: generated pages are not documents."""
+        return iter(())
+
+
+def get_domain(env: BuildEnvironment) -> ReflectionsDomain:
+    return env.get_domain("reflections")  # type: ignore[return-value]

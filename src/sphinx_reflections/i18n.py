@@ -1,0 +1,39 @@
+"""Translatable labels and Babel-formatted dates in the project's language."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from babel import Locale, UnknownLocaleError
+from babel.dates import format_date
+from sphinx.locale import get_translation
+
+if TYPE_CHECKING:
+    from sphinx.application import Sphinx
+    from sphinx.config import Config
+
+MESSAGE_CATALOG = "sphinx_reflections"
+LOCALE_DIR = Path(__file__).parent / "locale"
+
+_ = get_translation(MESSAGE_CATALOG)
+
+
+def babel_locale(config: Config) -> Locale:
+    """The Babel locale for ``language`` (``sv``, ``sv_SE``, ``pt-BR``), English if unknown."""
+    language = (config.language or "en").replace("-", "_")
+    try:
+        return Locale.parse(language)
+    except (UnknownLocaleError, ValueError):
+        return Locale.parse("en")
+
+
+def long_date(when: dt.date, config: Config) -> str:
+    """``29 maj 2023`` (sv), ``May 29, 2023`` (en)."""
+    day = when.date() if isinstance(when, dt.datetime) else when
+    return str(format_date(day, format="long", locale=babel_locale(config)))
+
+
+def setup(app: Sphinx) -> None:
+    app.add_message_catalog(MESSAGE_CATALOG, str(LOCALE_DIR))

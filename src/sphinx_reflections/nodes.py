@@ -1,0 +1,160 @@
+"""Doctree nodes and their visitors for every builder.
+
+HTML builders get semantic elements (``article``, ``address``, ``time``) with
+the stable ``reflections-*`` classes; every other builder renders the
+children only, so cards and bylines degrade to plain, readable text.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from docutils import nodes
+
+if TYPE_CHECKING:
+    from sphinx.application import Sphinx
+    from sphinx.writers.html5 import HTML5Translator
+
+#: The stable HTML classes themes and tests may rely on (documented in the reference).
+CSS_HOOKS: dict[str, str] = {
+    "reflections-byline": "The line under a reflection's title: authors, date, "
+    "reading time, category, tags (a ``div``).",
+    "reflections-author-card": "An author card: full (``article``) or compact "
+    "(``span``, with ``reflections-author-card-compact``).",
+    "reflections-hashtag": "A hashtag link (``a``) or, without a tag page, a ``span``.",
+    "reflections-mention": "An @mention of a person (``a`` to the person's page).",
+    "reflections-event": "An event callout (``aside``).",
+    "reflections-list": "A list of reflections (archive, author and tag pages, "
+    "``reflections`` directive); each entry is an ``article.reflections-entry``.",
+    "reflections-hashtag-cloud": "The hashtag cloud (``ul``).",
+    "reflections-avatar": "An author's avatar image (``img``, with alt text).",
+    "reflections-draft": "The badge shown on a draft reflection.",
+}
+
+
+class reflections_byline(nodes.General, nodes.Element):
+    """The block under a reflection's title."""
+
+
+class reflections_byline_authors(nodes.General, nodes.Element):
+    """The authors part of a byline (``address``: it names who wrote the article)."""
+
+
+class reflections_author_card(nodes.General, nodes.Element):
+    """A full author card (``article``); attribute ``person`` holds the id."""
+
+
+class reflections_compact_card(nodes.Inline, nodes.TextElement):
+    """An inline, compact author card: avatar, name, role."""
+
+
+class reflections_avatar(nodes.Inline, nodes.Element):
+    """An avatar; ``src`` is filled per page by :func:`authors.resolve_avatars`."""
+
+
+class reflections_time(nodes.Inline, nodes.TextElement):
+    """A date, as ``<time datetime="...">`` in HTML and as its text elsewhere."""
+
+
+class reflections_entry(nodes.General, nodes.Element):
+    """One reflection in a listing (``article.reflections-entry``)."""
+
+
+class reflection_meta(nodes.Invisible, nodes.Element):
+    """What a ``reflection`` directive read; consumed by the metadata transform."""
+
+
+# -- HTML ---------------------------------------------------------------------
+
+
+def _attrs(node: nodes.Element) -> dict[str, Any]:
+    attrs: dict[str, Any] = {}
+    for key in ("aria-label", "role"):
+        if node.get(key):
+            attrs[key] = node[key]
+    return attrs
+
+
+def _open(tag: str) -> Any:
+    def visit(self: HTML5Translator, node: nodes.Element) -> None:
+        self.body.append(self.starttag(node, tag, "", **_attrs(node)))
+
+    def depart(self: HTML5Translator, node: nodes.Element) -> None:
+        self.body.append(f"</{tag}>")
+        if not isinstance(node, nodes.Inline):
+            self.body.append("\n")
+
+    return visit, depart
+
+
+def visit_time_html(self: HTML5Translator, node: nodes.Element) -> None:
+    self.body.append(self.starttag(node, "time", "", datetime=node["datetime"]))
+
+
+def depart_time_html(self: HTML5Translator, node: nodes.Element) -> None:
+    self.body.append("</time>")
+
+
+def visit_avatar_html(self: HTML5Translator, node: nodes.Element) -> None:
+    if node.get("src"):
+        size = str(node.get("size", 48))
+        self.body.append(
+            self.emptytag(
+                node,
+                "img",
+                "",
+                src=node["src"],
+                alt=node.get("alt", ""),
+                width=size,
+                height=size,
+                loading="lazy",
+                decoding="async",
+            )
+        )
+    raise nodes.SkipNode
+
+
+# -- other builders -------------------------------------------------------------
+
+
+def visit_passthrough(self: Any, node: nodes.Node) -> None:
+    """Render only the children: the readable text is what matters there."""
+
+
+def depart_passthrough(self: Any, node: nodes.Node) -> None:
+    """Nothing to close."""
+
+
+def visit_skip(self: Any, node: nodes.Node) -> None:
+    """Leave the node out (avatars have no useful text form)."""
+    raise nodes.SkipNode
+
+
+_OTHER = ("latex", "text", "man", "texinfo")
+
+
+def _each(handlers: Any) -> dict[str, Any]:
+    """The same handlers for every non-HTML translator."""
+    return dict.fromkeys(_OTHER, handlers)
+
+
+def setup(app: Sphinx) -> None:
+    """Register every node with a visitor for each builder family."""
+    passthrough: Any = (visit_passthrough, depart_passthrough)
+    skip: Any = (visit_skip, None)
+    html_tags = {
+        reflections_byline: "div",
+        reflections_byline_authors: "address",
+        reflections_author_card: "article",
+        reflections_compact_card: "span",
+        reflections_entry: "article",
+    }
+    for node_class, tag in html_tags.items():
+        app.add_node(node_class, html=_open(tag), **_each(passthrough))
+    app.add_node(
+        reflections_time,
+        html=(visit_time_html, depart_time_html),
+        **_each(passthrough),
+    )
+    app.add_node(reflections_avatar, html=(visit_avatar_html, None), **_each(skip))
+    app.add_node(reflection_meta, html=skip, **_each(skip))

@@ -1,0 +1,308 @@
+"""People and events registries: YAML/JSON files or dicts, checked entry by entry.
+
+A bad entry is dropped with a ``reflections.registry`` warning that names the
+file, line and id; the build goes on with the rest.
+"""
+
+from __future__ import annotations
+
+import dataclasses as dc
+import datetime as dt
+import json
+import re
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from .urls import safe_url
+from .warnings_ import ReflectionsWarning, warn
+
+_ID = re.compile(r"^\w[\w.-]*$")
+
+
+@dc.dataclass(frozen=True)
+class Person:
+    """One entry of the people registry."""
+
+    id: str
+    name: str
+    role: str = ""
+    organization: str = ""
+    avatar: str = ""
+    bio: str = ""
+    handle: str = ""
+    links: tuple[tuple[str, str], ...] = ()
+
+
+@dc.dataclass(frozen=True)
+class Event:
+    """One entry of the events registry (dates are ``date`` or aware ``datetime``)."""
+
+    id: str
+    name: str
+    start: dt.date
+    end: dt.date | None = None
+    location: str = ""
+    url: str = ""
+    hashtag: str = ""
+    organizer: str = ""
+    description: str = ""
+
+
+@dc.dataclass
+class Source:
+    """Where registry entries came from, for located warnings and dependencies."""
+
+    path: Path | None  # None for a dict in conf.py
+    lines: dict[str, int] = dc.field(default_factory=dict)
+    label: str = "conf.py"
+
+    def location(self, key: str | None = None) -> str:
+        """``file:line`` of an entry (Sphinx's logger accepts this string form)."""
+        line = self.lines.get(key, 0) if key else 0
+        return f"{self.label}:{line}" if line else self.label
+
+
+def _read(value: str | dict[str, Any], confdir: Path, option: str) -> tuple[dict[str, Any], Source]:
+    """Load the raw mapping and remember the line of each top-level id."""
+    if isinstance(value, dict):
+        return value, Source(None, label=f"{confdir / 'conf.py'} ({option})")
+    path = (confdir / value).resolve()
+    source = Source(path, label=str(path))
+    try:
+        text = path.read_text(encoding="utf-8")
+    except OSError as exc:
+        warn(
+            ReflectionsWarning.REGISTRY,
+            f"{option}: cannot read {value!r}: {exc.strerror}",
+            str(confdir / "conf.py"),
+        )
+        return {}, source
+    try:
+        if path.suffix.lower() == ".json":
+            data = json.loads(text)
+        else:
+            root = yaml.compose(text, Loader=yaml.SafeLoader)
+            if isinstance(root, yaml.MappingNode):
+                for key_node, _ in root.value:
+                    source.lines[str(key_node.value)] = key_node.start_mark.line + 1
+            data = yaml.safe_load(text)
+    except (yaml.YAMLError, ValueError) as exc:
+        mark = getattr(exc, "problem_mark", None)
+        line = mark.line + 1 if mark else getattr(exc, "lineno", 0)
+        reason = getattr(exc, "problem", None) or str(exc).splitlines()[0]
+        warn(
+            ReflectionsWarning.REGISTRY,
+            f"{option}: {path.name} is not valid {'JSON' if path.suffix.lower() == '.json' else 'YAML'}: {reason}",
+            f"{path}:{line}" if line else str(path),
+        )
+        return {}, source
+    if data is None:
+        return {}, source
+    if not isinstance(data, dict):
+        warn(
+            ReflectionsWarning.REGISTRY,
+            f"{option}: {path.name} must be a mapping of id to entry, not a {type(data).__name__}",
+            str(path),
+        )
+        return {}, source
+    return data, source
+
+
+class _EntryError(Exception):
+    """An entry cannot be used; the message says why."""
+
+
+def _text(entry: dict[str, Any], key: str, required: bool = False) -> str:
+    value = entry.get(key)
+    if value is None or value == "":
+        if required:
+            raise _EntryError(f"the required field {key!r} is missing")
+        return ""
+    if not isinstance(value, str | int | float) or isinstance(value, bool):
+        raise _EntryError(f"{key!r} must be text, not {type(value).__name__}")
+    return str(value).strip()
+
+
+def _check_keys(entry: dict[str, Any], allowed: set[str]) -> None:
+    unknown = sorted(str(k) for k in entry if k not in allowed)
+    if unknown:
+        raise _EntryError(
+            f"unknown field(s) {', '.join(unknown)}; accepted: {', '.join(sorted(allowed))}"
+        )
+
+
+def _entries(
+    data: dict[str, Any], source: Source, kind: str, option: str
+) -> list[tuple[str, dict[str, Any]]]:
+    good = []
+    for raw_id, entry in data.items():
+        ident = str(raw_id)
+        if not _ID.match(ident):
+            warn(
+                ReflectionsWarning.REGISTRY,
+                f"{option}: {kind} id {ident!r} must be letters, digits, '_', '.' or '-' (it becomes part of a URL)",
+                source.location(ident),
+            )
+            continue
+        if not isinstance(entry, dict):
+            warn(
+                ReflectionsWarning.REGISTRY,
+                f"{option}: {kind} {ident!r} must be a mapping of fields, not {type(entry).__name__}",
+                source.location(ident),
+            )
+            continue
+        good.append((ident, entry))
+    return good
+
+
+PERSON_FIELDS = {"name", "role", "organization", "avatar", "bio", "handle", "links"}
+
+
+def load_people(
+    value: str | dict[str, Any], confdir: Path, srcdir: Path
+) -> tuple[dict[str, Person], Source]:
+    """Read ``reflections_authors``; bad entries are warned about and skipped."""
+    option = "reflections_authors"
+    data, source = _read(value, confdir, option)
+    people: dict[str, Person] = {}
+    handles: dict[str, str] = {}
+    for ident, entry in _entries(data, source, "person", option):
+        where = source.location(ident)
+        try:
+            _check_keys(entry, PERSON_FIELDS)
+            avatar = _text(entry, "avatar")
+            if avatar:
+                problem = safe_url(avatar, srcdir, https_only=True)
+                if problem:
+                    warn(
+                        ReflectionsWarning.UNSAFE_URL,
+                        f"{option}: avatar of {ident!r}: {problem}; the avatar is left out",
+                        where,
+                    )
+                    avatar = ""
+            links_raw = entry.get("links") or {}
+            if not isinstance(links_raw, dict):
+                raise _EntryError("'links' must be a mapping of label to URL")
+            links = []
+            for label, url in links_raw.items():
+                if not isinstance(url, str) or not isinstance(label, str | int):
+                    raise _EntryError(f"link {label!r} must be a text URL")
+                problem = safe_url(url, None)
+                if problem:
+                    warn(
+                        ReflectionsWarning.UNSAFE_URL,
+                        f"{option}: link {label!r} of {ident!r}: {problem}; the link is left out",
+                        where,
+                    )
+                    continue
+                links.append((str(label), url.strip()))
+            handle = _text(entry, "handle").lstrip("@")
+            person = Person(
+                id=ident,
+                name=_text(entry, "name", required=True),
+                role=_text(entry, "role"),
+                organization=_text(entry, "organization"),
+                avatar=avatar,
+                bio=_text(entry, "bio"),
+                handle=handle,
+                links=tuple(links),
+            )
+        except _EntryError as exc:
+            warn(
+                ReflectionsWarning.REGISTRY,
+                f"{option}: person {ident!r}: {exc}; the entry is skipped",
+                where,
+            )
+            continue
+        if handle:
+            key = handle.casefold()
+            if key in handles:
+                warn(
+                    ReflectionsWarning.DUPLICATE,
+                    f"{option}: handle @{handle} of {ident!r} is already the handle of {handles[key]!r}; it is ignored for {ident!r}",
+                    where,
+                )
+                person = dc.replace(person, handle="")
+            else:
+                handles[key] = ident
+        people[ident] = person
+    return people, source
+
+
+EVENT_FIELDS = {"name", "start", "end", "location", "url", "hashtag", "organizer", "description"}
+
+
+def parse_when(value: Any) -> dt.date | None:
+    """An ISO 8601 date, or date-time with offset; None when it is neither."""
+    if isinstance(value, dt.datetime):
+        return value if value.tzinfo else None
+    if isinstance(value, dt.date):
+        return value
+    if not isinstance(value, str):
+        return None
+    text = value.strip()
+    try:
+        if re.fullmatch(r"\d{4}-\d{2}-\d{2}", text):
+            return dt.date.fromisoformat(text)
+        when = dt.datetime.fromisoformat(text)
+    except ValueError:
+        return None
+    return when if when.tzinfo else None
+
+
+def load_events(value: str | dict[str, Any], confdir: Path) -> tuple[dict[str, Event], Source]:
+    """Read ``reflections_events``; bad entries are warned about and skipped."""
+    option = "reflections_events"
+    data, source = _read(value, confdir, option)
+    events: dict[str, Event] = {}
+    for ident, entry in _entries(data, source, "event", option):
+        where = source.location(ident)
+        try:
+            _check_keys(entry, EVENT_FIELDS)
+            if entry.get("start") in (None, ""):
+                raise _EntryError("the required field 'start' is missing")
+            start = parse_when(entry["start"])
+            if start is None:
+                raise _EntryError(
+                    f"'start' {entry['start']!r} is not an ISO 8601 date (2023-05-24) or date-time with offset (2023-05-24T09:00+02:00)"
+                )
+            end = None
+            if entry.get("end") not in (None, ""):
+                end = parse_when(entry["end"])
+                if end is None:
+                    raise _EntryError(
+                        f"'end' {entry['end']!r} is not an ISO 8601 date or date-time with offset"
+                    )
+                if type(end) is not type(start):
+                    raise _EntryError("'start' and 'end' must both be dates or both be date-times")
+                if end < start:  # type: ignore[operator]
+                    raise _EntryError("'end' is before 'start'")
+            url = _text(entry, "url")
+            problem = safe_url(url, None) if url else None
+            if problem:
+                warn(
+                    ReflectionsWarning.UNSAFE_URL,
+                    f"{option}: url of {ident!r}: {problem}; the link is left out",
+                    where,
+                )
+                url = ""
+            events[ident] = Event(
+                id=ident,
+                name=_text(entry, "name", required=True),
+                start=start,
+                end=end,
+                location=_text(entry, "location"),
+                url=url,
+                hashtag=_text(entry, "hashtag").lstrip("#"),
+                organizer=_text(entry, "organizer"),
+                description=_text(entry, "description"),
+            )
+        except _EntryError as exc:
+            warn(
+                ReflectionsWarning.REGISTRY,
+                f"{option}: event {ident!r}: {exc}; the entry is skipped",
+                where,
+            )
+    return events, source

@@ -1,0 +1,54 @@
+"""URL and path safety: only http(s), mailto and paths inside the source dir."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from urllib.parse import urlsplit
+
+
+def is_remote(url: str) -> bool:
+    """True for http(s) URLs, which are linked, never copied."""
+    return urlsplit(url.strip()).scheme.lower() in ("http", "https")
+
+
+def safe_url(url: str, srcdir: Path | None, https_only: bool = False) -> str | None:
+    """Why ``url`` is refused, or None when it is safe.
+
+    With ``srcdir`` given the value may also be a path, which must exist and
+    stay inside the source directory (avatars and images are copied).
+    """
+    text = url.strip()
+    if not text:
+        return "it is empty"
+    if any(ord(ch) < 32 for ch in text):
+        return "it contains control characters"
+    parts = urlsplit(text)
+    scheme = parts.scheme.lower()
+    if scheme in ("http", "https"):
+        if not parts.netloc:
+            return f"{text!r} has no host"
+        if https_only and scheme != "https":
+            return f"{text!r} is not https (use https:// or a file in the source directory)"
+        return None
+    if scheme == "mailto" and srcdir is None:
+        return None
+    if scheme or text.startswith("//"):
+        accepted = (
+            "https:// or a path in the source directory"
+            if srcdir
+            else "http(s)://, mailto: or a relative path"
+        )
+        return f"the URL scheme of {text!r} is not allowed; use {accepted}"
+    if srcdir is None:
+        if text.startswith("/") or ".." in Path(parts.path).parts:
+            return f"{text!r} must be relative and stay inside the site"
+        return None
+    if Path(text).is_absolute() or text.startswith("\\"):
+        return f"{text!r} is an absolute path; give a path relative to the source directory"
+    root = srcdir.resolve()
+    target = (root / text).resolve()
+    if not target.is_relative_to(root):
+        return f"{text!r} leaves the source directory"
+    if not target.is_file():
+        return f"{text!r} does not exist in the source directory"
+    return None

@@ -1,0 +1,78 @@
+"""Typed warnings: every problem is ``reflections.<subtype>`` with a location.
+
+Keeping the subtypes in one Enum lets users silence exactly one kind of
+problem with ``suppress_warnings`` and lets the docs list them all.
+"""
+
+from __future__ import annotations
+
+from enum import Enum
+from typing import Any
+
+from sphinx.util import logging
+
+logger = logging.getLogger("sphinx_reflections")
+
+WARNING_TYPE = "reflections"
+
+
+class ReflectionsWarning(Enum):
+    """The warning subtypes, each with the reason a user would see it."""
+
+    description: str
+
+    def __new__(cls, value: str, description: str) -> ReflectionsWarning:
+        member = object.__new__(cls)
+        member._value_ = value
+        member.description = description
+        return member
+
+    UNKNOWN_AUTHOR = (
+        "unknown-author",
+        "An author, co-author, ``author-card``, ``{author}`` or ``{mention}`` names "
+        "a person id that is not in ``reflections_authors``.",
+    )
+    UNKNOWN_EVENT = (
+        "unknown-event",
+        "A reflection's ``event`` or an ``{event}`` role names an event id that is "
+        "not in ``reflections_events``.",
+    )
+    BAD_DATE = (
+        "bad-date",
+        "A ``date`` or ``updated`` value is not an ISO 8601 date (``2023-05-29``).",
+    )
+    BAD_METADATA = (
+        "bad-metadata",
+        "Reflection metadata has an unknown key, a value of the wrong type, or an "
+        "empty required value.",
+    )
+    REGISTRY = (
+        "registry",
+        "A people or events registry cannot be read, or one of its entries lacks a "
+        "required field or has a field of the wrong type.",
+    )
+    DUPLICATE = (
+        "duplicate",
+        "Two things claim one name: two people with the same handle, two "
+        "``reflection`` blocks on one page, or a source document at the path of a "
+        "generated page.",
+    )
+    UNSAFE_URL = (
+        "unsafe-url",
+        "A link is not http(s), mailto or relative, or an avatar or image path "
+        "leaves the source directory or does not exist.",
+    )
+    CONFIG = (
+        "config",
+        "A ``reflections_*`` configuration value is invalid; the default is used instead.",
+    )
+
+    @property
+    def subtype(self) -> str:
+        """The part after ``reflections.`` in ``suppress_warnings``."""
+        return str(self.value)
+
+
+def warn(kind: ReflectionsWarning, message: str, location: Any = None) -> None:
+    """Emit a typed, located warning (``location`` as Sphinx's logger takes it)."""
+    logger.warning(message, type=WARNING_TYPE, subtype=kind.value, location=location)
