@@ -46,11 +46,11 @@ def setup(app: Sphinx) -> dict[str, Any]:
     for name, role in _roles().items():
         app.add_role(name, role)
     app.add_transform(metadata.ReflectionTransform)
-    app.add_post_transform(authors.ResolveAvatars)
     app.connect("builder-inited", authors.load_registries)
     app.connect("builder-inited", _add_static)
     app.connect("source-read", metadata.read_front_matter)
     app.connect("write-started", authors.copy_avatars)
+    app.connect("doctree-resolved", authors.resolve_doctree)
     app.connect("html-collect-pages", listings.collect_pages)
     app.add_css_file("reflections.css")
     return {

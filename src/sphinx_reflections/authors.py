@@ -8,7 +8,6 @@ from typing import TYPE_CHECKING, Any, ClassVar
 from docutils import nodes
 from docutils.parsers.rst import directives
 from sphinx import addnodes
-from sphinx.transforms.post_transforms import SphinxPostTransform
 from sphinx.util.docutils import SphinxDirective, SphinxRole
 from sphinx.util.nodes import split_explicit_title
 from sphinx.util.osutil import copyfile, relative_uri
@@ -37,10 +36,15 @@ def load_registries(app: Sphinx) -> None:
     """Read both registries once per build, before any document is read."""
     cfg = get_config(app)
     domain = get_domain(app.env)
-    people, _src = load_people(cfg.authors, app.confdir, app.srcdir)
-    events, _src2 = load_events(cfg.events, app.confdir)
+    people, people_src = load_people(cfg.authors, app.confdir, app.srcdir)
+    events, events_src = load_events(cfg.events, app.confdir)
     domain.data["people"] = people
     domain.data["events"] = events
+    domain.data["registry_files"] = [
+        str(source.path)
+        for source in (people_src, events_src)
+        if source.path and source.path.is_file()
+    ]
 
 
 def registry_files(env: BuildEnvironment) -> list[Path]:
@@ -307,13 +311,10 @@ def resolve_for_builder(tree: nodes.Node, builder: Builder, pagename: str) -> No
             pic["src"] = relative_uri(builder.get_target_uri(pagename), target)
 
 
-class ResolveAvatars(SphinxPostTransform):
-    """Per-builder avatar URLs for documents (generated pages call the same function)."""
-
-    default_priority = 50
-
-    def run(self, **kwargs: Any) -> None:
-        resolve_for_builder(self.document, self.app.builder, self.env.docname)
+def resolve_doctree(app: Sphinx, doctree: nodes.document, docname: str) -> None:
+    """``doctree-resolved``: per-builder avatars for documents (generated pages call
+    :func:`resolve_for_builder` themselves)."""
+    resolve_for_builder(doctree, app.builder, docname)
 
 
 def copy_avatars(app: Sphinx, builder: Builder) -> None:

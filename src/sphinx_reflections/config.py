@@ -11,7 +11,7 @@ import dataclasses as dc
 import re
 from typing import TYPE_CHECKING, Any, Literal
 
-from .warnings_ import ReflectionsWarning, warn
+from .warnings_ import ReflectionsWarning, config_location, warn
 
 if TYPE_CHECKING:
     from sphinx.application import Sphinx
@@ -35,19 +35,19 @@ class ReflectionsConfig:
     """The validated options, read with :meth:`from_sphinx`."""
 
     authors: str | dict[str, Any] = _option(
-        {},
+        "",
         (str, dict),
         "env",
         "The people registry: a path to a YAML or JSON file (relative to "
         "``conf.py``) or a dict of person id to entry. Authors and anyone who can "
-        "be @mentioned.",
+        "be @mentioned. Empty: no registry.",
     )
     events: str | dict[str, Any] = _option(
-        {},
+        "",
         (str, dict),
         "env",
         "The events registry: a path to a YAML or JSON file (relative to "
-        "``conf.py``) or a dict of event id to entry.",
+        "``conf.py``) or a dict of event id to entry. Empty: no registry.",
     )
     hashtag_autolink: bool = _option(
         True, (bool,), "env", "Turn ``#Tag`` in prose into hashtag links."
@@ -145,7 +145,7 @@ def validate(app: Sphinx, config: Config) -> None:
             warn(
                 ReflectionsWarning.CONFIG,
                 f"{name} = {value!r} {problem}; using the default {default!r}",
-                location=str(app.confdir / "conf.py"),
+                location=config_location(app.confdir, name),
             )
             setattr(config, name, default)
         elif field.name == "url_prefix":

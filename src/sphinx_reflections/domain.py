@@ -73,6 +73,7 @@ class ReflectionsDomain(Domain):
         "mentions": {},  # docname -> sorted tuple of person ids
         "people": {},  # id -> Person (global)
         "events": {},  # id -> Event (global)
+        "registry_files": [],  # registry paths every reading page depends on
     }
 
     # -- per-document state ---------------------------------------------------

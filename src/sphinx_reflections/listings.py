@@ -151,6 +151,9 @@ def render(builder: StandaloneHTMLBuilder, pagename: str, tree: nodes.section) -
     """A page for ``handle_page``: the theme's ``page.html`` with our body."""
     _resolve(tree, builder, pagename)
     title = tree[0].astext()
+    # the translator reads these per page; a build that wrote no document never set them
+    builder.fignumbers = {}
+    builder.secnumbers = {}
     body = builder.render_partial(tree)["fragment"]
     context = {
         "title": title,

@@ -16,7 +16,7 @@ from typing import Any
 import yaml
 
 from .urls import safe_url
-from .warnings_ import ReflectionsWarning, warn
+from .warnings_ import ReflectionsWarning, config_location, warn
 
 _ID = re.compile(r"^\w[\w.-]*$")
 
@@ -55,33 +55,38 @@ class Source:
     """Where registry entries came from, for located warnings and dependencies."""
 
     path: Path | None  # None for a dict in conf.py
+    fallback: str  # ``file:line`` for problems of the whole registry
     lines: dict[str, int] = dc.field(default_factory=dict)
-    label: str = "conf.py"
 
     def location(self, key: str | None = None) -> str:
         """``file:line`` of an entry (Sphinx's logger accepts this string form)."""
         line = self.lines.get(key, 0) if key else 0
-        return f"{self.label}:{line}" if line else self.label
+        return f"{self.path}:{line}" if line and self.path else self.fallback
 
 
 def _read(value: str | dict[str, Any], confdir: Path, option: str) -> tuple[dict[str, Any], Source]:
     """Load the raw mapping and remember the line of each top-level id."""
-    if isinstance(value, dict):
-        return value, Source(None, label=f"{confdir / 'conf.py'} ({option})")
+    conf = config_location(confdir, option)
+    if isinstance(value, dict) or not value.strip():
+        return (value if isinstance(value, dict) else {}), Source(None, conf)
     path = (confdir / value).resolve()
-    source = Source(path, label=str(path))
+    source = Source(path, f"{path}:0")
     try:
         text = path.read_text(encoding="utf-8")
     except OSError as exc:
         warn(
             ReflectionsWarning.REGISTRY,
             f"{option}: cannot read {value!r}: {exc.strerror}",
-            str(confdir / "conf.py"),
+            conf,
         )
         return {}, source
     try:
         if path.suffix.lower() == ".json":
             data = json.loads(text)
+            if isinstance(data, dict):
+                for key in data:  # the first occurrence is the entry's line, near enough
+                    at = text.find(json.dumps(str(key)))
+                    source.lines[str(key)] = text.count("\n", 0, max(at, 0)) + 1
         else:
             root = yaml.compose(text, Loader=yaml.SafeLoader)
             if isinstance(root, yaml.MappingNode):
@@ -95,7 +100,7 @@ def _read(value: str | dict[str, Any], confdir: Path, option: str) -> tuple[dict
         warn(
             ReflectionsWarning.REGISTRY,
             f"{option}: {path.name} is not valid {'JSON' if path.suffix.lower() == '.json' else 'YAML'}: {reason}",
-            f"{path}:{line}" if line else str(path),
+            f"{path}:{line}",
         )
         return {}, source
     if data is None:
@@ -104,7 +109,7 @@ def _read(value: str | dict[str, Any], confdir: Path, option: str) -> tuple[dict
         warn(
             ReflectionsWarning.REGISTRY,
             f"{option}: {path.name} must be a mapping of id to entry, not a {type(data).__name__}",
-            str(path),
+            f"{path}:1",
         )
         return {}, source
     return data, source

@@ -76,3 +76,22 @@ class ReflectionsWarning(Enum):
 def warn(kind: ReflectionsWarning, message: str, location: Any = None) -> None:
     """Emit a typed, located warning (``location`` as Sphinx's logger takes it)."""
     logger.warning(message, type=WARNING_TYPE, subtype=kind.value, location=location)
+
+
+def config_location(confdir: Any, option: str) -> str:
+    """``conf.py:LINE`` of the assignment to ``option`` (line 0: set elsewhere, e.g. ``-D``).
+
+    Sphinx's logger reads a location string without a colon as a docname,
+    so a file location always carries a line.
+    """
+    from pathlib import Path
+
+    path = Path(confdir) / "conf.py"
+    try:
+        lines = path.read_text(encoding="utf-8").splitlines()
+    except OSError:
+        lines = []
+    for number, text in enumerate(lines, start=1):
+        if text.startswith(option) and text[len(option) :].lstrip().startswith("="):
+            return f"{path}:{number}"
+    return f"{path}:0"

@@ -1,0 +1,4 @@
+extensions = ["myst_parser", "sphinx_reflections"]
+reflections_authors = "people.yml"
+reflections_events = "events.yml"
+exclude_patterns = ["_build"]
