@@ -26,15 +26,36 @@ def _located(app, subtype: str) -> list[tuple[str, str, str]]:
 def test_every_subtype_is_typed_and_located(app) -> None:
     app.build()
     got = {kind.value: _located(app, kind.value) for kind in ReflectionsWarning}
-    assert ("unknown.md", "3", "unknown author 'jeny'; add it to reflections_authors (did you mean 'jenny'?)") in got["unknown-author"]
-    assert ("cards.md", "3", "author-card: unknown person 'nobody'; add it to reflections_authors") in got["unknown-author"]
+    assert (
+        "unknown.md",
+        "3",
+        "unknown author 'jeny'; add it to reflections_authors (did you mean 'jenny'?)",
+    ) in got["unknown-author"]
+    assert (
+        "cards.md",
+        "3",
+        "author-card: unknown person 'nobody'; add it to reflections_authors",
+    ) in got["unknown-author"]
     assert any(f == "cards.md" and line == "6" for f, line, _ in got["unknown-author"])
-    assert ("unknown.md", "5", "unknown event 'kontaktdagen-2032'; add it to reflections_events (did you mean 'kontaktdagen-2023'?)") in got["unknown-event"]
-    assert ("baddate.md", "4", "date '05.29.2023' is not an ISO 8601 date; write 2023-05-29") in got["bad-date"]
+    assert (
+        "unknown.md",
+        "5",
+        "unknown event 'kontaktdagen-2032'; add it to reflections_events (did you mean 'kontaktdagen-2023'?)",
+    ) in got["unknown-event"]
+    assert (
+        "baddate.md",
+        "4",
+        "date '05.29.2023' is not an ISO 8601 date; write 2023-05-29",
+    ) in got["bad-date"]
     bad_meta = {(f, line) for f, line, _ in got["bad-metadata"]}
     assert {("badkeys.md", "5"), ("badkeys.md", "6"), ("badkeys.md", "7")} <= bad_meta
     registry = {(f, line) for f, line, _ in got["registry"]}
-    assert {("people.yml", "4"), ("people.yml", "6"), ("people.yml", "8"), ("people.yml", "21")} <= registry
+    assert {
+        ("people.yml", "4"),
+        ("people.yml", "6"),
+        ("people.yml", "8"),
+        ("people.yml", "21"),
+    } <= registry
     assert {("events.yml", "4"), ("events.yml", "6")} <= registry
     duplicates = {(f, line) for f, line, _ in got["duplicate"]}
     assert ("people.yml", "18") in duplicates

@@ -1,3 +1,6 @@
 extensions = ["myst_parser", "sphinx_reflections"]
-reflections_authors = {"jenny": {"name": "Jenny Exempel", "role": "Marknadsdirektör"}, "bjorn": {"name": "Björn Öhman"}}
+reflections_authors = {
+    "jenny": {"name": "Jenny Exempel", "role": "Marknadsdirektör"},
+    "bjorn": {"name": "Björn Öhman"},
+}
 exclude_patterns = ["_build"]

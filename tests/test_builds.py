@@ -1,0 +1,112 @@
+"""Parallel, incremental and read-only-source guarantees."""
+
+from __future__ import annotations
+
+import hashlib
+import shutil
+from pathlib import Path
+
+import pytest
+from conftest import ROOTS, soup, warnings_of
+
+pytestmark = pytest.mark.sphinx
+
+
+def _project(tmp_path: Path, name: str, extra: int = 0) -> Path:
+    """A copy of test-basic, with ``extra`` more reflections to make -j worth it."""
+    src = tmp_path / name
+    shutil.copytree(ROOTS / "test-basic", src)
+    toc = []
+    for i in range(extra):
+        author = ("jenny", "bjorn", "sam")[i % 3]
+        (src / "essays" / f"extra{i:02d}.md").write_text(
+            f"---\nreflection:\n  author: {author}\n  date: 2021-{i % 12 + 1:02d}-{i % 27 + 1:02d}\n"
+            f"  tags: [T{i % 4}]\n---\n# Extra piece {i}\n\n"
+            + "Some words. " * (20 * i + 1)
+            + "\n",
+            encoding="utf-8",
+        )
+        toc.append(f"   essays/extra{i:02d}")
+    if toc:
+        with (src / "index.rst").open("a", encoding="utf-8") as index:
+            index.write("\n.. toctree::\n\n" + "\n".join(toc) + "\n")
+    return src
+
+
+def _tree(root: Path) -> dict[str, str]:
+    """Relative path -> content hash of every file under ``root``."""
+    return {
+        str(p.relative_to(root)): hashlib.sha256(p.read_bytes()).hexdigest()
+        for p in sorted(root.rglob("*"))
+        if p.is_file()
+    }
+
+
+def test_parallel_output_equals_serial(make_app, tmp_path) -> None:
+    outputs = []
+    for jobs in (1, 2):
+        src = _project(tmp_path, f"j{jobs}", extra=12)
+        app = make_app("html", srcdir=src, parallel=jobs)
+        app.build()
+        assert warnings_of(app) == []
+        outputs.append(_tree(app.outdir))
+    serial, parallel = outputs
+    assert set(serial) == set(parallel)
+    different = [name for name in serial if serial[name] != parallel[name]]
+    assert different == []
+    assert any(name.startswith("reflections/authors/") for name in serial)
+
+
+def test_incremental_author_change_updates_both_author_pages(make_app, tmp_path) -> None:
+    src = _project(tmp_path, "incr")
+    app = make_app("html", srcdir=src)
+    app.build()
+
+    def titles(person: str) -> list[str]:
+        page = soup(app.outdir / f"reflections/authors/{person}.html")
+        return [a.get_text() for a in page.select(".reflections-entry-title a")]
+
+    assert "Written together" in titles("jenny")
+    assert "Written together" not in titles("sam")
+    unrelated = app.outdir / "essays/second.html"
+    before = unrelated.stat().st_mtime_ns
+
+    essay = src / "essays/together.md"
+    essay.write_text(essay.read_text().replace("[jenny, bjorn]", "sam"), encoding="utf-8")
+    app2 = make_app("html", srcdir=src)
+    app2.build()
+    assert "Written together" not in titles("jenny")
+    assert "Written together" not in titles("bjorn")
+    assert "Written together" in titles("sam")
+    archive = soup(app.outdir / "reflections/index.html")
+    entry = next(
+        e for e in archive.select(".reflections-entry") if "Written together" in e.get_text()
+    )
+    assert [a.get_text() for a in entry.select(".reflections-author-card-compact a")] == [
+        "Sam Lind"
+    ]
+    assert unrelated.stat().st_mtime_ns == before
+
+
+def test_registry_change_rereads_pages(make_app, tmp_path) -> None:
+    src = _project(tmp_path, "registry")
+    app = make_app("html", srcdir=src)
+    app.build()
+    people = src / "people.yml"
+    people.write_text(
+        people.read_text().replace("role: CEO", "role: Chief Executive"), encoding="utf-8"
+    )
+    app2 = make_app("html", srcdir=src)
+    app2.build()
+    essay = soup(app2.outdir / "essays/second.html")
+    assert essay.select_one(".reflections-author-role").get_text() == "Chief Executive"
+
+
+@pytest.mark.parametrize("builder", ["html", "dirhtml", "singlehtml", "latex", "text", "epub"])
+def test_nothing_is_written_into_the_source_dir(make_app, tmp_path, builder) -> None:
+    src = _project(tmp_path, "ro", extra=2)
+    before = _tree(src)
+    app = make_app(builder, srcdir=src, builddir=tmp_path / "out", confoverrides={"version": "1"})
+    app.build()
+    app.build()  # and an incremental one
+    assert _tree(src) == before
