@@ -7,6 +7,7 @@ import shutil
 from pathlib import Path
 
 import pytest
+
 from conftest import ROOTS, soup, warnings_of
 
 pytestmark = pytest.mark.sphinx

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import pytest
-from conftest import soup, warnings_of
 
+from conftest import soup, warnings_of
 from sphinx_reflections.domain import get_domain
 
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 import re
 
 import pytest
-from conftest import warnings_of
 
+from conftest import warnings_of
 from sphinx_reflections.warnings_ import ReflectionsWarning
 
 
