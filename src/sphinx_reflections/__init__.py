@@ -15,15 +15,21 @@ STATIC_DIR = Path(__file__).parent / "static"
 
 def _directives() -> dict[str, Any]:
     from .authors import AuthorCardDirective
+    from .hashtags import HashtagCloudDirective
     from .metadata import ReflectionDirective
 
-    return {"reflection": ReflectionDirective, "author-card": AuthorCardDirective}
+    return {
+        "reflection": ReflectionDirective,
+        "author-card": AuthorCardDirective,
+        "hashtag-cloud": HashtagCloudDirective,
+    }
 
 
 def _roles() -> dict[str, Any]:
     from .authors import AuthorRole
+    from .hashtags import HashtagRole, MentionRole
 
-    return {"author": AuthorRole()}
+    return {"author": AuthorRole(), "hashtag": HashtagRole(), "mention": MentionRole()}
 
 
 def _add_static(app: Sphinx) -> None:
@@ -33,7 +39,7 @@ def _add_static(app: Sphinx) -> None:
 
 def setup(app: Sphinx) -> dict[str, Any]:
     """Register the extension; each module registers what it owns."""
-    from . import authors, config, i18n, listings, metadata, nodes
+    from . import authors, config, hashtags, i18n, listings, metadata, nodes
     from .domain import ReflectionsDomain
 
     app.setup_extension("sphinx_design")
@@ -45,12 +51,15 @@ def setup(app: Sphinx) -> dict[str, Any]:
         app.add_directive(name, directive)
     for name, role in _roles().items():
         app.add_role(name, role)
+    app.add_transform(hashtags.AutolinkTransform)
     app.add_transform(metadata.ReflectionTransform)
     app.connect("builder-inited", authors.load_registries)
     app.connect("builder-inited", _add_static)
     app.connect("source-read", metadata.read_front_matter)
     app.connect("write-started", authors.copy_avatars)
     app.connect("doctree-resolved", authors.resolve_doctree)
+    app.connect("doctree-resolved", hashtags.resolve_clouds)
+    app.connect("env-updated", hashtags.on_env_updated)
     app.connect("html-collect-pages", listings.collect_pages)
     app.add_css_file("reflections.css")
     return {

@@ -197,10 +197,12 @@ def meta_line(
         para += updated
     if reflection.tags:
         para += _sep()
+        from .hashtags import hashtag_xref
+
         for i, tag in enumerate(reflection.tags):
             if i:
                 para += nodes.Text(" ")
-            para += nodes.inline("#" + tag, "#" + tag, classes=["reflections-hashtag"])
+            para += hashtag_xref(tag)
     if reflection.draft:
         para += _sep()
         label = _("Draft")

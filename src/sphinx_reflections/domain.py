@@ -50,6 +50,9 @@ class Reflection:
         return (-self.date.toordinal(), self.docname)
 
 
+PER_DOC = ("reflections", "mentions", "tags", "dynamic")
+
+
 def page_builder(builder: Builder) -> bool:
     """Whether this builder writes the generated pages (html, dirhtml and kin)."""
     from sphinx.builders.html import StandaloneHTMLBuilder
@@ -74,6 +77,10 @@ class ReflectionsDomain(Domain):
         "people": {},  # id -> Person (global)
         "events": {},  # id -> Event (global)
         "registry_files": [],  # registry paths every reading page depends on
+        "tags": {},  # docname -> {tag key -> {spelling -> count}}
+        "dynamic": {},  # docname -> True: shows clouds or listings
+        "tag_table": {},  # tag key -> TagInfo, rebuilt after reading (global)
+        "digest": "",  # fingerprint of what listings showed last build
     }
 
     # -- per-document state ---------------------------------------------------
@@ -94,6 +101,45 @@ class ReflectionsDomain(Domain):
     def events(self) -> dict[str, Event]:
         return self.data["events"]  # type: ignore[no-any-return]
 
+    @property
+    def tags(self) -> dict[str, dict[str, dict[str, int]]]:
+        return self.data["tags"]  # type: ignore[no-any-return]
+
+    @property
+    def dynamic(self) -> dict[str, bool]:
+        return self.data["dynamic"]  # type: ignore[no-any-return]
+
+    @property
+    def tag_table(self) -> dict[str, Any]:
+        return self.data["tag_table"]  # type: ignore[no-any-return]
+
+    def handles(self) -> dict[str, str]:
+        """Case-folded handle -> person id."""
+        from .hashtags import tag_key
+
+        return {tag_key(p.handle): p.id for p in self.people.values() if p.handle}
+
+    def add_tag(self, docname: str, tag: str, count: int = 1) -> None:
+        from .hashtags import tag_key
+
+        spellings = self.tags.setdefault(docname, {}).setdefault(tag_key(tag), {})
+        spellings[tag] = spellings.get(tag, 0) + count
+
+    def add_dynamic(self, docname: str) -> None:
+        self.dynamic[docname] = True
+
+    def tag_info(self, key: str) -> Any:
+        """The TagInfo of a tag key or alias key, or None when it has no page."""
+        from .hashtags import tag_key
+
+        table = self.tag_table
+        if key in table:
+            return table[key]
+        for alias, target in get_config(self.env).tag_aliases.items():
+            if tag_key(alias) == key:
+                return table.get(tag_key(target))
+        return None
+
     def add_reflection(self, reflection: Reflection) -> None:
         self.reflections[reflection.docname] = reflection
 
@@ -101,11 +147,11 @@ class ReflectionsDomain(Domain):
         self.mentions[docname] = tuple(sorted(set(self.mentions.get(docname, ())) | set(people)))
 
     def clear_doc(self, docname: str) -> None:
-        self.reflections.pop(docname, None)
-        self.mentions.pop(docname, None)
+        for key in PER_DOC:
+            self.data[key].pop(docname, None)
 
     def merge_domaindata(self, docnames: Set[str], otherdata: dict[str, Any]) -> None:  # type: ignore[override]
-        for key in ("reflections", "mentions"):
+        for key in PER_DOC:
             for docname, value in otherdata[key].items():
                 if docname in docnames:
                     self.data[key][docname] = value
@@ -153,7 +199,19 @@ class ReflectionsDomain(Domain):
         contnode: nodes.Element,
     ) -> nodes.reference | None:
         """Link to a generated page where the builder writes one, else keep the text."""
-        if typ == "author" and target in self.people and page_builder(builder):
+        if not page_builder(builder):
+            return None
+        if typ == "tag":
+            info = self.tag_info(target)
+            if info is None:
+                return None
+            page = self.page_of("tags", info.slug)
+            return (
+                None
+                if page == fromdocname
+                else make_refnode(builder, fromdocname, page, None, contnode)
+            )
+        if typ == "author" and target in self.people:
             page = self.page_of("authors", target)
             if page == fromdocname:
                 return None  # a link to the page itself helps nobody

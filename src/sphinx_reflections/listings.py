@@ -7,6 +7,8 @@ bylines in documents, inside the active theme's page layout.
 
 from __future__ import annotations
 
+import html
+import posixpath
 from collections.abc import Iterator
 from itertools import groupby
 from typing import TYPE_CHECKING, Any
@@ -16,12 +18,15 @@ from sphinx import addnodes
 
 from . import nodes as rnodes
 from .authors import build_byline, full_card, resolve_for_builder
+from .config import get_config
 from .domain import Reflection, ReflectionsDomain, get_domain, page_builder
+from .hashtags import TagInfo, cloud, hashtag_xref, linkify, slugify, tag_key
 from .i18n import _
-from .warnings_ import ReflectionsWarning, warn
+from .warnings_ import ReflectionsWarning, config_location, warn
 
 if TYPE_CHECKING:
     from sphinx.application import Sphinx
+    from sphinx.builders import Builder
     from sphinx.builders.html import StandaloneHTMLBuilder
 
 Page = tuple[str, dict[str, Any], str]
@@ -52,9 +57,12 @@ def entry(reflection: Reflection, domain: ReflectionsDomain) -> rnodes.reflectio
     item += heading
     item += build_byline(reflection, domain.env)
     if reflection.summary:
-        item += nodes.paragraph(
-            reflection.summary, reflection.summary, classes=["reflections-summary"]
+        summary = nodes.paragraph(
+            "", "", nodes.Text(reflection.summary), classes=["reflections-summary"]
         )
+        cfg = get_config(domain.env)
+        linkify(summary, domain.env, None, cfg.hashtag_autolink, cfg.mention_autolink)
+        item += summary
     return item
 
 
@@ -93,30 +101,72 @@ def author_tree(domain: ReflectionsDomain, person_id: str) -> nodes.section:
     mentioned = domain.mentioning(person_id)
     if mentioned:
         section = _section(_("Mentioned in"), "mentioned-in")
-        listing = nodes.bullet_list(classes=["reflections-mentioned"])
-        for docname in mentioned:
-            item = nodes.list_item()
-            para = nodes.paragraph()
-            xref = addnodes.pending_xref(
-                "",
-                refdomain="std",
-                reftype="doc",
-                reftarget="/" + docname,
-                refexplicit=False,
-                refwarn=False,
-            )
-            title = domain.env.titles.get(docname)
-            text = title.astext() if title else docname
-            xref += nodes.inline(text, text)
-            para += xref
-            item += para
-            listing += item
-        section += listing
+        section += doc_list(mentioned, domain, ["reflections-mentioned"])
         page += section
     return page
 
 
-def _resolve(tree: nodes.Element, builder: StandaloneHTMLBuilder, pagename: str) -> None:
+def doc_list(
+    docnames: list[str] | tuple[str, ...], domain: ReflectionsDomain, classes: list[str]
+) -> nodes.bullet_list:
+    """Links to ordinary documents, by title."""
+    listing = nodes.bullet_list(classes=classes)
+    for docname in docnames:
+        item = nodes.list_item()
+        para = nodes.paragraph()
+        xref = addnodes.pending_xref(
+            "",
+            refdomain="std",
+            reftype="doc",
+            reftarget="/" + docname,
+            refexplicit=False,
+            refwarn=False,
+        )
+        title = domain.env.titles.get(docname)
+        text = title.astext() if title else docname
+        xref += nodes.inline(text, text)
+        para += xref
+        item += para
+        listing += item
+    return listing
+
+
+def tags_index_tree(domain: ReflectionsDomain) -> nodes.section:
+    page = _section(_("Hashtags"), "hashtags")
+    if domain.tag_table:
+        page += cloud(domain.tag_table)
+    else:
+        text = _("No hashtags yet.")
+        page += nodes.paragraph(text, text, classes=["reflections-empty"])
+    return page
+
+
+def tag_tree(domain: ReflectionsDomain, info: TagInfo) -> nodes.section:
+    page = _section("#" + info.name, "tag")
+    if info.aliases:
+        text = _("Also written as %s.") % ", ".join("#" + a for a in info.aliases)
+        page += nodes.paragraph(text, text, classes=["reflections-aliases"])
+    section = _section(_("Reflections"), "reflections")
+    section += reflection_list([domain.reflections[d] for d in info.reflections], domain)
+    page += section
+    if info.pages:
+        section = _section(_("Other pages"), "other-pages")
+        section += doc_list(info.pages, domain, ["reflections-pages"])
+        page += section
+    return page
+
+
+def alias_tree(alias: str, info: TagInfo) -> nodes.section:
+    page = _section("#" + alias, "tag-alias")
+    para = nodes.paragraph(classes=["reflections-alias-note"])
+    para += nodes.Text(_("This tag is written as") + " ")
+    para += hashtag_xref(info.name)
+    para += nodes.Text(".")
+    page += para
+    return page
+
+
+def resolve_xrefs(tree: nodes.Element, builder: Builder, pagename: str) -> None:
     """Resolve cross-references as Sphinx does for documents, from this page."""
     env = builder.env
     for xref in list(tree.findall(addnodes.pending_xref)):
@@ -147,15 +197,20 @@ def _resolve(tree: nodes.Element, builder: StandaloneHTMLBuilder, pagename: str)
     resolve_for_builder(tree, builder, pagename)
 
 
-def render(builder: StandaloneHTMLBuilder, pagename: str, tree: nodes.section) -> Page:
-    """A page for ``handle_page``: the theme's ``page.html`` with our body."""
-    _resolve(tree, builder, pagename)
+def render(
+    builder: StandaloneHTMLBuilder, pagename: str, tree: nodes.section, canonical: str = ""
+) -> Page:
+    """A page for ``handle_page``: the theme's ``page.html`` with our body.
+
+    With ``canonical`` (a pagename) the page only points there: an alias page.
+    """
+    resolve_xrefs(tree, builder, pagename)
     title = tree[0].astext()
     # the translator reads these per page; a build that wrote no document never set them
     builder.fignumbers = {}
     builder.secnumbers = {}
     body = builder.render_partial(tree)["fragment"]
-    context = {
+    context: dict[str, Any] = {
         "title": title,
         "body": body,
         "meta": {},
@@ -167,14 +222,48 @@ def render(builder: StandaloneHTMLBuilder, pagename: str, tree: nodes.section) -
         "parents": [],
         "rellinks": [],
     }
+    if canonical:
+        target = builder.get_relative_uri(pagename, canonical)
+        base = builder.config.html_baseurl
+        context["pageurl"] = (
+            posixpath.join(base, builder.get_target_uri(canonical)) if base else None
+        )
+        context["metatags"] = (
+            f'<meta http-equiv="refresh" content="0; url={html.escape(target)}">\n'
+        )
+        if not base:
+            context["metatags"] += f'<link rel="canonical" href="{html.escape(target)}">\n'
     return pagename, context, "page.html"
 
 
-def _pages(app: Sphinx) -> Iterator[tuple[str, nodes.section]]:
+def _pages(app: Sphinx) -> Iterator[tuple[str, nodes.section, str]]:
+    """(pagename, tree, canonical pagename or "") of every generated page."""
     domain = get_domain(app.env)
-    yield domain.page_of("", "index"), archive_tree(domain)
+    yield domain.page_of("", "index"), archive_tree(domain), ""
     for person_id in sorted(domain.people):
-        yield domain.page_of("authors", person_id), author_tree(domain, person_id)
+        yield domain.page_of("authors", person_id), author_tree(domain, person_id), ""
+    yield domain.page_of("tags", "index"), tags_index_tree(domain), ""
+    slugs = {info.slug for info in domain.tag_table.values()}
+    for key in sorted(domain.tag_table):
+        info = domain.tag_table[key]
+        yield domain.page_of("tags", info.slug), tag_tree(domain, info), ""
+    cfg = get_config(app)
+    for alias, target in sorted(cfg.tag_aliases.items()):
+        info = domain.tag_info(tag_key(target))
+        alias_slug = slugify(alias, cfg.slug_ascii)
+        if info is None or alias_slug == info.slug:
+            continue
+        if alias_slug in slugs:
+            warn(
+                ReflectionsWarning.DUPLICATE,
+                f"reflections_tag_aliases: the alias #{alias} would share the page {alias_slug!r} "
+                "with another tag; no alias page is written",
+                config_location(app.confdir, "reflections_tag_aliases"),
+            )
+            continue
+        slugs.add(alias_slug)
+        canonical = domain.page_of("tags", info.slug)
+        yield domain.page_of("tags", alias_slug), alias_tree(alias, info), canonical
 
 
 def collect_pages(app: Sphinx) -> Iterator[Page]:
@@ -182,7 +271,7 @@ def collect_pages(app: Sphinx) -> Iterator[Page]:
     builder = app.builder
     if not page_builder(builder):
         return
-    for pagename, tree in _pages(app):
+    for pagename, tree, canonical in _pages(app):
         if pagename in app.env.all_docs:
             warn(
                 ReflectionsWarning.DUPLICATE,
@@ -190,4 +279,4 @@ def collect_pages(app: Sphinx) -> Iterator[Page]:
                 pagename,
             )
             continue
-        yield render(builder, pagename, tree)  # type: ignore[arg-type]
+        yield render(builder, pagename, tree, canonical)  # type: ignore[arg-type]

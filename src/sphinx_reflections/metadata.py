@@ -423,6 +423,13 @@ class ReflectionTransform(SphinxTransform):
                 (docname, metas[0].line),
             )
             return
+        domain = get_domain(self.env)
+        for tag in fields.tags:
+            domain.add_tag(docname, tag)
+        from .hashtags import tag_key
+
+        seen = {tag_key(t) for t in fields.tags}
+        in_text = [next(iter(s)) for k, s in domain.tags.get(docname, {}).items() if k not in seen]
         title_node = next(self.document.findall(nodes.title), None)
         title = title_node.astext() if title_node else docname
         words = count_words(self.document)
@@ -433,7 +440,7 @@ class ReflectionTransform(SphinxTransform):
             authors=fields.authors,
             date=fields.date,
             category=fields.category,
-            tags=fields.tags,
+            tags=(*fields.tags, *in_text),
             event=fields.event,
             summary=fields.summary or first_paragraph(self.document),
             image=fields.image,
@@ -442,7 +449,7 @@ class ReflectionTransform(SphinxTransform):
             minutes=max(1, round(words / wpm)),
             words=words,
         )
-        get_domain(self.env).add_reflection(reflection)
+        domain.add_reflection(reflection)
         from .authors import build_byline
 
         line = build_byline(reflection, self.env)

@@ -60,6 +60,14 @@ class reflections_entry(nodes.General, nodes.Element):
     """One reflection in a listing (``article.reflections-entry``)."""
 
 
+class reflections_nav(nodes.General, nodes.Element):
+    """A labelled navigation block (``nav``), e.g. the hashtag cloud."""
+
+
+class reflections_cloud(nodes.General, nodes.Element):
+    """Where a ``hashtag-cloud`` goes; filled once every document is read."""
+
+
 class reflection_meta(nodes.Invisible, nodes.Element):
     """What a ``reflection`` directive read; consumed by the metadata transform."""
 
@@ -148,6 +156,7 @@ def setup(app: Sphinx) -> None:
         reflections_author_card: "article",
         reflections_compact_card: "span",
         reflections_entry: "article",
+        reflections_nav: "nav",
     }
     for node_class, tag in html_tags.items():
         app.add_node(node_class, html=_open(tag), **_each(passthrough))
@@ -158,3 +167,4 @@ def setup(app: Sphinx) -> None:
     )
     app.add_node(reflections_avatar, html=(visit_avatar_html, None), **_each(skip))
     app.add_node(reflection_meta, html=skip, **_each(skip))
+    app.add_node(reflections_cloud, html=skip, **_each(skip))

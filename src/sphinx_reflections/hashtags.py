@@ -1,0 +1,464 @@
+"""#Hashtags and @mentions as authors type them, tag identity, slugs and clouds.
+
+Tag identity is case-insensitive (NFC + casefold) but never strips letters:
+in Swedish *mässa* and *massa* are different words, so ``mässa2024`` keeps
+its ``ä`` unless ``reflections_slug_ascii`` asks for ASCII.
+"""
+
+from __future__ import annotations
+
+import dataclasses as dc
+import hashlib
+import unicodedata
+from collections import Counter
+from collections.abc import Callable, Iterator
+from typing import TYPE_CHECKING, Any, ClassVar, NamedTuple
+
+from docutils import nodes
+from docutils.parsers.rst import directives
+from sphinx import addnodes
+from sphinx.transforms import SphinxTransform
+from sphinx.util.docutils import SphinxDirective, SphinxRole
+from sphinx.util.nodes import split_explicit_title
+
+from . import nodes as rnodes
+from .config import get_config
+from .domain import get_domain
+from .i18n import _
+from .warnings_ import ReflectionsWarning, warn
+
+if TYPE_CHECKING:
+    from sphinx.application import Sphinx
+    from sphinx.environment import BuildEnvironment
+
+    from .registry import Person
+
+
+# -- identity --------------------------------------------------------------------------
+
+
+def tag_key(tag: str) -> str:
+    """The identity of a tag: ``#Kontaktdagen2023`` and ``#kontaktdagen2023`` are one."""
+    return unicodedata.normalize("NFC", unicodedata.normalize("NFC", tag.lstrip("#")).casefold())
+
+
+def _word_char(ch: str) -> bool:
+    category = unicodedata.category(ch)
+    return category[0] in "LMN" or ch == "_"
+
+
+def slugify(key: str, ascii_only: bool = False) -> str:
+    """A file name for a tag: letters and digits of any script kept, the rest ``-``."""
+    text = tag_key(key)
+    if ascii_only:
+        decomposed = unicodedata.normalize("NFKD", text)
+        text = "".join(c for c in decomposed if not unicodedata.combining(c))
+        chars = [c if c.isascii() and c.isalnum() else "-" for c in text]
+    else:
+        chars = [c if _word_char(c) and c != "_" else "-" for c in text]
+    slug = "-".join(part for part in "".join(chars).split("-") if part)
+    return slug or "tag-" + hashlib.sha1(key.encode("utf-8")).hexdigest()[:8]
+
+
+def is_tag(text: str) -> bool:
+    """Whether ``text`` (without ``#``) is a hashtag: a letter, then letters, digits, ``_``."""
+    return bool(text) and unicodedata.category(text[0])[0] == "L" and all(map(_word_char, text))
+
+
+# -- scanning prose ---------------------------------------------------------------------
+
+
+class Found(NamedTuple):
+    """One hashtag or mention in a text: ``text[start:end]`` is what was typed."""
+
+    start: int
+    end: int
+    kind: str  # "tag" or "mention"
+    value: str  # the tag without '#', or the person id
+
+
+def _opens(text: str, at: int) -> bool:
+    """A marker at ``at`` starts a hashtag or mention only after these."""
+    if at == 0:
+        return True
+    ch = text[at - 1]
+    return ch.isspace() or unicodedata.category(ch) in ("Ps", "Pi") or ch in "\"'"
+
+
+def _word_end(text: str, start: int) -> int:
+    end = start
+    while end < len(text) and _word_char(text[end]):
+        end += 1
+    return end
+
+
+def scan(text: str, person_for_handle: Callable[[str], str | None] | None) -> list[Found]:
+    """Every hashtag and registered @mention in ``text``, in one linear pass."""
+    found: list[Found] = []
+    at = 0
+    length = len(text)
+    while at < length:
+        ch = text[at]
+        if ch not in "#@" or not _opens(text, at):
+            at += 1
+            continue
+        end = _word_end(text, at + 1)
+        word = text[at + 1 : end]
+        if ch == "#":
+            if word and unicodedata.category(word[0])[0] == "L":
+                found.append(Found(at, end, "tag", word))
+                at = end
+                continue
+        elif word and person_for_handle is not None:
+            # an address (@user@example.com, @name.example) is not a mention
+            rest = text[end : end + 2]
+            emailish = rest[:1] == "@" or (
+                rest[:1] == "." and len(rest) == 2 and _word_char(rest[1])
+            )
+            person = None if emailish else person_for_handle(word)
+            if person:
+                found.append(Found(at, end, "mention", person))
+                at = end
+                continue
+        at = end if end > at + 1 else at + 1
+    return found
+
+
+# -- nodes ---------------------------------------------------------------------------------
+
+
+def hashtag_xref(typed: str, classes: list[str] | None = None) -> addnodes.pending_xref:
+    """A link to the tag's page; the text keeps the author's spelling."""
+    tag = typed.lstrip("#")
+    xref = addnodes.pending_xref(
+        "",
+        refdomain="reflections",
+        reftype="tag",
+        reftarget=tag_key(tag),
+        refexplicit=True,
+        refwarn=False,
+    )
+    xref += nodes.inline("#" + tag, "#" + tag, classes=["reflections-hashtag", *(classes or [])])
+    return xref
+
+
+def mention_xref(typed: str, person: Person) -> addnodes.pending_xref:
+    xref = addnodes.pending_xref(
+        "",
+        refdomain="reflections",
+        reftype="author",
+        reftarget=person.id,
+        refexplicit=True,
+        refwarn=False,
+    )
+    xref += nodes.inline(typed, typed, classes=["reflections-mention"])
+    return xref
+
+
+def _indexed(document: nodes.document, label: str) -> list[nodes.Node]:
+    """A target and a general-index entry (a PDF gets an index of hashtags and people)."""
+    target = nodes.target("", "")
+    document.set_id(target)
+    entry = addnodes.index(entries=[("single", label, target["ids"][0], "", None)], inline=True)
+    return [entry, target]
+
+
+# -- roles ---------------------------------------------------------------------------------
+
+
+class HashtagRole(SphinxRole):
+    """A hashtag link: ``{hashtag}`Kontaktdagen2023```."""
+
+    def run(self) -> tuple[list[nodes.Node], list[nodes.system_message]]:
+        tag = self.text.strip().lstrip("#")
+        if not is_tag(tag):
+            warn(
+                ReflectionsWarning.BAD_METADATA,
+                f"{{hashtag}} {self.text!r} is not a hashtag; it starts with a letter and "
+                "has only letters, digits and '_'",
+                self.get_location(),
+            )
+            return [nodes.inline(self.rawtext, "#" + tag)], []
+        record_tag(self.env, tag)
+        return [*_indexed(self.inliner.document, "#" + tag), hashtag_xref(tag)], []
+
+
+class MentionRole(SphinxRole):
+    """Mention a person by id or handle: ``{mention}`jenny``` or ``{mention}`Jenny <jenny>```."""
+
+    def run(self) -> tuple[list[nodes.Node], list[nodes.system_message]]:
+        from .authors import note_registry_dependency
+        from .metadata import _suggest
+
+        has_title, title, ident = split_explicit_title(self.text)
+        ident = ident.strip().lstrip("@")
+        domain = get_domain(self.env)
+        note_registry_dependency(self.env)
+        person = domain.people.get(ident) or domain.people.get(
+            domain.handles().get(tag_key(ident), "")
+        )
+        if person is None:
+            warn(
+                ReflectionsWarning.UNKNOWN_AUTHOR,
+                f"unknown person {ident!r} in {{mention}}; add it to reflections_authors"
+                f"{_suggest(ident, domain.people)}",
+                self.get_location(),
+            )
+            return [nodes.inline(self.rawtext, title)], []
+        domain.add_mentions(self.env.docname, [person.id])
+        text = title if has_title else person.name
+        return [*_indexed(self.inliner.document, person.name), mention_xref(text, person)], []
+
+
+# -- autolink --------------------------------------------------------------------------------
+
+_SKIP: tuple[type, ...] = (
+    nodes.FixedTextElement,
+    nodes.literal,
+    nodes.raw,
+    nodes.reference,
+    nodes.target,
+    addnodes.pending_xref,
+    nodes.Titular,
+    nodes.comment,
+    nodes.math,
+    nodes.math_block,
+    nodes.substitution_definition,
+    nodes.system_message,
+    nodes.docinfo,
+    nodes.field_name,
+    nodes.option_list,
+    nodes.Invisible,
+    addnodes.desc_signature,
+    addnodes.toctree,
+    rnodes.reflections_byline,
+    rnodes.reflections_author_card,
+    rnodes.reflections_compact_card,
+)
+
+
+def text_nodes(tree: nodes.Node) -> Iterator[nodes.Text]:
+    """Text a reader sees as prose: not code, links, titles or raw markup."""
+    stack = [tree]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, nodes.Text):
+            yield node
+        elif not isinstance(node, _SKIP):
+            stack.extend(reversed(node.children))
+
+
+def linkify(
+    tree: nodes.Node,
+    env: BuildEnvironment,
+    document: nodes.document | None,
+    tags: bool,
+    mentions: bool,
+) -> tuple[list[str], list[str]]:
+    """Turn hashtags and registered mentions in ``tree`` into links.
+
+    Returns the tags (as typed) and person ids found, in document order.
+    """
+    domain = get_domain(env)
+    handles = domain.handles()
+    lookup = (lambda h: handles.get(tag_key(h))) if mentions and handles else None
+    found_tags: list[str] = []
+    found_people: list[str] = []
+    for text in list(text_nodes(tree)):
+        source = str(text)
+        if "#" not in source and "@" not in source:
+            continue
+        hits = [f for f in scan(source, lookup) if tags or f.kind == "mention"]
+        if not hits:
+            continue
+        parts: list[nodes.Node] = []
+        last = 0
+        for hit in hits:
+            if hit.start > last:
+                parts.append(nodes.Text(source[last : hit.start]))
+            typed = source[hit.start : hit.end]
+            if hit.kind == "tag":
+                found_tags.append(hit.value)
+                if document is not None:
+                    parts.extend(_indexed(document, typed))
+                parts.append(hashtag_xref(hit.value))
+            else:
+                person = domain.people[hit.value]
+                found_people.append(person.id)
+                if document is not None:
+                    parts.extend(_indexed(document, person.name))
+                parts.append(mention_xref(typed, person))
+            last = hit.end
+        if last < len(source):
+            parts.append(nodes.Text(source[last:]))
+        parent = text.parent
+        index = parent.index(text)
+        parent[index : index + 1] = parts
+    return found_tags, found_people
+
+
+def record_tag(env: BuildEnvironment, tag: str, count: int = 1) -> None:
+    get_domain(env).add_tag(env.docname, tag, count)
+
+
+class AutolinkTransform(SphinxTransform):
+    """Link ``#Tag`` and ``@Handle`` in prose, and record them for tag and person pages."""
+
+    default_priority = 600  # before the reflection transform builds the byline
+
+    def apply(self, **kwargs: Any) -> None:
+        cfg = get_config(self.env)
+        if not (cfg.hashtag_autolink or cfg.mention_autolink):
+            return
+        if cfg.mention_autolink:
+            from .authors import note_registry_dependency
+
+            note_registry_dependency(self.env)
+        tags, people = linkify(
+            self.document, self.env, self.document, cfg.hashtag_autolink, cfg.mention_autolink
+        )
+        for tag in tags:
+            record_tag(self.env, tag)
+        if people:
+            get_domain(self.env).add_mentions(self.env.docname, people)
+
+
+# -- the tag table ------------------------------------------------------------------------------
+
+
+@dc.dataclass(frozen=True)
+class TagInfo:
+    """One tag after reading: its canonical spelling, page and where it is used."""
+
+    key: str
+    name: str
+    slug: str
+    reflections: tuple[str, ...]  # visible reflections, newest first
+    pages: tuple[str, ...]  # other documents using it, by docname
+    aliases: tuple[str, ...] = ()
+
+    @property
+    def count(self) -> int:
+        return len(self.reflections) + len(self.pages)
+
+
+def build_tag_table(env: BuildEnvironment) -> dict[str, TagInfo]:
+    """Resolve spellings, aliases and slugs once per build (``env-updated``)."""
+    cfg = get_config(env)
+    domain = get_domain(env)
+    aliases = {tag_key(a): c for a, c in cfg.tag_aliases.items()}
+    canonical_of = {alias: tag_key(target) for alias, target in aliases.items()}
+    spellings: dict[str, Counter[str]] = {}
+    users: dict[str, set[str]] = {}
+    hidden = {d for d, r in domain.reflections.items() if r.draft and not cfg.show_drafts}
+    for docname, used in sorted(domain.tags.items()):
+        if docname in hidden:
+            continue
+        for key, counts in used.items():
+            key = canonical_of.get(key, key)
+            spellings.setdefault(key, Counter()).update(counts)
+            users.setdefault(key, set()).add(docname)
+    visible = domain.visible()
+    table: dict[str, TagInfo] = {}
+    slugs: dict[str, str] = {}
+    for key in sorted(spellings):
+        configured = [c for c in aliases.values() if tag_key(c) == key]
+        ranked = sorted(spellings[key].items(), key=lambda item: (-item[1], item[0]))
+        name = configured[0] if configured else ranked[0][0]
+        slug = slugify(key, cfg.slug_ascii)
+        if slug in slugs:
+            other = slugs[slug]
+            first_free = next(f"{slug}-{n}" for n in range(2, 1000) if f"{slug}-{n}" not in slugs)
+            where = sorted(users[key])[0]
+            warn(
+                ReflectionsWarning.DUPLICATE,
+                f"tags #{name} and #{table[other].name} share the page name {slug!r}; "
+                f"#{name} gets {first_free!r} instead (add a reflections_tag_aliases entry "
+                "if they are the same tag)",
+                where,
+            )
+            slug = first_free
+        slugs[slug] = key
+        docs = users[key]
+        reflections = tuple(r.docname for r in visible if r.docname in docs)
+        pages = tuple(sorted(docs - set(reflections)))
+        alias_names = tuple(sorted(a for a, c in cfg.tag_aliases.items() if tag_key(c) == key))
+        table[key] = TagInfo(key, name, slug, reflections, pages, alias_names)
+    return table
+
+
+def digest(env: BuildEnvironment) -> str:
+    """A fingerprint of everything a listing or cloud may show."""
+    domain = get_domain(env)
+    parts = [repr(sorted(domain.tag_table.items()))]
+    parts += [repr(r) for r in domain.visible()]
+    parts.append(repr({d: env.titles[d].astext() for d in sorted(env.titles)}))
+    return hashlib.sha256("\n".join(parts).encode("utf-8")).hexdigest()
+
+
+def on_env_updated(app: Sphinx, env: BuildEnvironment) -> list[str]:
+    """Build the tag table; rewrite pages with clouds or listings when what they show changed."""
+    domain = get_domain(env)
+    domain.data["tag_table"] = build_tag_table(env)
+    fingerprint = digest(env)
+    changed = fingerprint != domain.data.get("digest")
+    domain.data["digest"] = fingerprint
+    return sorted(domain.dynamic) if changed else []
+
+
+# -- the cloud -----------------------------------------------------------------------------------
+
+
+class HashtagCloudDirective(SphinxDirective):
+    """Every hashtag, sized by how many pages use it, each linked to its page.
+
+    ``:limit:`` shows only the most used tags.
+    """
+
+    option_spec: ClassVar[dict[str, Any]] = {
+        "limit": directives.positive_int,
+        "class": directives.class_option,
+    }
+
+    def run(self) -> list[nodes.Node]:
+        node = rnodes.reflections_cloud(
+            limit=self.options.get("limit", 0), classes=self.options.get("class", [])
+        )
+        self.set_source_info(node)
+        get_domain(self.env).add_dynamic(self.env.docname)
+        return [node]
+
+
+def cloud(table: dict[str, TagInfo], limit: int = 0) -> nodes.Element:
+    """The weighted list of tags (also the body of the tags index page)."""
+    tags = sorted(table.values(), key=lambda t: (-t.count, t.key))
+    if limit:
+        tags = tags[:limit]
+    tags.sort(key=lambda t: (tag_key(t.name), t.key))
+    most = max((t.count for t in tags), default=1)
+    nav = rnodes.reflections_nav(classes=["reflections-hashtag-cloud"])
+    nav["aria-label"] = _("Hashtags")
+    listing = nodes.bullet_list()
+    nav += listing
+    for tag in tags:
+        weight = 1 + round(4 * (tag.count - 1) / max(most - 1, 1))
+        item = nodes.list_item(classes=[f"reflections-weight-{weight}"])
+        para = nodes.paragraph()
+        xref = hashtag_xref(tag.name)
+        para += xref
+        para += nodes.inline(f" ({tag.count})", f" ({tag.count})", classes=["reflections-count"])
+        item += para
+        listing += item
+    return nav
+
+
+def resolve_clouds(app: Sphinx, doctree: nodes.document, docname: str) -> None:
+    """``doctree-resolved``: fill clouds now that every document has been read."""
+    table = get_domain(app.env).tag_table
+    for node in list(doctree.findall(rnodes.reflections_cloud)):
+        listing = cloud(table, node.get("limit", 0))
+        listing["classes"] += node["classes"]
+        from .listings import resolve_xrefs
+
+        resolve_xrefs(listing, app.builder, docname)  # Sphinx resolved the page already
+        node.replace_self(listing)
