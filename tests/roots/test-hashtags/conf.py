@@ -1,0 +1,8 @@
+extensions = ["myst_parser", "sphinx_reflections"]
+myst_enable_extensions = ["colon_fence"]
+reflections_authors = {
+    "jenny": {"name": "Jenny Exempel", "handle": "JennyExempel"},
+    "bjorn": {"name": "Björn Öhman", "handle": "BjörnÖhman"},
+}
+reflections_tag_aliases = {"kd23": "Kontaktdagen2023"}
+exclude_patterns = ["_build"]
