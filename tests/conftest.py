@@ -1,35 +1,16 @@
-"""Shared fixtures: Sphinx test roots and small HTML helpers."""
+"""Sphinx test roots for every test module."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
 import pytest
-from bs4 import BeautifulSoup
+
+from reflections_testutil import ROOTS
 
 pytest_plugins = ("sphinx.testing.fixtures",)
-
-ROOTS = Path(__file__).parent / "roots"
 
 
 @pytest.fixture(scope="session")
 def rootdir() -> Path:
     return ROOTS
-
-
-def soup(path: Path) -> BeautifulSoup:
-    """Parse one output page."""
-    return BeautifulSoup(path.read_text(encoding="utf-8"), "html.parser")
-
-
-def warnings_of(app: object) -> list[str]:
-    """The warning lines of a test build, without colour codes."""
-    from sphinx.util.console import strip_colors
-
-    text = strip_colors(app._warning.getvalue())  # type: ignore[attr-defined]
-    # a second app in one test re-registers Sphinx's own nodes; that is the harness
-    return [
-        line
-        for line in text.splitlines()
-        if "WARNING" in line and "is already registered" not in line
-    ]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from conftest import soup, warnings_of
+from reflections_testutil import soup, warnings_of
 
 
 @pytest.mark.sphinx("text", testroot="basic")

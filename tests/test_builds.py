@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import ROOTS, soup, warnings_of
+from reflections_testutil import ROOTS, soup, warnings_of
 
 pytestmark = pytest.mark.sphinx
 

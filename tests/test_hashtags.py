@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import ROOTS, soup, warnings_of
+from reflections_testutil import ROOTS, soup, warnings_of
 from sphinx_reflections.domain import get_domain
 from sphinx_reflections.hashtags import scan, slugify, tag_key
 
@@ -206,9 +206,9 @@ def test_tags_index_and_cloud(app) -> None:
     cloud = soup(app.outdir / "index.html").select_one("nav.reflections-hashtag-cloud")
     assert cloud["aria-label"] == "Hashtags"
     weights = {
-        li.select_one(".reflections-hashtag").get_text(): [c for c in li["class"] if "weight" in c][
-            0
-        ]
+        li.select_one(".reflections-hashtag").get_text(): next(
+            c for c in li["class"] if "weight" in c
+        )
         for li in cloud.select("li")
     }
     assert weights["#Kontaktdagen2023"] == "reflections-weight-5"

@@ -6,7 +6,7 @@ import re
 
 import pytest
 
-from conftest import warnings_of
+from reflections_testutil import warnings_of
 from sphinx_reflections.warnings_ import ReflectionsWarning
 
 
@@ -48,7 +48,15 @@ def test_every_subtype_is_typed_and_located(app) -> None:
         "date '05.29.2023' is not an ISO 8601 date; write 2023-05-29",
     ) in got["bad-date"]
     bad_meta = {(f, line) for f, line, _ in got["bad-metadata"]}
-    assert {("badkeys.md", "5"), ("badkeys.md", "6"), ("badkeys.md", "7")} <= bad_meta
+    assert {
+        ("badkeys.md", "5"),
+        ("badkeys.md", "6"),
+        ("badkeys.md", "7"),
+        ("badkeys.md", "9"),
+    } <= bad_meta
+    swallowed = next(m for f, line, m in got["bad-metadata"] if line == "9")
+    assert "YAML reads '#Konferens2024 today' as a comment" in swallowed
+    assert 'summary: "Met at #Konferens2024 today"' in swallowed
     registry = {(f, line) for f, line, _ in got["registry"]}
     assert {
         ("people.yml", "4"),

@@ -41,6 +41,7 @@ class RawMeta:
     lines: dict[str, int]
     line: int  # where the block starts
     form: str  # "front matter" or "directive"
+    hints: list[tuple[str, int]] = dc.field(default_factory=list)  # (message, line)
 
 
 # -- MyST front matter ------------------------------------------------------------
@@ -81,11 +82,16 @@ def read_front_matter(app: Sphinx, docname: str, source: list[str]) -> None:
             else None
         )
         lines: dict[str, int] = {}
+        hints: list[tuple[str, int]] = []
+        yaml_text_lines = text.splitlines()
         if isinstance(value_node, yaml.MappingNode):
-            for sub_key, _ in value_node.value:
+            for sub_key, sub_value in value_node.value:
                 lines[str(sub_key.value)] = sub_key.start_mark.line + offset
+                hint = _swallowed_hashtag(sub_key.value, sub_value, yaml_text_lines)
+                if hint:
+                    hints.append((hint, sub_value.end_mark.line + offset))
         app.env.temp_data[_TEMP_KEY] = RawMeta(
-            raw if raw is not None else {}, lines, start, "front matter"
+            raw if raw is not None else {}, lines, start, "front matter", hints
         )
         if not isinstance(raw, dict):
             app.env.temp_data[_TEMP_KEY].values = {"__not_a_mapping__": raw}
@@ -98,6 +104,27 @@ def read_front_matter(app: Sphinx, docname: str, source: list[str]) -> None:
             yaml_lines[i] = newline
         source[0] = source[0][: match.start(2)] + "".join(yaml_lines) + source[0][match.end(2) :]
         return
+
+
+_COMMENT_TAG = re.compile(r"\s#[^\W\d_]")
+
+
+def _swallowed_hashtag(key: str, node: yaml.Node, lines: list[str]) -> str | None:
+    """YAML reads `` #Tag`` after a plain value as a comment; say so instead of losing it."""
+    if not isinstance(node, yaml.ScalarNode) or node.style not in (None, ""):
+        return None
+    end = node.end_mark
+    if end.line >= len(lines):
+        return None
+    rest = lines[end.line][end.column :]
+    match = _COMMENT_TAG.match(rest) if rest[:1].isspace() else None
+    if not match:
+        return None
+    lost = rest.strip()
+    return (
+        f"in {key!r}, YAML reads {lost!r} as a comment, so it is left out; "
+        f'put the value in quotes: {key}: "{node.value} {lost}"'
+    )
 
 
 # -- the directive -------------------------------------------------------------------
@@ -233,6 +260,8 @@ def validate(raw: RawMeta, env: BuildEnvironment, docname: str) -> Fields:
         if key not in KEYS:
             bad(key, f"unknown reflection key {key!r}; accepted keys: {', '.join(KEYS)}")
 
+    for message, line in raw.hints:
+        warn(ReflectionsWarning.BAD_METADATA, message, (docname, line))
     values = raw.values
     if values.get("author") in (None, "", []):
         bad(
