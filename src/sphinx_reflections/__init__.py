@@ -15,6 +15,7 @@ STATIC_DIR = Path(__file__).parent / "static"
 
 def _directives() -> dict[str, Any]:
     from .authors import AuthorCardDirective
+    from .events import EventDirective
     from .hashtags import HashtagCloudDirective
     from .metadata import ReflectionDirective
 
@@ -22,14 +23,21 @@ def _directives() -> dict[str, Any]:
         "reflection": ReflectionDirective,
         "author-card": AuthorCardDirective,
         "hashtag-cloud": HashtagCloudDirective,
+        "event": EventDirective,
     }
 
 
 def _roles() -> dict[str, Any]:
     from .authors import AuthorRole
+    from .events import EventRole
     from .hashtags import HashtagRole, MentionRole
 
-    return {"author": AuthorRole(), "hashtag": HashtagRole(), "mention": MentionRole()}
+    return {
+        "author": AuthorRole(),
+        "hashtag": HashtagRole(),
+        "mention": MentionRole(),
+        "event": EventRole(),
+    }
 
 
 def _add_static(app: Sphinx) -> None:
@@ -39,7 +47,7 @@ def _add_static(app: Sphinx) -> None:
 
 def setup(app: Sphinx) -> dict[str, Any]:
     """Register the extension; each module registers what it owns."""
-    from . import authors, config, hashtags, i18n, listings, metadata, nodes
+    from . import authors, config, events, hashtags, i18n, listings, metadata, nodes
     from .domain import ReflectionsDomain
 
     app.setup_extension("sphinx_design")
@@ -60,6 +68,7 @@ def setup(app: Sphinx) -> dict[str, Any]:
     app.connect("doctree-resolved", authors.resolve_doctree)
     app.connect("doctree-resolved", hashtags.resolve_clouds)
     app.connect("env-updated", hashtags.on_env_updated)
+    app.connect("env-check-consistency", events.check_references)
     app.connect("html-collect-pages", listings.collect_pages)
     app.add_css_file("reflections.css")
     return {

@@ -298,6 +298,9 @@ def resolve_for_builder(tree: nodes.Node, builder: Builder, pagename: str) -> No
             node.parent.remove(node)
     from sphinx.builders.singlehtml import SingleFileHTMLBuilder
 
+    from .events import resolve_event_nodes
+
+    resolve_event_nodes(tree, builder, pagename)
     for pic in list(tree.findall(rnodes.reflections_avatar)):
         uri = pic["uri"]
         if builder.format != "html" or (is_remote(uri) and not pages):

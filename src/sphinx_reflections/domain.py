@@ -50,7 +50,7 @@ class Reflection:
         return (-self.date.toordinal(), self.docname)
 
 
-PER_DOC = ("reflections", "mentions", "tags", "dynamic")
+PER_DOC = ("reflections", "mentions", "tags", "dynamic", "inline_events", "callouts", "event_refs")
 
 
 def page_builder(builder: Builder) -> bool:
@@ -81,6 +81,9 @@ class ReflectionsDomain(Domain):
         "dynamic": {},  # docname -> True: shows clouds or listings
         "tag_table": {},  # tag key -> TagInfo, rebuilt after reading (global)
         "digest": "",  # fingerprint of what listings showed last build
+        "inline_events": {},  # docname -> {event id -> (Event, line)}
+        "callouts": {},  # docname -> sorted tuple of event ids shown as callouts
+        "event_refs": {},  # docname -> [(event id, line)] to check after reading
     }
 
     # -- per-document state ---------------------------------------------------
@@ -124,6 +127,51 @@ class ReflectionsDomain(Domain):
 
         spellings = self.tags.setdefault(docname, {}).setdefault(tag_key(tag), {})
         spellings[tag] = spellings.get(tag, 0) + count
+
+    @property
+    def inline_events(self) -> dict[str, dict[str, Event]]:
+        """docname -> {id -> Event} of events defined by ``event`` directives."""
+        return {
+            d: {i: e for i, (e, _line) in v.items()} for d, v in self.data["inline_events"].items()
+        }
+
+    @property
+    def event_refs(self) -> dict[str, list[tuple[str, int]]]:
+        return self.data["event_refs"]  # type: ignore[no-any-return]
+
+    @property
+    def callouts(self) -> dict[str, tuple[str, ...]]:
+        return self.data["callouts"]  # type: ignore[no-any-return]
+
+    def all_events(self) -> dict[str, Event]:
+        """Registry events and inline ones (the first definition of an id wins)."""
+        found = dict(self.events)
+        for docname in sorted(self.data["inline_events"]):
+            for ident, (event, _line) in sorted(self.data["inline_events"][docname].items()):
+                found.setdefault(ident, event)
+        return found
+
+    def add_inline_event(self, docname: str, event: Event, line: int) -> None:
+        self.data["inline_events"].setdefault(docname, {})[event.id] = (event, line)
+
+    def add_callout(self, docname: str, ident: str) -> None:
+        self.callouts[docname] = tuple(sorted({*self.callouts.get(docname, ()), ident}))
+
+    def add_event_ref(self, docname: str, ident: str, line: int) -> None:
+        self.event_refs.setdefault(docname, []).append((ident, line))
+
+    def about_event(self, ident: str) -> list[Reflection]:
+        """Visible reflections about an event: by metadata, callout or hashtag."""
+        from .hashtags import tag_key
+
+        event = self.all_events().get(ident)
+        key = tag_key(event.hashtag) if event and event.hashtag else None
+        tagged = set(self.tag_info(key).reflections) if key and self.tag_info(key) else set()
+        return [
+            r
+            for r in self.visible()
+            if r.event == ident or ident in self.callouts.get(r.docname, ()) or r.docname in tagged
+        ]
 
     def add_dynamic(self, docname: str) -> None:
         self.dynamic[docname] = True
@@ -206,6 +254,13 @@ class ReflectionsDomain(Domain):
             if info is None:
                 return None
             page = self.page_of("tags", info.slug)
+            return (
+                None
+                if page == fromdocname
+                else make_refnode(builder, fromdocname, page, None, contnode)
+            )
+        if typ == "event" and target in self.all_events():
+            page = self.page_of("events", target)
             return (
                 None
                 if page == fromdocname

@@ -7,10 +7,12 @@ bylines in documents, inside the active theme's page layout.
 
 from __future__ import annotations
 
+import datetime as dt
 import html
 import posixpath
 from collections.abc import Iterator
 from itertools import groupby
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from docutils import nodes
@@ -20,8 +22,10 @@ from . import nodes as rnodes
 from .authors import build_byline, full_card, resolve_for_builder
 from .config import get_config
 from .domain import Reflection, ReflectionsDomain, get_domain, page_builder
+from .events import build_date, calendar, callout, uid_host
 from .hashtags import TagInfo, cloud, hashtag_xref, linkify, slugify, tag_key
 from .i18n import _
+from .registry import Event
 from .warnings_ import ReflectionsWarning, config_location, warn
 
 if TYPE_CHECKING:
@@ -143,6 +147,8 @@ def tags_index_tree(domain: ReflectionsDomain) -> nodes.section:
 
 def tag_tree(domain: ReflectionsDomain, info: TagInfo) -> nodes.section:
     page = _section("#" + info.name, "tag")
+    for event in events_with_tag(domain, info.key):
+        page += callout(event, domain.env)
     if info.aliases:
         text = _("Also written as %s.") % ", ".join("#" + a for a in info.aliases)
         page += nodes.paragraph(text, text, classes=["reflections-aliases"])
@@ -153,6 +159,51 @@ def tag_tree(domain: ReflectionsDomain, info: TagInfo) -> nodes.section:
         section = _section(_("Other pages"), "other-pages")
         section += doc_list(info.pages, domain, ["reflections-pages"])
         page += section
+    return page
+
+
+def events_with_tag(domain: ReflectionsDomain, key: str) -> list[Event]:
+    return [
+        e
+        for _i, e in sorted(domain.all_events().items())
+        if e.hashtag and tag_key(e.hashtag) == key
+    ]
+
+
+def _event_order(events: list[Event]) -> list[Event]:
+    """Upcoming first (soonest first), then past events (most recent first)."""
+    today = build_date()
+
+    def last_day(event: Event) -> dt.date:
+        when = event.end or event.start
+        return when.date() if isinstance(when, dt.datetime) else when
+
+    upcoming = sorted(
+        (e for e in events if last_day(e) >= today), key=lambda e: (last_day(e), e.id)
+    )
+    past = sorted(
+        (e for e in events if last_day(e) < today), key=lambda e: (-last_day(e).toordinal(), e.id)
+    )
+    return upcoming + past
+
+
+def events_index_tree(domain: ReflectionsDomain) -> nodes.section:
+    page = _section(_("Events"), "events")
+    events = _event_order(list(domain.all_events().values()))
+    if not events:
+        text = _("No events yet.")
+        page += nodes.paragraph(text, text, classes=["reflections-empty"])
+    for event in events:
+        page += callout(event, domain.env)
+    return page
+
+
+def event_tree(domain: ReflectionsDomain, event: Event) -> nodes.section:
+    page = _section(event.name, "event")
+    page += callout(event, domain.env, link=False)
+    section = _section(_("Reflections"), "reflections")
+    section += reflection_list(domain.about_event(event.id), domain)
+    page += section
     return page
 
 
@@ -247,6 +298,9 @@ def _pages(app: Sphinx) -> Iterator[tuple[str, nodes.section, str]]:
     for key in sorted(domain.tag_table):
         info = domain.tag_table[key]
         yield domain.page_of("tags", info.slug), tag_tree(domain, info), ""
+    yield domain.page_of("events", "index"), events_index_tree(domain), ""
+    for ident, event in sorted(domain.all_events().items()):
+        yield domain.page_of("events", ident), event_tree(domain, event), ""
     cfg = get_config(app)
     for alias, target in sorted(cfg.tag_aliases.items()):
         info = domain.tag_info(tag_key(target))
@@ -280,3 +334,38 @@ def collect_pages(app: Sphinx) -> Iterator[Page]:
             )
             continue
         yield render(builder, pagename, tree, canonical)  # type: ignore[arg-type]
+    write_calendars(app)
+
+
+def write_if_changed(path: Path, data: bytes) -> None:
+    """Keep the file (and its mtime) when the content is the same."""
+    if path.is_file() and path.read_bytes() == data:
+        return
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(data)
+
+
+def write_calendars(app: Sphinx) -> None:
+    """One ``.ics`` per event and ``events.ics`` with all of them."""
+    domain = get_domain(app.env)
+    builder = app.builder
+    events = [e for _i, e in sorted(domain.all_events().items())]
+    base = app.config.html_baseurl
+    urls = (
+        {
+            e.id: posixpath.join(base, builder.get_target_uri(domain.page_of("events", e.id)))
+            for e in events
+        }
+        if base
+        else {}
+    )
+    host = uid_host(app.config)
+    outdir = Path(builder.outdir)
+    for event in events:
+        data = calendar([event], host, urls, event.name)
+        write_if_changed(outdir / (domain.page_of("events", event.id) + ".ics"), data)
+    if events:
+        name = _("Events") + (f" – {app.config.project}" if app.config.project else "")
+        write_if_changed(
+            outdir / (domain.page_of("", "events") + ".ics"), calendar(events, host, urls, name)
+        )

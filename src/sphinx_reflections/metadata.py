@@ -323,13 +323,9 @@ def validate(raw: RawMeta, env: BuildEnvironment, docname: str) -> Fields:
         else:
             fields.tags = tuple(dict.fromkeys(t.lstrip("#") for t in tags if t.lstrip("#")))
 
-    if fields.event and fields.event not in domain.events:
-        warn(
-            ReflectionsWarning.UNKNOWN_EVENT,
-            f"unknown event {fields.event!r}; add it to reflections_events{_suggest(fields.event, domain.events)}",
-            where("event"),
-        )
-        fields.event = ""
+    if fields.event:
+        # checked once every page is read: the event may be defined inline elsewhere
+        domain.add_event_ref(docname, fields.event, where("event")[1])
 
     if fields.image:
         image = fields.image.lstrip("/") if not fields.image.startswith("//") else fields.image

@@ -68,6 +68,18 @@ class reflections_cloud(nodes.General, nodes.Element):
     """Where a ``hashtag-cloud`` goes; filled once every document is read."""
 
 
+class reflections_event(nodes.General, nodes.Element):
+    """An event callout: ``aside`` in HTML; other builders get an admonition instead."""
+
+
+class reflections_upcoming(nodes.Inline, nodes.Element):
+    """Becomes an "upcoming" badge at write time if the event is not over."""
+
+
+class reflections_ics(nodes.Inline, nodes.TextElement):
+    """The "add to calendar" link; only builders with event pages keep it."""
+
+
 class reflection_meta(nodes.Invisible, nodes.Element):
     """What a ``reflection`` directive read; consumed by the metadata transform."""
 
@@ -168,3 +180,6 @@ def setup(app: Sphinx) -> None:
     app.add_node(reflections_avatar, html=(visit_avatar_html, None), **_each(skip))
     app.add_node(reflection_meta, html=skip, **_each(skip))
     app.add_node(reflections_cloud, html=skip, **_each(skip))
+    app.add_node(reflections_upcoming, html=skip, **_each(skip))
+    app.add_node(reflections_ics, html=passthrough, **_each(passthrough))
+    app.add_node(reflections_event, html=_open("aside"), **_each(passthrough))

@@ -1,0 +1,493 @@
+"""Events: callouts, the ``{event}`` role, event pages and iCalendar files.
+
+An event comes from the registry or is defined inline by an ``event``
+directive with options. Inline events live in the domain per document, so
+references to them are checked once every document has been read.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import os
+from typing import TYPE_CHECKING, Any, ClassVar
+from urllib.parse import urlsplit
+
+from babel.dates import format_interval, format_time
+from docutils import nodes
+from docutils.parsers.rst import directives
+from sphinx import addnodes
+from sphinx.util.docutils import SphinxDirective, SphinxRole
+from sphinx.util.nodes import split_explicit_title
+
+from . import nodes as rnodes
+from .domain import get_domain
+from .i18n import _, babel_locale, long_date
+from .registry import Event, parse_when
+from .urls import is_remote, safe_url
+from .warnings_ import ReflectionsWarning, warn
+
+if TYPE_CHECKING:
+    from sphinx.application import Sphinx
+    from sphinx.config import Config
+    from sphinx.environment import BuildEnvironment
+
+PAGES_ONLY = "reflections-pages-only"
+
+
+# -- dates ------------------------------------------------------------------------------------
+
+
+def build_date(env: BuildEnvironment | None = None) -> dt.date:
+    """Today for this build: ``SOURCE_DATE_EPOCH`` when set, so builds are reproducible."""
+    epoch = os.environ.get("SOURCE_DATE_EPOCH")
+    if epoch and epoch.strip().isdigit():
+        return dt.datetime.fromtimestamp(int(epoch), tz=dt.UTC).date()
+    return dt.datetime.now(tz=dt.UTC).date()
+
+
+def _day(when: dt.date) -> dt.date:
+    return when.date() if isinstance(when, dt.datetime) else when
+
+
+def _offset(when: dt.datetime) -> str:
+    offset = when.utcoffset() or dt.timedelta(0)
+    if not offset:
+        return "UTC"
+    minutes = int(offset.total_seconds() // 60)
+    sign = "+" if minutes >= 0 else "-"
+    return f"UTC{sign}{abs(minutes) // 60:02d}:{abs(minutes) % 60:02d}"
+
+
+def when_text(event: Event, config: Config) -> str:
+    """``24 maj 2023``, ``24–25 maj 2023``, ``24 maj 2023 09:00–17:00 (UTC+02:00)``."""
+    locale = babel_locale(config)
+    start, end = event.start, event.end
+    if isinstance(start, dt.datetime):
+        first = f"{long_date(start, config)} {format_time(start, 'short', locale=locale, tzinfo=start.tzinfo)}"
+        if isinstance(end, dt.datetime):
+            end_local = end.astimezone(start.tzinfo)
+            last = format_time(end_local, "short", locale=locale, tzinfo=start.tzinfo)
+            if end_local.date() != start.date():
+                last = f"{long_date(end_local, config)} {last}"
+                return f"{first} – {last} ({_offset(start)})"
+            return f"{first}–{last} ({_offset(start)})"
+        return f"{first} ({_offset(start)})"
+    if end and end != start:
+        return str(format_interval(start, end, "yMMMd", locale=locale))
+    return long_date(start, config)
+
+
+# -- the callout ---------------------------------------------------------------------------------
+
+
+def event_link(
+    event: Event, text: str | None = None, classes: list[str] | None = None
+) -> addnodes.pending_xref:
+    xref = addnodes.pending_xref(
+        "",
+        refdomain="reflections",
+        reftype="event",
+        reftarget=event.id,
+        refexplicit=True,
+        refwarn=False,
+    )
+    label = text or event.name
+    xref += nodes.inline(
+        label, label, classes=["reflections-event-name"] if classes is None else classes
+    )
+    return xref
+
+
+def callout(event: Event, env: BuildEnvironment, link: bool = True) -> rnodes.reflections_event:
+    """The event at a glance: an ``aside`` in HTML, a titled box elsewhere."""
+    from .hashtags import hashtag_xref
+
+    box = rnodes.reflections_event(
+        classes=["reflections-event", "sd-card", "sd-shadow-sm", "sd-mb-3"], event=event.id
+    )
+    box["aria-label"] = _("Event: %s") % event.name
+    title = nodes.paragraph(classes=["reflections-event-title"])
+    strong = nodes.strong()
+    strong += event_link(event) if link else nodes.Text(event.name)
+    title += strong
+    box += title
+    when = nodes.paragraph(classes=["reflections-event-when"])
+    text = when_text(event, env.config)
+    when += rnodes.reflections_time(text, text, datetime=_iso(event.start, event.end))
+    until = _day(event.end or event.start)
+    when += rnodes.reflections_upcoming(until=until.isoformat())  # a badge at write time
+    box += when
+    facts = [
+        (_("Location"), event.location, "reflections-event-location"),
+        (_("Organizer"), event.organizer, "reflections-event-organizer"),
+    ]
+    for label, value, cls in facts:
+        if value:
+            para = nodes.paragraph(classes=[cls])
+            para += nodes.strong(label, label)
+            para += nodes.Text(": " + value)
+            box += para
+    if event.hashtag:
+        para = nodes.paragraph(classes=["reflections-event-hashtag"])
+        para += hashtag_xref(event.hashtag)
+        box += para
+    if event.description:
+        box += nodes.paragraph(
+            event.description, event.description, classes=["reflections-event-description"]
+        )
+    links = nodes.paragraph(classes=["reflections-event-links"])
+    if event.url:
+        links += nodes.reference(_("Event website"), _("Event website"), refuri=event.url)
+    if link:
+        pages = nodes.inline(classes=["reflections-event-page-links"])
+        pages[PAGES_ONLY] = True
+        if event.url:
+            pages += nodes.Text(" · ")
+        pages += rnodes.reflections_ics(_("Add to calendar"), _("Add to calendar"), event=event.id)
+        pages += nodes.Text(" · ")
+        pages += event_link(event, _("All reflections about this event"), classes=[])
+        links += pages
+    if links.children:
+        box += links
+    return box
+
+
+def _iso(start: dt.date, end: dt.date | None) -> str:
+    """The ``datetime`` attribute: a date, a date-time, or the start of a range."""
+    return start.isoformat()
+
+
+# -- directive and role -----------------------------------------------------------------------------
+
+
+class EventDirective(SphinxDirective):
+    """Show an event callout: by id from ``reflections_events``, or defined here.
+
+    With ``:name:`` and ``:start:`` the event is defined inline (the argument is
+    its id; the body is its description).
+    """
+
+    optional_arguments = 1
+    final_argument_whitespace = False
+    has_content = True
+    option_spec: ClassVar[dict[str, Any]] = {
+        "name": directives.unchanged_required,
+        "start": directives.unchanged_required,
+        "end": directives.unchanged_required,
+        "location": directives.unchanged,
+        "url": directives.unchanged,
+        "hashtag": directives.unchanged,
+        "organizer": directives.unchanged,
+        "class": directives.class_option,
+    }
+
+    def run(self) -> list[nodes.Node]:
+        from .authors import note_registry_dependency
+        from .metadata import _suggest
+
+        domain = get_domain(self.env)
+        note_registry_dependency(self.env)
+        ident = self.arguments[0].strip() if self.arguments else ""
+        inline = {
+            k
+            for k in ("name", "start", "end", "location", "url", "hashtag", "organizer")
+            if k in self.options
+        }
+        if inline or self.content:
+            event = self._inline(ident)
+            if event is None:
+                return []
+        else:
+            if not ident:
+                warn(
+                    ReflectionsWarning.BAD_METADATA,
+                    "event: give an event id, or :name: and :start: to define one here",
+                    self.get_location(),
+                )
+                return []
+            event = domain.all_events().get(ident) or domain.inline_events.get(
+                self.env.docname, {}
+            ).get(ident)
+            if event is None:
+                warn(
+                    ReflectionsWarning.UNKNOWN_EVENT,
+                    f"event: unknown event {ident!r}; add it to reflections_events or define it "
+                    f"here with :name: and :start:{_suggest(ident, domain.all_events())}",
+                    self.get_location(),
+                )
+                return []
+        domain.add_callout(self.env.docname, event.id)
+        box = callout(event, self.env)
+        box["classes"] += self.options.get("class", [])
+        self.set_source_info(box)
+        return [box]
+
+    def _inline(self, ident: str) -> Event | None:
+        from .hashtags import slugify
+
+        domain = get_domain(self.env)
+        where = self.get_location()
+        name = self.options.get("name", "").strip()
+        start = parse_when(self.options.get("start", ""))
+        if not name or start is None:
+            got = self.options.get("start")
+            problem = (
+                "needs :name:"
+                if not name
+                else (
+                    f":start: {got!r} is not an ISO 8601 date (2023-05-24) or date-time with offset"
+                    if got
+                    else "needs :start:"
+                )
+            )
+            kind = ReflectionsWarning.BAD_DATE if name and got else ReflectionsWarning.BAD_METADATA
+            warn(kind, f"event: an inline event {problem}", where)
+            return None
+        end = None
+        if self.options.get("end"):
+            end = parse_when(self.options["end"])
+            if end is None or type(end) is not type(start) or end < start:  # type: ignore[operator]
+                warn(
+                    ReflectionsWarning.BAD_DATE,
+                    f"event: :end: {self.options['end']!r} must be an ISO date or date-time like :start:, not before it",
+                    where,
+                )
+                end = None
+        url = self.options.get("url", "").strip()
+        url_problem = safe_url(url, None) if url else None
+        if url_problem:
+            warn(
+                ReflectionsWarning.UNSAFE_URL, f"event: {url_problem}; the link is left out", where
+            )
+            url = ""
+        ident = ident or slugify(name, ascii_only=True)
+        if ident in domain.events:
+            warn(
+                ReflectionsWarning.DUPLICATE,
+                f"event: {ident!r} is already in reflections_events; the registry entry is shown",
+                where,
+            )
+            return domain.events[ident]
+        event = Event(
+            id=ident,
+            name=name,
+            start=start,
+            end=end,
+            location=self.options.get("location", "").strip(),
+            url=url,
+            hashtag=self.options.get("hashtag", "").strip().lstrip("#"),
+            organizer=self.options.get("organizer", "").strip(),
+            description=" ".join(" ".join(self.content).split()),
+        )
+        domain.add_inline_event(self.env.docname, event, self.lineno)
+        return event
+
+
+class EventRole(SphinxRole):
+    """Link to an event's page: ``{event}`kontaktdagen-2023```."""
+
+    def run(self) -> tuple[list[nodes.Node], list[nodes.system_message]]:
+        from .authors import note_registry_dependency
+
+        has_title, title, ident = split_explicit_title(self.text)
+        ident = ident.strip()
+        domain = get_domain(self.env)
+        note_registry_dependency(self.env)
+        domain.add_event_ref(self.env.docname, ident, self.lineno)
+        event = domain.events.get(ident)
+        text = title if has_title else (event.name if event else ident)
+        xref = addnodes.pending_xref(
+            "",
+            refdomain="reflections",
+            reftype="event",
+            reftarget=ident,
+            refexplicit=True,
+            refwarn=False,
+        )
+        xref += nodes.inline(text, text, classes=["reflections-event-name"])
+        return [xref], []
+
+
+def check_references(app: Sphinx, env: BuildEnvironment) -> None:
+    """``env-check-consistency``: every event reference names a known event; no id twice."""
+    from .metadata import _suggest
+
+    domain = get_domain(env)
+    defined: dict[str, list[tuple[str, int]]] = {}
+    for docname in sorted(domain.data["inline_events"]):
+        for ident, (_event, line) in sorted(domain.data["inline_events"][docname].items()):
+            defined.setdefault(ident, []).append((docname, line))
+    for ident, places in sorted(defined.items()):
+        for docname, line in places[1:]:
+            first = places[0]
+            warn(
+                ReflectionsWarning.DUPLICATE,
+                f"event {ident!r} is also defined in {first[0]!r} (line {first[1]}); "
+                "define it once and refer to it by id elsewhere",
+                (docname, line),
+            )
+    known = domain.all_events()
+    for docname in sorted(domain.event_refs):
+        for ident, line in domain.event_refs[docname]:
+            if ident not in known:
+                warn(
+                    ReflectionsWarning.UNKNOWN_EVENT,
+                    f"unknown event {ident!r}; add it to reflections_events{_suggest(ident, known)}",
+                    (docname, line),
+                )
+
+
+# -- write-time resolution ----------------------------------------------------------------------------
+
+
+def resolve_event_nodes(tree: nodes.Node, builder: Any, pagename: str) -> None:
+    """Fill "upcoming" badges and calendar links for this builder and page."""
+    from sphinx.util.osutil import relative_uri
+
+    from .domain import page_builder
+
+    if builder.format != "html":
+        for box in list(tree.findall(rnodes.reflections_event)):
+            box.replace_self(as_admonition(box))
+    today = build_date()
+    for badge in list(tree.findall(rnodes.reflections_upcoming)):
+        if dt.date.fromisoformat(badge["until"]) >= today:
+            label = _("Upcoming")
+            badge.replace_self(
+                [
+                    nodes.Text(" "),
+                    nodes.inline(
+                        label,
+                        label,
+                        classes=[
+                            "reflections-upcoming",
+                            "sd-badge",
+                            "sd-outline-primary",
+                            "sd-text-primary",
+                        ],
+                    ),
+                ]
+            )
+        else:
+            badge.parent.remove(badge)
+    for ics in list(tree.findall(rnodes.reflections_ics)):
+        if not page_builder(builder):
+            ics.parent.remove(ics)
+            continue
+        domain = get_domain(builder.env)
+        target = domain.page_of("events", ics["event"]) + ".ics"
+        uri = relative_uri(builder.get_target_uri(pagename), target)
+        ref = nodes.reference("", "", *ics.children, refuri=uri, classes=["reflections-ics"])
+        ref["download"] = ""
+        ics.replace_self(ref)
+
+
+def as_admonition(box: rnodes.reflections_event) -> nodes.admonition:
+    """The callout as the titled box every builder knows (LaTeX, text, man, Texinfo)."""
+    title_para, *rest = box.children
+    admonition = nodes.admonition(classes=["reflections-event"])
+    strong = title_para.children[0]
+    admonition += nodes.title("", "", *[c.deepcopy() for c in strong.children])
+    body = nodes.container()
+    body += [child.deepcopy() for child in rest]
+    for ref in list(body.findall(nodes.reference)):
+        url = ref.get("refuri", "")
+        if is_remote(url):  # no link to follow on paper: print the address
+            ref.replace_self(nodes.Text(f"{ref.astext()}: {url}"))
+    admonition += body
+    return admonition
+
+
+# -- iCalendar -------------------------------------------------------------------------------------------
+
+
+def _ics_text(value: str) -> str:
+    return (
+        value.replace("\\", "\\\\")
+        .replace(";", "\\;")
+        .replace(",", "\\,")
+        .replace("\r\n", "\\n")
+        .replace("\n", "\\n")
+    )
+
+
+def _fold(line: str) -> str:
+    """Fold at 75 octets without splitting a UTF-8 character (RFC 5545, 3.1)."""
+    out: list[str] = []
+    current = ""
+    size = 0
+    limit = 75
+    for ch in line:
+        width = len(ch.encode("utf-8"))
+        if size + width > limit:
+            out.append(current)
+            current, size, limit = " ", 1, 75
+        current += ch
+        size += width
+    out.append(current)
+    return "\r\n".join(out)
+
+
+def _stamp(when: dt.datetime) -> str:
+    return when.astimezone(dt.UTC).strftime("%Y%m%dT%H%M%SZ")
+
+
+def vevent(event: Event, uid_host: str, page_url: str) -> list[str]:
+    """The lines of one VEVENT."""
+    epoch = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
+    if epoch.isdigit():
+        stamp = dt.datetime.fromtimestamp(int(epoch), tz=dt.UTC)
+    elif isinstance(event.start, dt.datetime):
+        stamp = event.start
+    else:
+        stamp = dt.datetime.combine(event.start, dt.time(), tzinfo=dt.UTC)
+    lines = ["BEGIN:VEVENT", f"UID:{event.id}@{uid_host}", f"DTSTAMP:{_stamp(stamp)}"]
+    if isinstance(event.start, dt.datetime):
+        lines.append(f"DTSTART:{_stamp(event.start)}")
+        if isinstance(event.end, dt.datetime):
+            lines.append(f"DTEND:{_stamp(event.end)}")
+    else:
+        last = event.end or event.start
+        lines.append(f"DTSTART;VALUE=DATE:{event.start:%Y%m%d}")
+        lines.append(f"DTEND;VALUE=DATE:{last + dt.timedelta(days=1):%Y%m%d}")
+    lines.append(f"SUMMARY:{_ics_text(event.name)}")
+    if event.location:
+        lines.append(f"LOCATION:{_ics_text(event.location)}")
+    details = [event.description] if event.description else []
+    if event.organizer:
+        details.append(_("Organizer") + ": " + event.organizer)
+    if event.hashtag:
+        details.append("#" + event.hashtag)
+    if page_url:
+        details.append(page_url)
+    if details:
+        lines.append("DESCRIPTION:" + _ics_text("\n\n".join(details)))
+    if event.url:
+        lines.append(f"URL:{event.url}")
+    lines.append("END:VEVENT")
+    return lines
+
+
+def calendar(events: list[Event], uid_host: str, urls: dict[str, str], name: str) -> bytes:
+    lines = [
+        "BEGIN:VCALENDAR",
+        "VERSION:2.0",
+        "PRODID:-//sphinx-reflections//NONSGML sphinx-reflections//EN",
+        "CALSCALE:GREGORIAN",
+        "METHOD:PUBLISH",
+        f"X-WR-CALNAME:{_ics_text(name)}",
+    ]
+    for event in events:
+        lines += vevent(event, uid_host, urls.get(event.id, ""))
+    lines.append("END:VCALENDAR")
+    return ("\r\n".join(_fold(line) for line in lines) + "\r\n").encode("utf-8")
+
+
+def uid_host(config: Config) -> str:
+    host = urlsplit(config.html_baseurl or "").hostname
+    return (
+        host
+        or hashlib.sha1((config.project or "sphinx").encode("utf-8")).hexdigest()[:12]
+        + ".sphinx-reflections"
+    )
