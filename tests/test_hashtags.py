@@ -245,7 +245,9 @@ def test_autolink_off(app) -> None:
     assert kb.select("a > .reflections-hashtag")
 
 
-@pytest.mark.sphinx("html", testroot="hashtags", confoverrides={"reflections_slug_ascii": True})
+@pytest.mark.sphinx(
+    "html", testroot="hashtags", freshenv=True, confoverrides={"reflections_slug_ascii": True}
+)
 def test_ascii_slugs_collide_with_a_warning(app) -> None:
     app.build()
     duplicates = [w for w in warnings_of(app) if w.endswith("[reflections.duplicate]")]

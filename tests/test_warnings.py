@@ -22,7 +22,7 @@ def _located(app, subtype: str) -> list[tuple[str, str, str]]:
     return found
 
 
-@pytest.mark.sphinx("html", testroot="warnings")
+@pytest.mark.sphinx("html", testroot="warnings", freshenv=True)
 def test_every_subtype_is_typed_and_located(app) -> None:
     app.build()
     got = {kind.value: _located(app, kind.value) for kind in ReflectionsWarning}
@@ -76,7 +76,7 @@ def test_every_subtype_is_typed_and_located(app) -> None:
     assert "Traceback" not in app._warning.getvalue()
 
 
-@pytest.mark.sphinx("html", testroot="warnings")
+@pytest.mark.sphinx("html", testroot="warnings", freshenv=True)
 def test_the_source_document_is_not_overwritten(app) -> None:
     app.build()
     page = (app.outdir / "reflections/index.html").read_text()
@@ -86,6 +86,7 @@ def test_the_source_document_is_not_overwritten(app) -> None:
 @pytest.mark.sphinx(
     "html",
     testroot="warnings",
+    freshenv=True,
     confoverrides={"suppress_warnings": ["reflections.unknown-author", "reflections.registry"]},
 )
 def test_suppress_warnings_by_subtype(app) -> None:

@@ -1,0 +1,624 @@
+"""Plain helpers of the browser suite: tools, site builds, page discovery, baseline keys.
+
+Nothing here imports pytest or playwright, so the helpers can be reused by scripts
+in ``tools/``. The fixtures that drive them live in ``conftest.py`` next to this file.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import re
+import shutil
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+from urllib.parse import unquote, urlparse
+
+from bs4 import BeautifulSoup
+
+REPO = Path(__file__).resolve().parents[2]
+HERE = Path(__file__).resolve().parent
+BASELINES = HERE / "baselines"
+SCREENSHOTS = REPO / "test-artifacts" / "screenshots"
+
+CHROMIUM = Path(os.environ.get("CHROMIUM", "/usr/bin/chromium"))
+AXE_JS = Path(os.environ.get("AXE_JS", REPO / "node_modules" / "axe-core" / "axe.min.js"))
+VNU_JAR = Path(
+    os.environ.get("VNU_JAR", REPO / "node_modules" / "vnu-jar" / "build" / "dist" / "vnu.jar")
+)
+
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--disable-dev-shm-usage",
+    # only the local http.server resolves: CDN assets fail at once instead of hanging
+    "--host-resolver-rules=MAP * ~NOTFOUND , EXCLUDE 127.0.0.1",
+]
+
+THEMES = ("alabaster", "furo")
+SCHEMES = ("light", "dark")
+VIEWPORTS: dict[str, tuple[int, int]] = {"desktop": (1280, 900), "phone": (390, 844)}
+KINDS = ("reflection", "archive", "author")
+
+# The stable HTML hooks of SPEC section 6: what the extension itself renders.
+COMPONENTS = (
+    ".reflections-byline",
+    ".reflections-author-card",
+    ".reflections-list",
+    ".reflections-event",
+    ".reflections-hashtag",
+    ".reflections-mention",
+    ".reflections-hashtag-cloud",
+)
+
+URL_PREFIX = "reflections"
+
+
+def in_ci() -> bool:
+    """True on the CI runner, where a missing tool is a failure, not a skip."""
+    return os.environ.get("CI", "").strip().lower() in {"1", "true", "yes"}
+
+
+def java() -> str | None:
+    return shutil.which(os.environ.get("JAVA", "java"))
+
+
+# --------------------------------------------------------------------------- sources
+
+
+DEMO_CONF = '''\
+"""Stand-in knowledge base, used while docs/conf.py does not exist yet."""
+
+project = "Reflections browser check"
+author = "The sphinx-reflections developers"
+extensions = ["myst_parser", "sphinx_reflections"]
+exclude_patterns = ["_build"]
+reflections_authors = {
+    "jenny": {"name": "Jenny Exempel", "role": "Marknadsdirektör"},
+}
+'''
+
+DEMO_INDEX = """\
+# Knowledge base
+
+Stand-in pages for the browser checks.
+
+```{toctree}
+:maxdepth: 1
+
+twenty-years
+second-thoughts
+```
+"""
+
+DEMO_REFLECTION = """\
+---
+reflection:
+  author: jenny
+  date: 2023-05-29
+  category: Leadership
+  tags: [CX]
+---
+# Twenty years of customer experience
+
+What I learned about listening to customers, and what I would tell my
+younger self. #CX starts with the people who answer the phone.
+
+## Listening
+
+Most complaints are gifts; few companies open them.
+"""
+
+DEMO_SECOND = """\
+---
+reflection:
+  author: jenny
+  date: 2024-02-12
+  category: Leadership
+  tags: [CX, Service]
+---
+# Second thoughts on self-service
+
+A short follow-up with one more #Service hashtag in the prose.
+"""
+
+
+def write_demo_project(root: Path) -> Path:
+    """Write the small MyST project the suite falls back to; returns its source dir."""
+    root.mkdir(parents=True, exist_ok=True)
+    (root / "conf.py").write_text(DEMO_CONF, encoding="utf-8")
+    (root / "index.md").write_text(DEMO_INDEX, encoding="utf-8")
+    (root / "twenty-years.md").write_text(DEMO_REFLECTION, encoding="utf-8")
+    (root / "second-thoughts.md").write_text(DEMO_SECOND, encoding="utf-8")
+    return root
+
+
+def site_source(scratch: Path) -> Path:
+    """The project to check: $REFLECTIONS_SITE_SOURCE, else docs/, else the demo project.
+
+    ``REFLECTIONS_SITE_SOURCE=demo`` forces the small built-in demo project.
+    """
+    explicit = os.environ.get("REFLECTIONS_SITE_SOURCE", "")
+    if explicit and explicit != "demo":
+        return Path(explicit).resolve()
+    docs = REPO / "docs"
+    if not explicit and (docs / "conf.py").is_file():
+        return docs
+    return write_demo_project(scratch / "demo-src")
+
+
+# --------------------------------------------------------------------------- builds
+
+
+class BuildError(RuntimeError):
+    """sphinx-build did not produce a site."""
+
+
+def build_site(source: Path, outdir: Path, theme: str) -> float:
+    """Build *source* as HTML with *theme* into *outdir*; returns seconds taken."""
+    doctrees = outdir.parent / (outdir.name + ".doctrees")
+    cmd = [
+        sys.executable,
+        "-m",
+        "sphinx",
+        "-b",
+        "html",
+        "-q",
+        "-E",
+        "-D",
+        f"html_theme={theme}",
+        "-d",
+        str(doctrees),
+        str(source),
+        str(outdir),
+    ]
+    start = time.monotonic()
+    proc = subprocess.run(cmd, capture_output=True, text=True, timeout=900, check=False)
+    if proc.returncode != 0 or not (outdir / "index.html").is_file():
+        tail = "\n".join((proc.stdout + proc.stderr).strip().splitlines()[-40:])
+        raise BuildError(
+            f"sphinx-build of {source} with html_theme={theme} failed "
+            f"(exit {proc.returncode}):\n{tail}"
+        )
+    return time.monotonic() - start
+
+
+def _has_class(path: Path, cls: str) -> bool:
+    text = path.read_text(encoding="utf-8", errors="replace")
+    if cls not in text:  # cheap pre-filter before parsing
+        return False
+    return BeautifulSoup(text, "html.parser").select_one("." + cls) is not None
+
+
+def discover_pages(site: Path) -> dict[str, list[str]]:
+    """Pages to check by kind, as site-relative POSIX paths (sorted)."""
+    archive = f"{URL_PREFIX}/index.html"
+    authors = sorted(
+        p.relative_to(site).as_posix() for p in (site / URL_PREFIX / "authors").glob("*.html")
+    )
+    reflections = []
+    for path in sorted(site.rglob("*.html")):
+        rel = path.relative_to(site).as_posix()
+        # generated listings (archive, tag, author, event pages) carry bylines too
+        if rel.split("/", 1)[0] in {"_sources", "_static", "_images", URL_PREFIX}:
+            continue
+        if _has_class(path, "reflections-byline"):
+            reflections.append(rel)
+    return {
+        "reflection": reflections,
+        "archive": [archive] if (site / archive).is_file() else [],
+        "author": authors,
+    }
+
+
+# --------------------------------------------------------------------------- serving
+
+
+def free_port() -> int:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.bind(("127.0.0.1", 0))
+        port: int = sock.getsockname()[1]
+        return port
+
+
+@contextlib.contextmanager
+def serve(directory: Path) -> Iterator[str]:
+    """``python -m http.server`` on 127.0.0.1 for *directory*; yields the base URL."""
+    port = free_port()
+    proc = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "http.server",
+            str(port),
+            "--bind",
+            "127.0.0.1",
+            "--directory",
+            str(directory),
+        ],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        deadline = time.monotonic() + 10
+        while True:
+            try:
+                socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
+                break
+            except OSError:
+                if proc.poll() is not None or time.monotonic() > deadline:
+                    raise RuntimeError(f"http.server for {directory} did not start") from None
+                time.sleep(0.05)
+        yield f"http://127.0.0.1:{port}/"
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(5)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()
+
+
+# --------------------------------------------------------------------------- baseline keys
+
+
+def normalise(text: str | None) -> str:
+    """Collapse whitespace and turn every run of digits into ``N`` (auto ids differ)."""
+    squeezed = " ".join((text or "").split())
+    return re.sub(r"[0-9]+", "N", squeezed)
+
+
+def axe_key(scheme: str, rule: str, signature: str, page: str) -> str:
+    """Baseline key of one axe node: scheme, rule and the node's structural signature.
+
+    Document-level findings (no element signature) are keyed on the page path.
+    """
+    where = signature or f"page:{page}"
+    return f"{scheme} | {rule} | {normalise(where)}"
+
+
+_BARE_TAG = re.compile(r"\s*</?[A-Za-z][A-Za-z0-9]*>\s*")
+
+
+def vnu_key(message: dict[str, Any]) -> str:
+    """Baseline key of one vnu message: its text plus the markup vnu highlights.
+
+    A highlight that is only a bare tag (``<h3>``) says too little, so the eight
+    characters after it are part of the key as well.
+    """
+    extract: str = message.get("extract") or ""
+    start, length = message.get("hiliteStart"), message.get("hiliteLength")
+    marked = ""
+    if isinstance(start, int) and isinstance(length, int):
+        marked = extract[start : start + length]
+        if _BARE_TAG.fullmatch(marked):
+            marked += extract[start + length : start + length + 8]
+    return f"{normalise(message.get('message'))} || {normalise(marked)}"
+
+
+def load_axe_baseline(theme: str) -> set[str]:
+    keys: set[str] = set()
+    for path in sorted(BASELINES.glob(f"axe-{theme}*.json")):
+        data = json.loads(path.read_text(encoding="utf-8"))
+        keys.update(entry["key"] for entry in data.get("violations", []))
+    return keys
+
+
+def load_vnu_baseline(theme: str) -> set[str]:
+    keys: set[str] = set()
+    for path in sorted(BASELINES.glob(f"vnu-{theme}*.json")):
+        data = json.loads(path.read_text(encoding="utf-8"))
+        keys.update(entry["key"] for entry in data.get("errors", []))
+    return keys
+
+
+# --------------------------------------------------------------------------- vnu
+
+
+@dataclass
+class VnuError:
+    page: str
+    line: int | None
+    column: int | None
+    message: str
+    extract: str
+    key: str
+
+
+@dataclass
+class VnuReport:
+    seconds: float
+    errors: list[VnuError] = field(default_factory=list)
+    suppressed: int = 0
+
+
+def run_vnu(site: Path, pages: Iterable[str], theme: str) -> VnuReport:
+    """Validate *pages* of *site* in one vnu run, minus the theme's stock errors."""
+    rels = sorted(set(pages))
+    exe = java()
+    if exe is None:
+        raise RuntimeError("java not found")
+    cmd = [
+        exe,
+        "-Xss8m",
+        "-jar",
+        str(VNU_JAR),
+        "--format",
+        "json",
+        "--stdout",
+        "--exit-zero-always",
+        "--errors-only",
+        *(str(site / rel) for rel in rels),
+    ]
+    start = time.monotonic()
+    proc = subprocess.run(cmd, capture_output=True, text=True, timeout=600, check=False)
+    seconds = time.monotonic() - start
+    try:
+        messages = json.loads(proc.stdout)["messages"]
+    except (json.JSONDecodeError, KeyError) as exc:
+        raise RuntimeError(
+            f"unreadable vnu output (exit {proc.returncode}): {proc.stdout[-1000:]}"
+            f"{proc.stderr[-1000:]}"
+        ) from exc
+    baseline = load_vnu_baseline(theme)
+    report = VnuReport(seconds=seconds)
+    for msg in messages:
+        if msg.get("type") not in {"error", "non-document-error"}:
+            continue
+        key = vnu_key(msg)
+        if key in baseline:
+            report.suppressed += 1
+            continue
+        url = msg.get("url") or ""
+        page = url
+        if url.startswith("file:"):
+            page = Path(unquote(urlparse(url).path)).relative_to(site.resolve()).as_posix()
+        report.errors.append(
+            VnuError(
+                page=page,
+                line=msg.get("lastLine"),
+                column=msg.get("firstColumn"),
+                message=msg.get("message") or "",
+                extract=msg.get("extract") or "",
+                key=key,
+            )
+        )
+    return report
+
+
+def format_vnu(errors: list[VnuError]) -> str:
+    lines: list[str] = []
+    for page in sorted({e.page for e in errors}):
+        lines.append(f"{page}:")
+        for err in (e for e in errors if e.page == page):
+            lines.append(f"  line {err.line}, col {err.column}: {err.message}")
+            if err.extract:
+                lines.append(f"      {' '.join(err.extract.split())[:160]}")
+    return "\n".join(lines)
+
+
+# --------------------------------------------------------------------------- browser side
+
+# Page-level helpers handed to page.evaluate(). Each is one arrow function.
+
+AXE_COMPONENTS_JS = """
+async ([selectors, options]) => {
+  const present = selectors.filter((sel) => document.querySelector(sel) !== null);
+  if (present.length === 0) return {present, violations: []};
+  const result = await axe.run({include: present.map((sel) => [sel])}, options);
+  return {present, violations: result.violations};
+}
+"""
+
+AXE_PAGE_JS = """
+async (options) => {
+  // Structural signature of a flagged node, the key of the stock-theme baselines:
+  // the node as tag.class[role] plus up to two nearest ancestors that carry a class
+  // or a role, or are landmark/table elements. No ids, no text.
+  const landmarks = new Set(['NAV', 'ASIDE', 'HEADER', 'FOOTER', 'MAIN', 'FORM', 'TABLE', 'DIALOG']);
+  const describe = (el) => {
+    const classes = Array.from(el.classList).filter((c) => c.length > 0).sort();
+    const role = el.getAttribute('role');
+    return el.tagName.toLowerCase() + classes.map((c) => '.' + c).join('')
+      + (role ? '[role=' + role + ']' : '');
+  };
+  const isRoot = (el) => el === document.body || el === document.documentElement;
+  const signature = (target) => {
+    if (target.length !== 1 || typeof target[0] !== 'string') return '';
+    let el = null;
+    try { el = document.querySelector(target[0]); } catch (err) { return ''; }
+    if (el === null || isRoot(el)) return '';
+    const chain = [describe(el)];
+    for (let up = el.parentElement; up !== null && !isRoot(up) && chain.length < 3; up = up.parentElement) {
+      if (up.classList.length > 0 || up.getAttribute('role') || landmarks.has(up.tagName)) {
+        chain.unshift(describe(up));
+      }
+    }
+    return chain.join(' .. ');
+  };
+  const result = await axe.run(document, options);
+  return result.violations.map((v) => ({
+    id: v.id, impact: v.impact, help: v.help, helpUrl: v.helpUrl,
+    nodes: v.nodes.map((n) => ({
+      target: n.target.map((t) => Array.isArray(t) ? t.join(' >>> ') : t).join(' , '),
+      signature: signature(n.target),
+      html: n.html.slice(0, 300),
+      summary: (n.failureSummary || '').slice(0, 500),
+    })),
+  }));
+}
+"""
+
+OVERFLOW_JS = """
+(selectors) => {
+  const width = window.innerWidth;
+  const scroller = document.scrollingElement || document.documentElement;
+  const scrolls = (el) => ['auto', 'scroll', 'hidden', 'clip'].includes(getComputedStyle(el).overflowX);
+  const name = (el) => el.tagName.toLowerCase()
+    + Array.from(el.classList).map((c) => '.' + c).join('');
+  const offenders = [];
+  const reported = [];
+  const seen = new Set();
+  for (const root of document.querySelectorAll(selectors.join(','))) {
+    for (const el of [root, ...root.querySelectorAll('*')]) {
+      if (seen.has(el)) continue;
+      seen.add(el);
+      if (reported.some((outer) => outer.contains(el))) continue;  // outermost only
+      const box = el.getBoundingClientRect();
+      if (box.width === 0 && box.height === 0) continue;
+      // a scroll box inside the component may hold wide content on purpose
+      let contained = false;
+      for (let up = el.parentElement; up !== null && up !== root.parentElement; up = up.parentElement) {
+        if (scrolls(up)) { contained = true; break; }
+      }
+      if (contained) continue;
+      if (box.right > width + 1 || box.width > width + 1) {
+        reported.push(el);
+        offenders.push({element: name(el), in: name(root), right: Math.round(box.right),
+                        width: Math.round(box.width), html: el.outerHTML.slice(0, 160)});
+      }
+    }
+  }
+  return {scrollWidth: scroller.scrollWidth, innerWidth: width, offenders};
+}
+"""
+
+FOCUS_JS = """
+(selectors) => {
+  // The focus ring as drawn: an outline counts only with a style and a width.
+  const ring = (el) => {
+    const style = getComputedStyle(el);
+    const width = parseFloat(style.outlineWidth) || 0;
+    const outline = style.outlineStyle === 'none' || width === 0 ? 'none'
+      : `${style.outlineStyle} ${style.outlineWidth} ${style.outlineColor} offset ${style.outlineOffset}`;
+    return `outline: ${outline}; box-shadow: ${style.boxShadow}`;
+  };
+  const links = new Set();
+  for (const root of document.querySelectorAll(selectors.join(','))) {
+    if (root.matches('a[href]')) links.add(root);
+    for (const a of root.querySelectorAll('a[href]')) links.add(a);
+  }
+  const results = [];
+  for (const a of links) {
+    if (a.getClientRects().length === 0) continue;  // not rendered at this width
+    if (document.activeElement instanceof HTMLElement) document.activeElement.blur();
+    const before = ring(a);
+    a.focus();
+    const focused = document.activeElement === a;
+    const after = ring(a);
+    a.blur();
+    results.push({link: a.outerHTML.slice(0, 160), text: (a.textContent || '').trim().slice(0, 60),
+                  focused, visible: focused && after !== before, before, after});
+  }
+  return results;
+}
+"""
+
+
+@dataclass
+class AxeHit:
+    page: str
+    rule: str
+    impact: str
+    help: str
+    target: str
+    html: str
+    summary: str
+    key: str = ""
+
+
+@dataclass
+class PageAudit:
+    """What one page showed at one scheme and viewport."""
+
+    page: str
+    load_error: str = ""
+    components: list[str] = field(default_factory=list)
+    component_hits: list[AxeHit] = field(default_factory=list)
+    page_hits: list[AxeHit] = field(default_factory=list)
+    suppressed: int = 0
+    scroll_width: int = 0
+    inner_width: int = 0
+    overflow: list[dict[str, Any]] = field(default_factory=list)
+    focus: list[dict[str, Any]] = field(default_factory=list)
+
+
+@dataclass
+class Audit:
+    theme: str
+    kind: str
+    scheme: str
+    viewport: str
+    pages: list[PageAudit] = field(default_factory=list)
+    screenshot: Path | None = None
+    seconds: float = 0.0
+
+
+@dataclass
+class Site:
+    """One built and served site."""
+
+    theme: str
+    root: Path
+    url: str
+    pages: dict[str, list[str]]
+    build_seconds: float
+
+
+AuditFn = Callable[[str, str, str, str], Audit]
+VnuFn = Callable[[str], tuple[Site, VnuReport]]
+
+
+def hits_from(raw: list[dict[str, Any]], page: str) -> list[AxeHit]:
+    """Flatten axe's violations (rule -> nodes) into one hit per node."""
+    hits = []
+    for violation in raw:
+        for node in violation["nodes"]:
+            target = node["target"]
+            if isinstance(node["target"], list):  # raw axe node: list of selectors
+                target = " , ".join(
+                    " >>> ".join(t) if isinstance(t, list) else t for t in node["target"]
+                )
+            hits.append(
+                AxeHit(
+                    page=page,
+                    rule=violation["id"],
+                    impact=violation.get("impact") or "minor",
+                    help=violation.get("help", ""),
+                    target=target,
+                    html=node.get("html", "")[:300],
+                    summary=node.get("summary", node.get("failureSummary", "")) or "",
+                    key=node.get("signature", ""),
+                )
+            )
+    return hits
+
+
+def format_hits(hits: list[AxeHit]) -> str:
+    lines = []
+    for hit in sorted(hits, key=lambda h: (h.page, h.rule, h.target)):
+        lines.append(f"{hit.page}: [{hit.impact}] {hit.rule} — {hit.help}")
+        lines.append(f"    at   {hit.target}")
+        lines.append(f"    html {' '.join(hit.html.split())[:200]}")
+        if hit.key:
+            lines.append(f"    key  {hit.key}")
+        for row in hit.summary.splitlines()[:6]:
+            lines.append(f"    | {row}")
+    return "\n".join(lines)
+
+
+def slug(text: str) -> str:
+    return re.sub(r"[^A-Za-z0-9_.-]+", "_", text).strip("_") or "page"
