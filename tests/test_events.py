@@ -6,6 +6,7 @@ import datetime as dt
 
 import icalendar
 import pytest
+
 from reflections_testutil import soup, warnings_of
 
 EPOCH_2025 = "1735689600"  # 2025-01-01T00:00:00Z

@@ -262,11 +262,12 @@ def test_ascii_slugs_collide_with_a_warning(app) -> None:
     assert titles == {"#massa2024", "#Mässa2024"}
 
 
-@pytest.mark.sphinx("html", testroot="hashtags")
-def test_unknown_mention_and_bad_hashtag_role_warn(app) -> None:
-    (app.srcdir / "kb.md").write_text(
+def test_unknown_mention_and_bad_hashtag_role_warn(make_app, tmp_path) -> None:
+    src = _copy(tmp_path, "roles")
+    (src / "kb.md").write_text(
         "# KB\n\n{mention}`nobody` and {hashtag}`2023` here.\n", encoding="utf-8"
     )
+    app = make_app("html", srcdir=src)
     app.build()
     found = warnings_of(app)
     assert any("kb.md:3" in w and w.endswith("[reflections.unknown-author]") for w in found)

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import shutil
+
 import pytest
 
-from reflections_testutil import soup, warnings_of
+from reflections_testutil import ROOTS, soup, warnings_of
 from sphinx_reflections.domain import get_domain
 
 
@@ -109,15 +111,16 @@ def test_front_matter_and_directive_give_identical_results(app) -> None:
     assert "reflection" not in soup(app.outdir / "fm.html").select_one("section").get_text().lower()
 
 
-@pytest.mark.sphinx("html", testroot="forms", confoverrides={"reflections_show_drafts": False})
-def test_draft_is_badged_and_unlisted(app, tmp_path) -> None:
-    (app.srcdir / "fm.md").write_text(
-        (app.srcdir / "fm.md").read_text().replace("draft: false", "draft: true")
-    )
+@pytest.mark.parametrize("show_drafts", [False, True])
+def test_draft_is_badged_and_unlisted(make_app, tmp_path, show_drafts) -> None:
+    src = tmp_path / "forms"
+    shutil.copytree(ROOTS / "test-forms", src)
+    (src / "fm.md").write_text((src / "fm.md").read_text().replace("draft: false", "draft: true"))
+    app = make_app("html", srcdir=src, confoverrides={"reflections_show_drafts": show_drafts})
     app.build()
     page = soup(app.outdir / "fm.html")
     assert page.select_one(".reflections-draft").get_text() == "Draft"
     archive = soup(app.outdir / "reflections/index.html")
     hrefs = [a["href"] for a in archive.select(".reflections-entry-title a")]
-    assert "../fm.html" not in hrefs
+    assert ("../fm.html" in hrefs) is show_drafts
     assert "../dirmd.html" in hrefs

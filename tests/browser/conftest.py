@@ -25,6 +25,7 @@ from browser_support import (
     COMPONENTS,
     FOCUS_JS,
     OVERFLOW_JS,
+    SCHEMES,
     SCREENSHOTS,
     VIEWPORTS,
     VNU_JAR,
@@ -146,23 +147,12 @@ def axe_source() -> str:
     return AXE_JS.read_text(encoding="utf-8")
 
 
-def _audit_page(
-    page: Any, site: Site, rel: str, scheme: str, axe: str, shot: Path | None
-) -> PageAudit:
+def _check_scheme(page: Any, rel: str, scheme: str, baseline: set[str]) -> PageAudit:
+    """Run every check on the loaded page (axe already injected) in one colour scheme."""
     result = PageAudit(page=rel)
-    response = page.goto(site.url + rel, wait_until="load")
-    if response is None or response.status >= 400:
-        result.load_error = f"HTTP {response.status if response else 'no response'}"
-        return result
-    if shot is not None:
-        page.wait_for_timeout(250)  # let theme scripts (furo) settle before the picture
-        shot.parent.mkdir(parents=True, exist_ok=True)
-        page.screenshot(path=str(shot), full_page=True)
-    page.evaluate(axe)  # evaluate, not a <script> tag: no page CSP can block it
     components = page.evaluate(AXE_COMPONENTS_JS, [list(COMPONENTS), AXE_OPTIONS])
     result.components = components["present"]
     result.component_hits = hits_from(components["violations"], rel)
-    baseline = load_axe_baseline(site.theme)
     for hit in hits_from(page.evaluate(AXE_PAGE_JS, AXE_OPTIONS), rel):
         hit.key = axe_key(scheme, hit.rule, hit.key, rel)
         if hit.key in baseline:
@@ -179,13 +169,16 @@ def _audit_page(
 
 @pytest.fixture(scope="session")
 def audit(sites: Sites, browser: Browser, axe_source: str) -> AuditFn:
-    """``audit(theme, kind, scheme, viewport)``: every page of a kind, checked once."""
+    """``audit(theme, kind, scheme, viewport)``: every page of a kind, checked once.
+
+    Each page is loaded once per viewport and checked in both colour schemes
+    (``emulate_media`` applies live), so one call fills the cache for both.
+    """
     cache: dict[tuple[str, str, str, str], Audit] = {}
 
     def run(theme: str, kind: str, scheme: str, viewport: str) -> Audit:
-        combo = (theme, kind, scheme, viewport)
-        if combo in cache:
-            return cache[combo]
+        if (theme, kind, scheme, viewport) in cache:
+            return cache[theme, kind, scheme, viewport]
         site = sites.get(theme)
         pages = site.pages[kind]
         if not pages:
@@ -195,24 +188,39 @@ def audit(sites: Sites, browser: Browser, axe_source: str) -> AuditFn:
                 pytrace=False,
             )
         start = time.monotonic()
+        baseline = load_axe_baseline(theme)
+        results = {s: Audit(theme, kind, s, viewport) for s in SCHEMES}
         width, height = VIEWPORTS[viewport]
         context = browser.new_context(viewport={"width": width, "height": height})
         try:
             page = context.new_page()
             page.set_default_timeout(30_000)
-            page.emulate_media(color_scheme=scheme)  # type: ignore[arg-type]
-            result = Audit(theme, kind, scheme, viewport)
             for index, rel in enumerate(pages):
-                shot = None
+                page.emulate_media(color_scheme=SCHEMES[0])  # type: ignore[arg-type]
+                response = page.goto(site.url + rel, wait_until="load")
+                if response is None or response.status >= 400:
+                    error = f"HTTP {response.status if response else 'no response'}"
+                    for result in results.values():
+                        result.pages.append(PageAudit(page=rel, load_error=error))
+                    continue
                 if index == 0:
-                    shot = SCREENSHOTS / f"{theme}-{kind}-{scheme}-{viewport}.png"
-                    result.screenshot = shot
-                result.pages.append(_audit_page(page, site, rel, scheme, axe_source, shot))
+                    page.wait_for_timeout(250)  # let theme scripts (furo) settle
+                page.evaluate(axe_source)  # evaluate, not a <script> tag: CSP cannot block it
+                for scheme_ in SCHEMES:
+                    page.emulate_media(color_scheme=scheme_)  # type: ignore[arg-type]
+                    result = results[scheme_]
+                    if index == 0:
+                        result.screenshot = SCREENSHOTS / f"{theme}-{kind}-{scheme_}-{viewport}.png"
+                        result.screenshot.parent.mkdir(parents=True, exist_ok=True)
+                        page.screenshot(path=str(result.screenshot), full_page=True)
+                    result.pages.append(_check_scheme(page, rel, scheme_, baseline))
         finally:
             context.close()
-        result.seconds = time.monotonic() - start
-        cache[combo] = result
-        return result
+        seconds = time.monotonic() - start
+        for scheme_, result in results.items():
+            result.seconds = seconds
+            cache[theme, kind, scheme_, viewport] = result
+        return cache[theme, kind, scheme, viewport]
 
     return run
 
