@@ -17,6 +17,7 @@ def _directives() -> dict[str, Any]:
     from .authors import AuthorCardDirective
     from .events import EventDirective
     from .hashtags import HashtagCloudDirective
+    from .listings import ReflectionsDirective
     from .metadata import ReflectionDirective
 
     return {
@@ -24,6 +25,7 @@ def _directives() -> dict[str, Any]:
         "author-card": AuthorCardDirective,
         "hashtag-cloud": HashtagCloudDirective,
         "event": EventDirective,
+        "reflections": ReflectionsDirective,
     }
 
 
@@ -67,7 +69,8 @@ def setup(app: Sphinx) -> dict[str, Any]:
     app.connect("write-started", authors.copy_avatars)
     app.connect("doctree-resolved", authors.resolve_doctree)
     app.connect("doctree-resolved", hashtags.resolve_clouds)
-    app.connect("env-updated", hashtags.on_env_updated)
+    app.connect("doctree-resolved", listings.resolve_listings)
+    app.connect("env-updated", listings.on_env_updated)
     app.connect("env-check-consistency", events.check_references)
     app.connect("html-collect-pages", listings.collect_pages)
     app.add_css_file("reflections.css")

@@ -78,7 +78,8 @@ class ReflectionsDomain(Domain):
         "events": {},  # id -> Event (global)
         "registry_files": [],  # registry paths every reading page depends on
         "tags": {},  # docname -> {tag key -> {spelling -> count}}
-        "dynamic": {},  # docname -> True: shows clouds or listings
+        "dynamic": {},  # docname -> [what each cloud or listing on it shows (specs)]
+        "shown": {},  # docname -> fingerprint of what its clouds and listings showed
         "tag_table": {},  # tag key -> TagInfo, rebuilt after reading (global)
         "digest": "",  # fingerprint of what listings showed last build
         "inline_events": {},  # docname -> {event id -> (Event, line)}
@@ -109,7 +110,7 @@ class ReflectionsDomain(Domain):
         return self.data["tags"]  # type: ignore[no-any-return]
 
     @property
-    def dynamic(self) -> dict[str, bool]:
+    def dynamic(self) -> dict[str, list[dict[str, Any]]]:
         return self.data["dynamic"]  # type: ignore[no-any-return]
 
     @property
@@ -173,8 +174,31 @@ class ReflectionsDomain(Domain):
             if r.event == ident or ident in self.callouts.get(r.docname, ()) or r.docname in tagged
         ]
 
-    def add_dynamic(self, docname: str) -> None:
-        self.dynamic[docname] = True
+    def add_dynamic(self, docname: str, spec: dict[str, Any]) -> None:
+        """Remember what a cloud or listing on the page shows, to rewrite it when that changes."""
+        self.dynamic.setdefault(docname, []).append(spec)
+
+    def select(self, spec: dict[str, Any]) -> list[Reflection]:
+        """Visible reflections matching every filter of a listing (values within one: any)."""
+        from .hashtags import tag_key
+
+        found = self.visible()
+        if spec.get("author"):
+            found = [r for r in found if set(r.authors) & set(spec["author"])]
+        if spec.get("category"):
+            wanted = {tag_key(c) for c in spec["category"]}
+            found = [r for r in found if tag_key(r.category) in wanted]
+        if spec.get("tag"):
+            docs = set()
+            for key in spec["tag"]:
+                info = self.tag_info(key)
+                docs |= set(info.reflections) if info else set()
+            found = [r for r in found if r.docname in docs]
+        if spec.get("event"):
+            docs = {r.docname for ident in spec["event"] for r in self.about_event(ident)}
+            found = [r for r in found if r.docname in docs]
+        limit = spec.get("limit") or 0
+        return found[:limit] if limit else found
 
     def tag_info(self, key: str) -> Any:
         """The TagInfo of a tag key or alias key, or None when it has no page."""

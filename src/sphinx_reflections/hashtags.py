@@ -387,25 +387,6 @@ def build_tag_table(env: BuildEnvironment) -> dict[str, TagInfo]:
     return table
 
 
-def digest(env: BuildEnvironment) -> str:
-    """A fingerprint of everything a listing or cloud may show."""
-    domain = get_domain(env)
-    parts = [repr(sorted(domain.tag_table.items()))]
-    parts += [repr(r) for r in domain.visible()]
-    parts.append(repr({d: env.titles[d].astext() for d in sorted(env.titles)}))
-    return hashlib.sha256("\n".join(parts).encode("utf-8")).hexdigest()
-
-
-def on_env_updated(app: Sphinx, env: BuildEnvironment) -> list[str]:
-    """Build the tag table; rewrite pages with clouds or listings when what they show changed."""
-    domain = get_domain(env)
-    domain.data["tag_table"] = build_tag_table(env)
-    fingerprint = digest(env)
-    changed = fingerprint != domain.data.get("digest")
-    domain.data["digest"] = fingerprint
-    return sorted(domain.dynamic) if changed else []
-
-
 # -- the cloud -----------------------------------------------------------------------------------
 
 
@@ -425,7 +406,7 @@ class HashtagCloudDirective(SphinxDirective):
             limit=self.options.get("limit", 0), classes=self.options.get("class", [])
         )
         self.set_source_info(node)
-        get_domain(self.env).add_dynamic(self.env.docname)
+        get_domain(self.env).add_dynamic(self.env.docname, {"cloud": self.options.get("limit", 0)})
         return [node]
 
 

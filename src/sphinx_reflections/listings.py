@@ -8,22 +8,25 @@ bylines in documents, inside the active theme's page layout.
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import html
 import posixpath
 from collections.abc import Iterator
 from itertools import groupby
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from docutils import nodes
+from docutils.parsers.rst import directives
 from sphinx import addnodes
+from sphinx.util.docutils import SphinxDirective
 
 from . import nodes as rnodes
 from .authors import build_byline, full_card, resolve_for_builder
 from .config import get_config
 from .domain import Reflection, ReflectionsDomain, get_domain, page_builder
 from .events import build_date, calendar, callout, uid_host
-from .hashtags import TagInfo, cloud, hashtag_xref, linkify, slugify, tag_key
+from .hashtags import TagInfo, build_tag_table, cloud, hashtag_xref, linkify, slugify, tag_key
 from .i18n import _
 from .registry import Event
 from .warnings_ import ReflectionsWarning, config_location, warn
@@ -32,6 +35,7 @@ if TYPE_CHECKING:
     from sphinx.application import Sphinx
     from sphinx.builders import Builder
     from sphinx.builders.html import StandaloneHTMLBuilder
+    from sphinx.environment import BuildEnvironment
 
 Page = tuple[str, dict[str, Any], str]
 
@@ -42,7 +46,9 @@ def _section(title: str, ident: str) -> nodes.section:
     return section
 
 
-def entry(reflection: Reflection, domain: ReflectionsDomain) -> rnodes.reflections_entry:
+def entry(
+    reflection: Reflection, domain: ReflectionsDomain, summaries: bool = True
+) -> rnodes.reflections_entry:
     """One listed reflection: linked title, byline, summary."""
     item = rnodes.reflections_entry(classes=["reflections-entry"])
     heading = nodes.paragraph(classes=["reflections-entry-title"])
@@ -60,7 +66,7 @@ def entry(reflection: Reflection, domain: ReflectionsDomain) -> rnodes.reflectio
     heading += strong
     item += heading
     item += build_byline(reflection, domain.env)
-    if reflection.summary:
+    if reflection.summary and summaries:
         summary = nodes.paragraph(
             "", "", nodes.Text(reflection.summary), classes=["reflections-summary"]
         )
@@ -70,17 +76,62 @@ def entry(reflection: Reflection, domain: ReflectionsDomain) -> rnodes.reflectio
     return item
 
 
-def reflection_list(reflections: list[Reflection], domain: ReflectionsDomain) -> nodes.Element:
+def reflection_list(
+    reflections: list[Reflection],
+    domain: ReflectionsDomain,
+    summaries: bool = True,
+    empty: str = "",
+) -> nodes.Element:
     """A list of entries, or a short sentence when there are none."""
     if not reflections:
-        text = _("No reflections yet.")
+        text = empty or _("No reflections yet.")
         return nodes.paragraph(text, text, classes=["reflections-empty"])
     listing = nodes.bullet_list(classes=["reflections-list"])
     for reflection in reflections:
         item = nodes.list_item()
-        item += entry(reflection, domain)
+        item += entry(reflection, domain, summaries)
         listing += item
     return listing
+
+
+def reflection_grid(
+    reflections: list[Reflection], domain: ReflectionsDomain, summaries: bool = True
+) -> nodes.Element:
+    """Entries as sphinx-design cards in a responsive grid (one column on phones)."""
+    if not reflections:
+        return reflection_list([], domain)
+    grid = nodes.container(
+        classes=[
+            "sd-container-fluid",
+            "sd-sphinx-override",
+            "sd-mb-4",
+            "reflections-list",
+            "reflections-grid",
+        ]
+    )
+    row = nodes.container(
+        classes=[
+            "sd-row",
+            "sd-row-cols-1",
+            "sd-row-cols-xs-1",
+            "sd-row-cols-sm-2",
+            "sd-row-cols-md-2",
+            "sd-row-cols-lg-3",
+            "sd-g-3",
+        ]
+    )
+    grid += row
+    for reflection in reflections:
+        col = nodes.container(classes=["sd-col", "sd-d-flex-row"])
+        item = entry(reflection, domain, summaries)
+        item["classes"] += ["sd-card", "sd-sphinx-override", "sd-w-100", "sd-shadow-sm"]
+        body = nodes.container(classes=["sd-card-body"])
+        body += item.children
+        item.children = []
+        item += body
+        col += item
+        row += col
+    return grid
 
 
 def archive_tree(domain: ReflectionsDomain) -> nodes.section:
@@ -369,3 +420,99 @@ def write_calendars(app: Sphinx) -> None:
         write_if_changed(
             outdir / (domain.page_of("", "events") + ".ics"), calendar(events, host, urls, name)
         )
+
+
+# -- the ``reflections`` directive -------------------------------------------------------
+
+
+def _names(value: str) -> list[str]:
+    return [v.strip().lstrip("#") for v in value.split(",") if v.strip().lstrip("#")]
+
+
+class ReflectionsDirective(SphinxDirective):
+    """List reflections, newest first, with title, byline and summary.
+
+    Filters combine with AND; several values in one filter match any of them.
+    """
+
+    option_spec: ClassVar[dict[str, Any]] = {
+        "author": directives.unchanged_required,
+        "tag": directives.unchanged_required,
+        "event": directives.unchanged_required,
+        "category": directives.unchanged_required,
+        "limit": directives.nonnegative_int,
+        "layout": lambda v: directives.choice(v, ("list", "grid")),
+        "show-summary": lambda v: directives.choice(v or "yes", ("yes", "no")),
+        "class": directives.class_option,
+    }
+
+    def run(self) -> list[nodes.Node]:
+        from .authors import note_registry_dependency
+        from .metadata import _suggest
+
+        domain = get_domain(self.env)
+        note_registry_dependency(self.env)
+        spec: dict[str, Any] = {
+            "author": _names(self.options.get("author", "")),
+            "tag": [tag_key(t) for t in _names(self.options.get("tag", ""))],
+            "event": _names(self.options.get("event", "")),
+            "category": _names(self.options.get("category", "")),
+            "limit": self.options.get("limit", 0),
+            "layout": self.options.get("layout", "list"),
+            "summary": self.options.get("show-summary", "yes") == "yes",
+        }
+        for person in spec["author"]:
+            if person not in domain.people:
+                warn(
+                    ReflectionsWarning.UNKNOWN_AUTHOR,
+                    f"reflections: unknown author {person!r}{_suggest(person, domain.people)}",
+                    self.get_location(),
+                )
+        for ident in spec["event"]:
+            domain.add_event_ref(self.env.docname, ident, self.lineno)
+        domain.add_dynamic(self.env.docname, spec)
+        node = rnodes.reflections_listing(spec=spec, classes=self.options.get("class", []))
+        self.set_source_info(node)
+        return [node]
+
+
+def resolve_listings(app: Sphinx, doctree: nodes.document, docname: str) -> None:
+    """``doctree-resolved``: fill listings now that every document has been read."""
+    domain = get_domain(app.env)
+    grid = page_builder(app.builder) or app.builder.format == "html"
+    for node in list(doctree.findall(rnodes.reflections_listing)):
+        spec = node["spec"]
+        found = [r for r in domain.select(spec) if r.docname != docname]
+        empty = _("No reflections match.")
+        if spec["layout"] == "grid" and grid:
+            result = reflection_grid(found, domain, spec["summary"])
+        else:
+            result = reflection_list(found, domain, spec["summary"], empty)
+        result["classes"] += node["classes"]
+        resolve_xrefs(result, app.builder, docname)
+        node.replace_self(result)
+
+
+def shown(domain: ReflectionsDomain, docname: str) -> str:
+    """A fingerprint of everything the clouds and listings of one page show."""
+    parts = []
+    for spec in domain.dynamic.get(docname, []):
+        if "cloud" in spec:
+            parts.append(repr(sorted(domain.tag_table.items())))
+        else:
+            parts.append(repr([r for r in domain.select(spec) if r.docname != docname]))
+    return hashlib.sha256("\n".join(parts).encode("utf-8")).hexdigest()
+
+
+def on_env_updated(app: Sphinx, env: BuildEnvironment) -> list[str]:
+    """Build the tag table; rewrite exactly the pages whose clouds or listings changed."""
+    domain = get_domain(env)
+    domain.data["tag_table"] = build_tag_table(env)
+    stale = []
+    before = domain.data["shown"]
+    now = {docname: shown(domain, docname) for docname in sorted(domain.dynamic)}
+    for docname, fingerprint in now.items():
+        if before.get(docname) != fingerprint:
+            stale.append(docname)
+    domain.data["shown"] = now
+    return stale

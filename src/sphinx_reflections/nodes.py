@@ -80,6 +80,10 @@ class reflections_ics(nodes.Inline, nodes.TextElement):
     """The "add to calendar" link; only builders with event pages keep it."""
 
 
+class reflections_listing(nodes.General, nodes.Element):
+    """Where a ``reflections`` listing goes; filled once every document is read."""
+
+
 class reflection_meta(nodes.Invisible, nodes.Element):
     """What a ``reflection`` directive read; consumed by the metadata transform."""
 
@@ -180,6 +184,7 @@ def setup(app: Sphinx) -> None:
     app.add_node(reflections_avatar, html=(visit_avatar_html, None), **_each(skip))
     app.add_node(reflection_meta, html=skip, **_each(skip))
     app.add_node(reflections_cloud, html=skip, **_each(skip))
+    app.add_node(reflections_listing, html=skip, **_each(skip))
     app.add_node(reflections_upcoming, html=skip, **_each(skip))
     app.add_node(reflections_ics, html=passthrough, **_each(passthrough))
     app.add_node(reflections_event, html=_open("aside"), **_each(passthrough))
