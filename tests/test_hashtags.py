@@ -168,7 +168,7 @@ def test_tag_pages(app) -> None:
     assert summary.select_one("a > .reflections-mention").get_text() == "@BjörnÖhman"
 
 
-@pytest.mark.sphinx("html", testroot="hashtags")
+@pytest.mark.sphinx("html", testroot="hashtags", confoverrides={"html_baseurl": ""})
 def test_alias_page_points_to_the_canonical_tag(app) -> None:
     app.build()
     alias = soup(app.outdir / "reflections/tags/kd23.html")

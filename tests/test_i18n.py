@@ -80,6 +80,7 @@ def test_wheel_ships_catalog_and_builds_a_swedish_site(tmp_path: Path) -> None:
     (src / "conf.py").write_text(
         'extensions = ["myst_parser", "sphinx_reflections"]\nlanguage = "sv"\n'
         'reflections_authors = {"jenny": {"name": "Jenny Exempel"}}\n'
+        'html_baseurl = "https://kb.example.com/"\n'
     )
     (src / "index.md").write_text(
         "---\nreflection:\n  author: jenny\n  date: 2023-05-29\n---\n# Tjugo år\n\nText.\n"

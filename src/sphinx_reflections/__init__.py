@@ -16,9 +16,9 @@ STATIC_DIR = Path(__file__).parent / "static"
 def _directives() -> dict[str, Any]:
     from .authors import AuthorCardDirective
     from .events import EventDirective
+    from .frontmatter import ReflectionDirective
     from .hashtags import HashtagCloudDirective
     from .listings import ReflectionsDirective
-    from .metadata import ReflectionDirective
 
     return {
         "reflection": ReflectionDirective,
@@ -49,23 +49,24 @@ def _add_static(app: Sphinx) -> None:
 
 def setup(app: Sphinx) -> dict[str, Any]:
     """Register the extension; each module registers what it owns."""
-    from . import authors, config, events, hashtags, i18n, listings, metadata, nodes
+    from . import authors, config, events, frontmatter, hashtags, i18n, listings, metadata, nodes
     from .domain import ReflectionsDomain
 
     app.setup_extension("sphinx_design")
     config.register(app)
     i18n.setup(app)
     nodes.setup(app)
+    metadata.setup(app)
     app.add_domain(ReflectionsDomain)
     for name, directive in _directives().items():
         app.add_directive(name, directive)
     for name, role in _roles().items():
         app.add_role(name, role)
     app.add_transform(hashtags.AutolinkTransform)
-    app.add_transform(metadata.ReflectionTransform)
+    app.add_transform(frontmatter.ReflectionTransform)
     app.connect("builder-inited", authors.load_registries)
     app.connect("builder-inited", _add_static)
-    app.connect("source-read", metadata.read_front_matter)
+    app.connect("source-read", frontmatter.read_front_matter)
     app.connect("write-started", authors.copy_avatars)
     app.connect("doctree-resolved", authors.resolve_doctree)
     app.connect("doctree-resolved", hashtags.resolve_clouds)

@@ -26,6 +26,7 @@ if TYPE_CHECKING:
     from sphinx.environment import BuildEnvironment
 
 AVATAR_DIR = "_reflections/avatars"
+IMAGE_DIR = "_reflections/images"
 PAGES_ONLY = "reflections-pages-only"
 
 
@@ -247,7 +248,7 @@ class AuthorCardDirective(SphinxDirective):
         note_registry_dependency(self.env)
         person = domain.people.get(ident)
         if person is None:
-            from .metadata import _suggest
+            from .frontmatter import _suggest
 
             warn(
                 ReflectionsWarning.UNKNOWN_AUTHOR,
@@ -274,7 +275,7 @@ class AuthorRole(SphinxRole):
         note_registry_dependency(self.env)
         person = domain.people.get(ident)
         if person is None:
-            from .metadata import _suggest
+            from .frontmatter import _suggest
 
             warn(
                 ReflectionsWarning.UNKNOWN_AUTHOR,
@@ -323,9 +324,18 @@ def resolve_doctree(app: Sphinx, doctree: nodes.document, docname: str) -> None:
 
 
 def copy_avatars(app: Sphinx, builder: Builder) -> None:
-    """Copy local avatars next to the HTML output (``write-started``)."""
+    """Copy local avatars and reflection images next to the HTML output (``write-started``)."""
     if builder.format != "html":
         return
+    images = {
+        r.image
+        for r in get_domain(app.env).reflections.values()
+        if r.image and not is_remote(r.image)
+    }
+    for image in sorted(images):
+        dest = Path(builder.outdir, IMAGE_DIR, image)
+        dest.parent.mkdir(parents=True, exist_ok=True)
+        copyfile(app.srcdir / image, dest)
     for person in sorted(get_domain(app.env).people.values(), key=lambda p: p.id):
         if person.avatar and not is_remote(person.avatar):
             dest = Path(

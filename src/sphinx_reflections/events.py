@@ -184,7 +184,7 @@ class EventDirective(SphinxDirective):
 
     def run(self) -> list[nodes.Node]:
         from .authors import note_registry_dependency
-        from .metadata import _suggest
+        from .frontmatter import _suggest
 
         domain = get_domain(self.env)
         note_registry_dependency(self.env)
@@ -311,7 +311,7 @@ class EventRole(SphinxRole):
 
 def check_references(app: Sphinx, env: BuildEnvironment) -> None:
     """``env-check-consistency``: every event reference names a known event; no id twice."""
-    from .metadata import _suggest
+    from .frontmatter import _suggest
 
     domain = get_domain(env)
     defined: dict[str, list[tuple[str, int]]] = {}

@@ -42,6 +42,27 @@ def tag_key(tag: str) -> str:
     return unicodedata.normalize("NFC", unicodedata.normalize("NFC", tag.lstrip("#")).casefold())
 
 
+def canonical_key(tag: str, aliases: dict[str, str]) -> str:
+    """The key of the tag an alias stands for (the tag's own key otherwise)."""
+    key = tag_key(tag)
+    for alias, target in aliases.items():
+        if tag_key(alias) == key:
+            return tag_key(target)
+    return key
+
+
+def unique_tags(tags: list[str] | tuple[str, ...], aliases: dict[str, str]) -> tuple[str, ...]:
+    """Tags as typed, one per tag (aliases count as their tag), first spelling kept."""
+    seen: set[str] = set()
+    found = []
+    for tag in tags:
+        key = canonical_key(tag, aliases)
+        if key not in seen:
+            seen.add(key)
+            found.append(tag)
+    return tuple(found)
+
+
 def _word_char(ch: str) -> bool:
     category = unicodedata.category(ch)
     return category[0] in "LMN" or ch == "_"
@@ -188,7 +209,7 @@ class MentionRole(SphinxRole):
 
     def run(self) -> tuple[list[nodes.Node], list[nodes.system_message]]:
         from .authors import note_registry_dependency
-        from .metadata import _suggest
+        from .frontmatter import _suggest
 
         has_title, title, ident = split_explicit_title(self.text)
         ident = ident.strip().lstrip("@")

@@ -28,6 +28,7 @@ from .domain import Reflection, ReflectionsDomain, get_domain, page_builder
 from .events import build_date, calendar, callout, uid_host
 from .hashtags import TagInfo, build_tag_table, cloud, hashtag_xref, linkify, slugify, tag_key
 from .i18n import _
+from .metadata import PAGE_KEY
 from .registry import Event
 from .warnings_ import ReflectionsWarning, config_location, warn
 
@@ -338,6 +339,13 @@ def render(
     return pagename, context, "page.html"
 
 
+def _kind(domain: ReflectionsDomain, pagename: str) -> tuple[str, str]:
+    """(kind, id) of a generated page, for the metadata of its head."""
+    rest = pagename[len(domain.page_of("", "")) :].strip("/")
+    kind, _slash, ident = rest.partition("/")
+    return ("archive", "") if rest == "index" else (kind, ident)
+
+
 def _pages(app: Sphinx) -> Iterator[tuple[str, nodes.section, str]]:
     """(pagename, tree, canonical pagename or "") of every generated page."""
     domain = get_domain(app.env)
@@ -384,8 +392,14 @@ def collect_pages(app: Sphinx) -> Iterator[Page]:
                 pagename,
             )
             continue
-        yield render(builder, pagename, tree, canonical)  # type: ignore[arg-type]
+        page = render(builder, pagename, tree, canonical)  # type: ignore[arg-type]
+        if not canonical:
+            page[1][PAGE_KEY] = _kind(get_domain(app.env), pagename)
+        yield page
     write_calendars(app)
+    from .feeds import write_feeds
+
+    write_feeds(app, Path(builder.outdir))
 
 
 def write_if_changed(path: Path, data: bytes) -> None:
@@ -448,7 +462,7 @@ class ReflectionsDirective(SphinxDirective):
 
     def run(self) -> list[nodes.Node]:
         from .authors import note_registry_dependency
-        from .metadata import _suggest
+        from .frontmatter import _suggest
 
         domain = get_domain(self.env)
         note_registry_dependency(self.env)

@@ -62,6 +62,11 @@ class ReflectionsWarning(Enum):
         "A link is not http(s), mailto or relative, or an avatar or image path "
         "leaves the source directory or does not exist.",
     )
+    FEED = (
+        "feed",
+        "Feeds cannot be written because ``html_baseurl`` is not set (feeds need "
+        "absolute URLs). Set it, or silence this with ``suppress_warnings``.",
+    )
     CONFIG = (
         "config",
         "A ``reflections_*`` configuration value is invalid; the default is used instead.",

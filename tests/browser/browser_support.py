@@ -462,6 +462,21 @@ async (options) => {
 }
 """
 
+SETTLE_JS = """
+async () => {
+  // After a colour-scheme switch themes (furo) transition colours: wait until every
+  // finite animation has finished, so axe measures the final colours.
+  const finite = document.getAnimations().filter((a) => {
+    const timing = a.effect ? a.effect.getComputedTiming() : null;
+    return timing !== null && Number.isFinite(timing.endTime);
+  });
+  const timeout = new Promise((resolve) => setTimeout(resolve, 3000));
+  await Promise.race([Promise.all(finite.map((a) => a.finished.catch(() => null))), timeout]);
+  await new Promise((resolve) => requestAnimationFrame(() => resolve(null)));
+  return finite.length;
+}
+"""
+
 OVERFLOW_JS = """
 (selectors) => {
   const width = window.innerWidth;

@@ -27,6 +27,7 @@ from browser_support import (
     OVERFLOW_JS,
     SCHEMES,
     SCREENSHOTS,
+    SETTLE_JS,
     VIEWPORTS,
     VNU_JAR,
     Audit,
@@ -203,11 +204,10 @@ def audit(sites: Sites, browser: Browser, axe_source: str) -> AuditFn:
                     for result in results.values():
                         result.pages.append(PageAudit(page=rel, load_error=error))
                     continue
-                if index == 0:
-                    page.wait_for_timeout(250)  # let theme scripts (furo) settle
                 page.evaluate(axe_source)  # evaluate, not a <script> tag: CSP cannot block it
                 for scheme_ in SCHEMES:
                     page.emulate_media(color_scheme=scheme_)  # type: ignore[arg-type]
+                    page.evaluate(SETTLE_JS)
                     result = results[scheme_]
                     if index == 0:
                         result.screenshot = SCREENSHOTS / f"{theme}-{kind}-{scheme_}-{viewport}.png"

@@ -3,4 +3,5 @@ reflections_authors = {
     "jenny": {"name": "Jenny Exempel", "role": "Marknadsdirektör"},
     "bjorn": {"name": "Björn Öhman"},
 }
+html_baseurl = "https://kb.example.com/"
 exclude_patterns = ["_build"]

@@ -5,4 +5,5 @@ reflections_authors = {
     "bjorn": {"name": "Björn Öhman", "handle": "BjörnÖhman"},
 }
 reflections_tag_aliases = {"kd23": "Kontaktdagen2023"}
+html_baseurl = "https://kb.example.com/"
 exclude_patterns = ["_build"]

@@ -1,0 +1,296 @@
+"""Atom 1.0 and JSON Feed 1.1, written with the standard library.
+
+Feeds need absolute URLs, so they are only written when ``html_baseurl`` is
+set. Everything in them comes from the content, never from the clock, so
+two builds of the same sources give the same bytes.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import posixpath
+import re
+from typing import TYPE_CHECKING, Any
+from urllib.parse import urljoin
+from xml.etree import ElementTree as ET
+
+from docutils import nodes
+from sphinx.util.osutil import relative_uri
+
+from . import nodes as rnodes
+from .authors import IMAGE_DIR
+from .config import get_config
+from .domain import Reflection, ReflectionsDomain, get_domain
+from .i18n import _
+from .listings import write_if_changed
+from .warnings_ import ReflectionsWarning, config_location, warn
+
+if TYPE_CHECKING:
+    from pathlib import Path
+
+    from sphinx.application import Sphinx
+    from sphinx.builders.html import StandaloneHTMLBuilder
+
+ATOM = "http://www.w3.org/2005/Atom"
+GENERATOR = "sphinx-reflections"
+
+
+def stamp(when: dt.date) -> str:
+    """RFC 3339 in UTC; a date is its midnight."""
+    if isinstance(when, dt.datetime):
+        return when.astimezone(dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+    return f"{when.isoformat()}T00:00:00Z"
+
+
+def absolute(builder: StandaloneHTMLBuilder, pagename: str) -> str:
+    return posixpath.join(builder.config.html_baseurl, builder.get_target_uri(pagename))
+
+
+_URL_ATTR = re.compile(r'\b(href|src)="([^"]*)"')
+
+
+def absolutize(html: str, page_url: str) -> str:
+    """Relative links and images made absolute, as a feed reader needs them."""
+
+    def fix(match: re.Match[str]) -> str:
+        value = match.group(2)
+        if not value or re.match(r"^[a-zA-Z][a-zA-Z0-9+.-]*:", value):
+            return match.group(0)
+        return f'{match.group(1)}="{urljoin(page_url, value)}"'
+
+    return _URL_ATTR.sub(fix, html)
+
+
+class Renderer:
+    """Renders a reflection's body once per build, for all the feeds it appears in."""
+
+    def __init__(self, app: Sphinx) -> None:
+        self.app = app
+        self.builder: StandaloneHTMLBuilder = app.builder  # type: ignore[assignment]
+        self.cache: dict[str, str] = {}
+
+    def content(self, docname: str) -> str:
+        if docname not in self.cache:
+            self.cache[docname] = absolutize(self._render(docname), absolute(self.builder, docname))
+        return self.cache[docname]
+
+    def _render(self, docname: str) -> str:
+        builder = self.builder
+        env = builder.env
+        doctree = env.get_and_resolve_doctree(docname, builder)
+        for node in list(doctree.findall(rnodes.reflections_byline)):
+            node.parent.remove(node)
+        builder.imgpath = relative_uri(builder.get_target_uri(docname), builder.imagedir)
+        builder.post_process_images(doctree)
+        builder.fignumbers = env.toc_fignumbers.get(docname, {})
+        builder.secnumbers = env.toc_secnumbers.get(docname, {})
+        parts = []
+        for section in doctree.children:
+            if (
+                isinstance(section, nodes.section)
+                and section.children
+                and isinstance(section[0], nodes.title)
+            ):
+                section.remove(section[0])  # the feed entry has the title
+            parts.append(builder.render_partial(section)["fragment"])
+        return "".join(parts).strip()
+
+
+def _entries(reflections: list[Reflection], length: int) -> list[Reflection]:
+    return reflections[:length]
+
+
+def _updated(entries: list[Reflection], domain: ReflectionsDomain) -> dt.date:
+    dates = [r.updated or r.date for r in entries] or [
+        r.updated or r.date for r in domain.visible()
+    ]
+    return max(dates) if dates else dt.date(1970, 1, 1)
+
+
+def atom(
+    title: str,
+    feed_url: str,
+    page_url: str,
+    entries: list[Reflection],
+    domain: ReflectionsDomain,
+    renderer: Renderer,
+) -> bytes:
+    """An Atom 1.0 document."""
+    ET.register_namespace("", ATOM)
+    builder = renderer.builder
+    feed = ET.Element(
+        f"{{{ATOM}}}feed", {"{http://www.w3.org/XML/1998/namespace}lang": _lang(builder)}
+    )
+
+    def sub(parent: ET.Element, tag: str, text: str | None = None, **attrs: str) -> ET.Element:
+        element = ET.SubElement(parent, f"{{{ATOM}}}{tag}", attrs)
+        if text is not None:
+            element.text = text
+        return element
+
+    sub(feed, "title", title)
+    sub(feed, "id", feed_url)
+    sub(feed, "link", rel="self", type="application/atom+xml", href=feed_url)
+    sub(feed, "link", rel="alternate", type="text/html", href=page_url)
+    sub(feed, "updated", stamp(_updated(entries, domain)))
+    sub(feed, "generator", GENERATOR)
+    for reflection in entries:
+        url = absolute(builder, reflection.docname)
+        entry = sub(feed, "entry")
+        sub(entry, "title", reflection.title)
+        sub(entry, "link", rel="alternate", type="text/html", href=url)
+        sub(entry, "id", url)
+        sub(entry, "published", stamp(reflection.date))
+        sub(entry, "updated", stamp(reflection.updated or reflection.date))
+        for person in _people(reflection, domain, builder):
+            author = sub(entry, "author")
+            sub(author, "name", person["name"])
+            sub(author, "uri", person["url"])
+        for term, label in _categories(reflection, domain):
+            sub(entry, "category", term=term, label=label)
+        if reflection.summary:
+            sub(entry, "summary", reflection.summary, type="text")
+        sub(entry, "content", renderer.content(reflection.docname), type="html")
+    ET.indent(feed)
+    data: bytes = ET.tostring(feed, encoding="utf-8", xml_declaration=True)
+    return data + b"\n"
+
+
+def json_feed(
+    title: str,
+    feed_url: str,
+    page_url: str,
+    entries: list[Reflection],
+    domain: ReflectionsDomain,
+    renderer: Renderer,
+) -> bytes:
+    """A JSON Feed 1.1 document."""
+    builder = renderer.builder
+    items = []
+    for reflection in entries:
+        url = absolute(builder, reflection.docname)
+        item: dict[str, Any] = {
+            "id": url,
+            "url": url,
+            "title": reflection.title,
+            "content_html": renderer.content(reflection.docname),
+            "date_published": stamp(reflection.date),
+            "date_modified": stamp(reflection.updated or reflection.date),
+            "authors": _people(reflection, domain, builder),
+            "tags": [label for _term, label in _categories(reflection, domain)],
+        }
+        if reflection.summary:
+            item["summary"] = reflection.summary
+        if reflection.image:
+            item["image"] = _image_url(builder, reflection.image)
+        items.append(item)
+    data = {
+        "version": "https://jsonfeed.org/version/1.1",
+        "title": title,
+        "home_page_url": page_url,
+        "feed_url": feed_url,
+        "language": _lang(builder),
+        "items": items,
+    }
+    return (json.dumps(data, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
+
+
+def _lang(builder: StandaloneHTMLBuilder) -> str:
+    return (builder.config.language or "en").replace("_", "-")
+
+
+def _image_url(builder: StandaloneHTMLBuilder, image: str) -> str:
+    if image.startswith(("http://", "https://")):
+        return image
+    return posixpath.join(builder.config.html_baseurl, IMAGE_DIR, image)
+
+
+def _people(
+    reflection: Reflection, domain: ReflectionsDomain, builder: StandaloneHTMLBuilder
+) -> list[dict[str, str]]:
+    return [
+        {
+            "name": domain.people[ident].name,
+            "url": absolute(builder, domain.page_of("authors", ident)),
+        }
+        for ident in reflection.authors
+        if ident in domain.people
+    ]
+
+
+def _categories(reflection: Reflection, domain: ReflectionsDomain) -> list[tuple[str, str]]:
+    from .hashtags import tag_key
+
+    found = []
+    for tag in reflection.tags:
+        info = domain.tag_info(tag_key(tag))
+        name = info.name if info else tag
+        found.append((tag_key(name), name))
+    if reflection.category:
+        found.append((reflection.category, reflection.category))
+    return found
+
+
+def feed_pages(app: Sphinx) -> list[tuple[str, str, list[Reflection]]]:
+    """(feed pagename without suffix, title, entries) of every Atom feed."""
+    domain = get_domain(app.env)
+    cfg = get_config(app)
+    length = cfg.feed_length
+    project = app.config.project
+    prefix = f"{project} – " if project else ""
+    feeds = [
+        (domain.page_of("", "atom"), prefix + _("Reflections"), _entries(domain.visible(), length))
+    ]
+    for info in sorted(domain.tag_table.values(), key=lambda t: t.key):
+        entries = [domain.reflections[d] for d in info.reflections]
+        feeds.append(
+            (domain.page_of("tags", info.slug), f"{prefix}#{info.name}", _entries(entries, length))
+        )
+    for ident in sorted(domain.people):
+        feeds.append(
+            (
+                domain.page_of("authors", ident),
+                prefix + domain.people[ident].name,
+                _entries(domain.by_author(ident), length),
+            )
+        )
+    for ident, event in sorted(domain.all_events().items()):
+        feeds.append(
+            (
+                domain.page_of("events", ident),
+                prefix + event.name,
+                _entries(domain.about_event(ident), length),
+            )
+        )
+    return feeds
+
+
+def write_feeds(app: Sphinx, outdir: Path) -> None:
+    """Every feed, when ``html_baseurl`` makes absolute URLs possible."""
+    domain = get_domain(app.env)
+    if not app.config.html_baseurl:
+        if domain.reflections:
+            warn(
+                ReflectionsWarning.FEED,
+                "html_baseurl is not set, so no feeds are written (feeds need absolute URLs); "
+                "set it to the address the site is published at",
+                config_location(app.confdir, "html_baseurl"),
+            )
+        return
+    renderer = Renderer(app)
+    builder = renderer.builder
+    for pagename, title, entries in feed_pages(app):
+        is_main = pagename.endswith("/atom") or pagename == "atom"
+        page = domain.page_of("", "index") if is_main else pagename
+        atom_name = pagename + ".xml"
+        feed_url = posixpath.join(app.config.html_baseurl, atom_name)
+        data = atom(title, feed_url, absolute(builder, page), entries, domain, renderer)
+        write_if_changed(outdir / atom_name, data)
+        if is_main:
+            json_name = domain.page_of("", "feed") + ".json"
+            json_url = posixpath.join(app.config.html_baseurl, json_name)
+            write_if_changed(
+                outdir / json_name,
+                json_feed(title, json_url, absolute(builder, page), entries, domain, renderer),
+            )

@@ -1,0 +1,484 @@
+"""Reflection metadata: MyST front matter and the ``reflection`` directive.
+
+Both forms produce the same raw mapping, validated by one function, so they
+give identical results. The transform then records the reflection in the
+domain and puts the byline under the page title.
+"""
+
+from __future__ import annotations
+
+import dataclasses as dc
+import datetime as dt
+import re
+from typing import TYPE_CHECKING, Any, ClassVar
+
+import yaml
+from docutils import nodes
+from docutils.parsers.rst import directives
+from sphinx.transforms import SphinxTransform
+from sphinx.util.docutils import SphinxDirective
+
+from . import nodes as rnodes
+from .config import get_config
+from .domain import Reflection, get_domain
+from .urls import safe_url
+from .warnings_ import ReflectionsWarning, warn
+
+if TYPE_CHECKING:
+    from sphinx.application import Sphinx
+    from sphinx.environment import BuildEnvironment
+
+KEYS = ("author", "date", "category", "tags", "event", "summary", "image", "updated", "draft")
+_TEMP_KEY = "reflections_front_matter"
+_FRONT_MATTER = re.compile(r"\A(\ufeff?---[ \t]*\r?\n)(.*?)(^(?:---|\.\.\.)[ \t]*$)", re.S | re.M)
+
+
+@dc.dataclass
+class RawMeta:
+    """The unvalidated key/values of one page, with a line per key."""
+
+    values: dict[str, Any]
+    lines: dict[str, int]
+    line: int  # where the block starts
+    form: str  # "front matter" or "directive"
+    hints: list[tuple[str, int]] = dc.field(default_factory=list)  # (message, line)
+
+
+# -- MyST front matter ------------------------------------------------------------
+
+
+def _is_markdown(env: BuildEnvironment, docname: str) -> bool:
+    suffix = env.doc2path(docname).suffix
+    return dict(env.config.source_suffix).get(suffix) == "markdown"
+
+
+def read_front_matter(app: Sphinx, docname: str, source: list[str]) -> None:
+    """Take the ``reflection:`` mapping out of MyST front matter (``source-read``).
+
+    The mapping is blanked out of the source (lines kept, so MyST's line
+    numbers stay right); MyST then never serialises it, which older
+    releases could not do with nested dates.
+    """
+    if not source or not _is_markdown(app.env, docname):
+        return
+    match = _FRONT_MATTER.match(source[0])
+    if not match:
+        return
+    text = match.group(2)
+    try:
+        root = yaml.compose(text, Loader=yaml.SafeLoader)
+    except yaml.YAMLError:
+        return  # MyST reports malformed front matter itself
+    if not isinstance(root, yaml.MappingNode):
+        return
+    offset = match.group(1).count("\n") + 1  # line number of the first YAML line
+    for key_node, value_node in root.value:
+        if key_node.value != "reflection":
+            continue
+        start = key_node.start_mark.line + offset
+        raw = (
+            yaml.safe_load(yaml.serialize(value_node))
+            if value_node.tag != "tag:yaml.org,2002:null"
+            else None
+        )
+        lines: dict[str, int] = {}
+        hints: list[tuple[str, int]] = []
+        yaml_text_lines = text.splitlines()
+        if isinstance(value_node, yaml.MappingNode):
+            for sub_key, sub_value in value_node.value:
+                lines[str(sub_key.value)] = sub_key.start_mark.line + offset
+                hint = _swallowed_hashtag(sub_key.value, sub_value, yaml_text_lines)
+                if hint:
+                    hints.append((hint, sub_value.end_mark.line + offset))
+        app.env.temp_data[_TEMP_KEY] = RawMeta(
+            raw if raw is not None else {}, lines, start, "front matter", hints
+        )
+        if not isinstance(raw, dict):
+            app.env.temp_data[_TEMP_KEY].values = {"__not_a_mapping__": raw}
+        end = value_node.end_mark.line + (1 if value_node.end_mark.column else 0)
+        yaml_lines = text.splitlines(keepends=True)
+        first, last = key_node.start_mark.line, max(end, key_node.start_mark.line + 1)
+        newline = "\r\n" if "\r\n" in text else "\n"
+        yaml_lines[first] = f"reflection: true{newline}"
+        for i in range(first + 1, min(last, len(yaml_lines))):
+            yaml_lines[i] = newline
+        source[0] = source[0][: match.start(2)] + "".join(yaml_lines) + source[0][match.end(2) :]
+        return
+
+
+_COMMENT_TAG = re.compile(r"\s#[^\W\d_]")
+
+
+def _swallowed_hashtag(key: str, node: yaml.Node, lines: list[str]) -> str | None:
+    """YAML reads `` #Tag`` after a plain value as a comment; say so instead of losing it."""
+    if not isinstance(node, yaml.ScalarNode) or node.style not in (None, ""):
+        return None
+    end = node.end_mark
+    if end.line >= len(lines):
+        return None
+    rest = lines[end.line][end.column :]
+    match = _COMMENT_TAG.match(rest) if rest[:1].isspace() else None
+    if not match:
+        return None
+    lost = rest.strip()
+    return (
+        f"in {key!r}, YAML reads {lost!r} as a comment, so it is left out; "
+        f'put the value in quotes: {key}: "{node.value} {lost}"'
+    )
+
+
+# -- the directive -------------------------------------------------------------------
+
+
+class _AnyOption(dict[str, Any]):
+    """Accept every option name, so unknown keys become ``bad-metadata`` warnings."""
+
+    def __missing__(self, key: str) -> Any:
+        return directives.unchanged
+
+    def __contains__(self, key: object) -> bool:
+        return True
+
+    def get(self, key: str, default: Any = None) -> Any:  # type: ignore[override]
+        return self[key]
+
+
+class ReflectionDirective(SphinxDirective):
+    """Declare the page a reflection (the rST form of the ``reflection:`` front matter).
+
+    Lists (``:author:``, ``:tags:``) are comma-separated; ``:draft:`` alone means true.
+    """
+
+    has_content = False
+    option_spec: ClassVar[dict[str, Any]] = _AnyOption(  # type: ignore[misc]
+        dict.fromkeys(KEYS, directives.unchanged)
+    )
+
+    def run(self) -> list[nodes.Node]:
+        node = rnodes.reflection_meta()
+        self.set_source_info(node)
+        values: dict[str, Any] = {}
+        for key, value in self.options.items():
+            values[key] = "true" if key == "draft" and value in (None, "") else value
+        node["meta"] = RawMeta(values, dict.fromkeys(values, self.lineno), self.lineno, "directive")
+        return [node]
+
+
+# -- validation ---------------------------------------------------------------------
+
+
+def _as_list(value: Any) -> list[str] | None:
+    if isinstance(value, str):
+        return [v.strip() for v in value.split(",") if v.strip()]
+    if isinstance(value, list | tuple) and all(
+        isinstance(v, str | int) and not isinstance(v, bool) for v in value
+    ):
+        return [str(v).strip() for v in value if str(v).strip()]
+    return None
+
+
+_DOTTED = re.compile(r"^(\d{1,2})[./-](\d{1,2})[./-](\d{4})$")
+
+
+def _date_hint(text: str) -> str:
+    """How to write a date the author typed another way."""
+    match = _DOTTED.match(text.strip())
+    if match:
+        a, b, year = (int(g) for g in match.groups())
+        guesses = []
+        for month, day in ((a, b), (b, a)):
+            try:
+                guesses.append(dt.date(year, month, day).isoformat())
+            except ValueError:
+                continue
+        if len(set(guesses)) == 1:
+            return f"write {guesses[0]}"
+        if guesses:
+            return f"write {' or '.join(dict.fromkeys(guesses))} (year-month-day)"
+    return "write it as YYYY-MM-DD, e.g. 2023-05-29"
+
+
+def parse_date(value: Any) -> dt.date | None:
+    """An ISO 8601 date (a date-time counts as its date); None otherwise."""
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    if isinstance(value, str):
+        text = value.strip()
+        try:
+            if re.fullmatch(r"\d{4}-\d{2}-\d{2}", text):
+                return dt.date.fromisoformat(text)
+            if re.fullmatch(r"\d{4}-\d{2}-\d{2}[T ].+", text):
+                return dt.datetime.fromisoformat(text).date()
+        except ValueError:
+            return None
+    return None
+
+
+def _bool(value: Any) -> bool | None:
+    if isinstance(value, bool):
+        return value
+    if isinstance(value, str) and value.strip().lower() in ("true", "yes", "1", "false", "no", "0"):
+        return value.strip().lower() in ("true", "yes", "1")
+    return None
+
+
+@dc.dataclass
+class Fields:
+    """Validated metadata, before the page's title and words are known."""
+
+    authors: tuple[str, ...] = ()
+    date: dt.date | None = None
+    category: str = ""
+    tags: tuple[str, ...] = ()
+    event: str = ""
+    summary: str = ""
+    image: str = ""
+    updated: dt.date | None = None
+    draft: bool = False
+
+
+def validate(raw: RawMeta, env: BuildEnvironment, docname: str) -> Fields:
+    """Check every key; each problem is a located, typed warning, never an exception."""
+    domain = get_domain(env)
+    fields = Fields()
+
+    def where(key: str | None = None) -> tuple[str, int]:
+        return (docname, raw.lines.get(key, raw.line) if key else raw.line)
+
+    def bad(key: str, message: str) -> None:
+        warn(ReflectionsWarning.BAD_METADATA, message, where(key))
+
+    if "__not_a_mapping__" in raw.values:
+        bad(
+            "",
+            f"'reflection' front matter must be a mapping of keys ({', '.join(KEYS)}), not {type(raw.values['__not_a_mapping__']).__name__}",
+        )
+        return fields
+    for key in raw.values:
+        if key not in KEYS:
+            bad(key, f"unknown reflection key {key!r}; accepted keys: {', '.join(KEYS)}")
+
+    for message, line in raw.hints:
+        warn(ReflectionsWarning.BAD_METADATA, message, (docname, line))
+    values = raw.values
+    if values.get("author") in (None, "", []):
+        bad(
+            "author",
+            "a reflection needs an 'author' (a person id from reflections_authors, or a list)",
+        )
+    else:
+        names = _as_list(values["author"])
+        if names is None:
+            bad(
+                "author",
+                f"'author' must be a person id or a list of ids, not {type(values['author']).__name__}",
+            )
+        else:
+            known = []
+            for name in dict.fromkeys(names):
+                if name in domain.people:
+                    known.append(name)
+                else:
+                    warn(
+                        ReflectionsWarning.UNKNOWN_AUTHOR,
+                        f"unknown author {name!r}; add it to reflections_authors{_suggest(name, domain.people)}",
+                        where("author"),
+                    )
+            fields.authors = tuple(known)
+
+    for key in ("date", "updated"):
+        value = values.get(key)
+        if value in (None, ""):
+            if key == "date":
+                bad("date", "a reflection needs a 'date' (YYYY-MM-DD)")
+            continue
+        parsed = parse_date(value)
+        if parsed is None:
+            shown = value if isinstance(value, str) else repr(value)
+            warn(
+                ReflectionsWarning.BAD_DATE,
+                f"{key} {shown!r} is not an ISO 8601 date; {_date_hint(str(value))}",
+                where(key),
+            )
+        setattr(fields, key, parsed)
+
+    for key in ("category", "summary", "event", "image"):
+        value = values.get(key)
+        if value in (None, ""):
+            continue
+        if not isinstance(value, str | int | float) or isinstance(value, bool):
+            bad(key, f"{key!r} must be text, not {type(value).__name__}")
+            continue
+        setattr(fields, key, " ".join(str(value).split()))
+
+    if values.get("tags") not in (None, "", []):
+        tags = _as_list(values["tags"])
+        if tags is None:
+            bad(
+                "tags",
+                f"'tags' must be a list of tags or comma-separated text, not {type(values['tags']).__name__}",
+            )
+        else:
+            fields.tags = tuple(dict.fromkeys(t.lstrip("#") for t in tags if t.lstrip("#")))
+
+    if fields.event:
+        # checked once every page is read: the event may be defined inline elsewhere
+        domain.add_event_ref(docname, fields.event, where("event")[1])
+
+    if fields.image:
+        image = fields.image.lstrip("/") if not fields.image.startswith("//") else fields.image
+        problem = safe_url(image, env.srcdir, https_only=True)
+        if problem:
+            warn(
+                ReflectionsWarning.UNSAFE_URL,
+                f"image: {problem}; the image is left out",
+                where("image"),
+            )
+            fields.image = ""
+        else:
+            fields.image = image
+
+    if "draft" in values:
+        draft = _bool(values["draft"])
+        if draft is None:
+            bad("draft", f"'draft' must be true or false, not {values['draft']!r}")
+        else:
+            fields.draft = draft
+    return fields
+
+
+def _suggest(name: str, known: dict[str, Any]) -> str:
+    import difflib
+
+    close = difflib.get_close_matches(name, list(known), n=1, cutoff=0.6)
+    return f" (did you mean {close[0]!r}?)" if close else ""
+
+
+# -- the transform ----------------------------------------------------------------------
+
+_NOT_COUNTED = (
+    nodes.comment,
+    nodes.raw,
+    nodes.system_message,
+    nodes.docinfo,
+    nodes.field_list,
+    nodes.title,
+    nodes.substitution_definition,
+    rnodes.reflection_meta,
+    rnodes.reflections_byline,
+)
+
+
+def count_words(tree: nodes.Node) -> int:
+    """Words a reader reads, the same for MyST and rST sources."""
+    total = 0
+
+    def walk(node: nodes.Node) -> None:
+        nonlocal total
+        if isinstance(node, _NOT_COUNTED):
+            return
+        if isinstance(node, nodes.Text):
+            total += len(node.astext().split())
+            return
+        for child in node.children:
+            walk(child)
+
+    walk(tree)
+    return total
+
+
+def first_paragraph(document: nodes.document, limit: int = 200) -> str:
+    """The first paragraph, shortened on a word boundary (the default summary)."""
+    for para in document.findall(nodes.paragraph):
+        if any(
+            isinstance(p, (*_NOT_COUNTED, nodes.Admonition, rnodes.reflections_author_card))
+            for p in _ancestors(para)
+        ):
+            continue
+        text = " ".join(para.astext().split())
+        if not text:
+            continue
+        if len(text) <= limit:
+            return text
+        cut = text[:limit].rsplit(" ", 1)[0].rstrip(",.;:–-")
+        return cut + "…"
+    return ""
+
+
+def _ancestors(node: nodes.Node) -> list[nodes.Node]:
+    found = []
+    while node.parent is not None:
+        node = node.parent
+        found.append(node)
+    return found
+
+
+class ReflectionTransform(SphinxTransform):
+    """Record the page's reflection in the domain and insert its byline."""
+
+    default_priority = 700
+
+    def apply(self, **kwargs: Any) -> None:
+        docname = self.env.docname
+        metas: list[RawMeta] = []
+        front = self.env.temp_data.pop(_TEMP_KEY, None)
+        if front is not None and self.document.get("source") == str(self.env.doc2path(docname)):
+            metas.append(front)
+        for node in list(self.document.findall(rnodes.reflection_meta)):
+            metas.append(node["meta"])
+            node.parent.remove(node)
+        if not metas:
+            return
+        for extra in metas[1:]:
+            warn(
+                ReflectionsWarning.DUPLICATE,
+                f"a second reflection block ({extra.form}) on one page is ignored; the {metas[0].form} at line {metas[0].line} counts",
+                (docname, extra.line),
+            )
+        from .authors import note_registry_dependency
+
+        note_registry_dependency(self.env)
+        fields = validate(metas[0], self.env, docname)
+        if fields.date is None:
+            warn(
+                ReflectionsWarning.BAD_METADATA,
+                "this page is not listed as a reflection until it has a valid date",
+                (docname, metas[0].line),
+            )
+            return
+        domain = get_domain(self.env)
+        for tag in fields.tags:
+            domain.add_tag(docname, tag)
+        from .hashtags import unique_tags
+
+        in_text = [next(iter(s)) for s in domain.tags.get(docname, {}).values()]
+        all_tags = unique_tags([*fields.tags, *in_text], get_config(self.env).tag_aliases)
+        title_node = next(self.document.findall(nodes.title), None)
+        title = title_node.astext() if title_node else docname
+        words = count_words(self.document)
+        wpm = get_config(self.env).words_per_minute
+        reflection = Reflection(
+            docname=docname,
+            title=title,
+            authors=fields.authors,
+            date=fields.date,
+            category=fields.category,
+            tags=all_tags,
+            event=fields.event,
+            summary=fields.summary or first_paragraph(self.document),
+            image=fields.image,
+            updated=fields.updated,
+            draft=fields.draft,
+            minutes=max(1, round(words / wpm)),
+            words=words,
+        )
+        domain.add_reflection(reflection)
+        from .authors import build_byline
+
+        line = build_byline(reflection, self.env)
+        if title_node is not None and isinstance(title_node.parent, nodes.section):
+            title_node.parent.insert(title_node.parent.index(title_node) + 1, line)
+        else:
+            self.document.insert(0, line)
