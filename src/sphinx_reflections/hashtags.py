@@ -384,6 +384,11 @@ def build_tag_table(env: BuildEnvironment) -> dict[str, TagInfo]:
     slugs: dict[str, str] = {}
     for key in sorted(spellings):
         configured = [c for c in aliases.values() if tag_key(c) == key]
+        configured += [
+            e.hashtag
+            for _i, e in sorted(domain.all_events().items())
+            if e.hashtag and tag_key(e.hashtag) == key
+        ]
         ranked = sorted(spellings[key].items(), key=lambda item: (-item[1], item[0]))
         name = configured[0] if configured else ranked[0][0]
         slug = slugify(key, cfg.slug_ascii)

@@ -32,7 +32,15 @@ CSS_HOOKS: dict[str, str] = {
 }
 
 
-class reflections_byline(nodes.General, nodes.Element):
+class _Verbatim:
+    """Author-supplied text inside stays as typed: no smart quotes or dashes in names."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)  # type: ignore[call-arg]
+        self["support_smartquotes"] = False  # type: ignore[index]
+
+
+class reflections_byline(_Verbatim, nodes.General, nodes.Element):
     """The block under a reflection's title."""
 
 
@@ -40,11 +48,11 @@ class reflections_byline_authors(nodes.General, nodes.Element):
     """The authors part of a byline (``address``: it names who wrote the article)."""
 
 
-class reflections_author_card(nodes.General, nodes.Element):
+class reflections_author_card(_Verbatim, nodes.General, nodes.Element):
     """A full author card (``article``); attribute ``person`` holds the id."""
 
 
-class reflections_compact_card(nodes.Inline, nodes.TextElement):
+class reflections_compact_card(_Verbatim, nodes.Inline, nodes.TextElement):
     """An inline, compact author card: avatar, name, role."""
 
 
@@ -56,7 +64,7 @@ class reflections_time(nodes.Inline, nodes.TextElement):
     """A date, as ``<time datetime="...">`` in HTML and as its text elsewhere."""
 
 
-class reflections_entry(nodes.General, nodes.Element):
+class reflections_entry(_Verbatim, nodes.General, nodes.Element):
     """One reflection in a listing (``article.reflections-entry``)."""
 
 
@@ -68,7 +76,7 @@ class reflections_cloud(nodes.General, nodes.Element):
     """Where a ``hashtag-cloud`` goes; filled once every document is read."""
 
 
-class reflections_event(nodes.General, nodes.Element):
+class reflections_event(_Verbatim, nodes.General, nodes.Element):
     """An event callout: ``aside`` in HTML; other builders get an admonition instead."""
 
 

@@ -65,6 +65,7 @@ def need(ok: bool, reason: str) -> None:
     pytest.skip(reason)
 
 
+@pytest.hookimpl(tryfirst=True)
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
     """Keep each theme's tests on one xdist worker, so its site is built once."""
     if not config.pluginmanager.hasplugin("xdist"):
