@@ -8,6 +8,7 @@ domain and puts the byline under the page title.
 from __future__ import annotations
 
 import dataclasses as dc
+import math
 import datetime as dt
 import re
 from typing import TYPE_CHECKING, Any, ClassVar
@@ -471,7 +472,7 @@ class ReflectionTransform(SphinxTransform):
             image=fields.image,
             updated=fields.updated,
             draft=fields.draft,
-            minutes=max(1, round(words / wpm)),
+            minutes=max(1, math.floor(words / wpm + 0.5)),  # half a minute rounds up
             words=words,
         )
         domain.add_reflection(reflection)

@@ -529,4 +529,28 @@ def on_env_updated(app: Sphinx, env: BuildEnvironment) -> list[str]:
         if before.get(docname) != fingerprint:
             stale.append(docname)
     domain.data["shown"] = now
+    if page_builder(app.builder):
+        register_labels(env, domain)
     return stale
+
+
+def register_labels(env: BuildEnvironment, domain: ReflectionsDomain) -> None:
+    """Labels for the generated pages, so documents can write {ref}`reflections-archive`."""
+    std = env.get_domain("std")
+    labels: dict[str, tuple[str, str]] = {
+        "reflections-archive": (domain.page_of("", "index"), _("Reflections")),
+        "reflections-tags": (domain.page_of("tags", "index"), _("Hashtags")),
+        "reflections-events": (domain.page_of("events", "index"), _("Events")),
+    }
+    for ident, person in domain.people.items():
+        labels[f"reflections-author-{ident}"] = (domain.page_of("authors", ident), person.name)
+    for ident, event in domain.all_events().items():
+        labels[f"reflections-event-{ident}"] = (domain.page_of("events", ident), event.name)
+    for info in domain.tag_table.values():
+        labels[f"reflections-tag-{info.slug}"] = (
+            domain.page_of("tags", info.slug),
+            "#" + info.name,
+        )
+    for label, (pagename, title) in labels.items():
+        std.labels[label] = (pagename, "", title)  # type: ignore[attr-defined]
+        std.anonlabels[label] = (pagename, "")  # type: ignore[attr-defined]
