@@ -175,8 +175,11 @@ def date_node(
     return rnodes.reflections_time(text, text, datetime=when.isoformat(), classes=classes or [])
 
 
+LISTED_TAGS = 5  # tags a listing entry shows; the page itself shows them all
+
+
 def meta_line(
-    reflection: Reflection, env: BuildEnvironment, reading_time: bool = True
+    reflection: Reflection, env: BuildEnvironment, reading_time: bool = True, max_tags: int = 0
 ) -> nodes.paragraph:
     """``29 May 2023 · 4 min read · Leadership · Updated 2 June 2023``."""
     para = nodes.paragraph(classes=["reflections-byline-meta"])
@@ -200,10 +203,14 @@ def meta_line(
         para += _sep()
         from .hashtags import hashtag_xref
 
-        for i, tag in enumerate(reflection.tags):
+        shown = reflection.tags[:max_tags] if max_tags else reflection.tags
+        for i, tag in enumerate(shown):
             if i:
                 para += nodes.Text(" ")
             para += hashtag_xref(tag)
+        if len(shown) < len(reflection.tags):
+            more = f" +{len(reflection.tags) - len(shown)}"
+            para += nodes.inline(more, more, classes=["reflections-more-tags"])
     if reflection.draft:
         para += _sep()
         label = _("Draft")
@@ -216,14 +223,14 @@ def meta_line(
 
 
 def build_byline(
-    reflection: Reflection, env: BuildEnvironment, link: bool = True
+    reflection: Reflection, env: BuildEnvironment, link: bool = True, max_tags: int = 0
 ) -> rnodes.reflections_byline:
     people = get_domain(env).people
     line = rnodes.reflections_byline(classes=["reflections-byline"])
     authors = [people[a] for a in reflection.authors if a in people]
     if authors:
         line += byline_authors(authors, link=link)
-    line += meta_line(reflection, env)
+    line += meta_line(reflection, env, max_tags=max_tags)
     return line
 
 

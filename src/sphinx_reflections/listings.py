@@ -22,7 +22,7 @@ from sphinx import addnodes
 from sphinx.util.docutils import SphinxDirective
 
 from . import nodes as rnodes
-from .authors import build_byline, full_card, resolve_for_builder
+from .authors import LISTED_TAGS, build_byline, full_card, resolve_for_builder
 from .config import get_config
 from .domain import Reflection, ReflectionsDomain, get_domain, page_builder
 from .events import build_date, calendar, callout, uid_host
@@ -66,7 +66,7 @@ def entry(
     strong += xref
     heading += strong
     item += heading
-    item += build_byline(reflection, domain.env)
+    item += build_byline(reflection, domain.env, max_tags=LISTED_TAGS)
     if reflection.summary and summaries:
         summary = nodes.paragraph(
             "", "", nodes.Text(reflection.summary), classes=["reflections-summary"]
