@@ -314,7 +314,7 @@ def render(
     builder.secnumbers = {}
     body = builder.render_partial(tree)["fragment"]
     context: dict[str, Any] = {
-        "title": title,
+        "title": html.escape(title),  # templates print it as HTML, like a rendered title
         "body": body,
         "meta": {},
         "metatags": "",

@@ -12,6 +12,7 @@ import datetime as dt
 import html
 import json
 import posixpath
+import re
 from typing import TYPE_CHECKING, Any
 
 from .authors import IMAGE_DIR
@@ -202,6 +203,7 @@ def page_context(
         return relative_uri(builder.get_target_uri(pagename), target)
 
     kind, ident = context.get(PAGE_KEY, ("", ""))
+    page_title = html.unescape(re.sub(r"<[^>]+>", "", context.get("title") or ""))  # it is HTML
     reflection = domain.reflections.get(pagename)
     if reflection is not None:
         head.append(script(posting_ld(reflection, urls, domain, language)))
@@ -216,7 +218,7 @@ def page_context(
         else:
             info = next((t for t in domain.tag_table.values() if t.slug == ident), None)
             listed = [domain.reflections[d] for d in info.reflections] if info else []
-        head.append(script(collection_ld(context.get("title", ""), pagename, listed, urls)))
+        head.append(script(collection_ld(page_title, pagename, listed, urls)))
     if feeds and (reflection is not None or kind):
         main = domain.page_of("", "atom") + ".xml"
         title = _("Reflections")
@@ -226,7 +228,7 @@ def page_context(
         )
         if kind in ("authors", "events", "tags") and ident and ident != "index":
             own = domain.page_of(kind, ident) + ".xml"
-            head.append(_feed_link(rel(own), context.get("title", "")))
+            head.append(_feed_link(rel(own), page_title))
     if head:
         context["metatags"] = context.get("metatags", "") + "".join(head)
 

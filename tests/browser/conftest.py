@@ -2,8 +2,10 @@
 
 Every site is built once per test session (per xdist worker) and theme, served by
 its own ``python -m http.server``; one Chromium serves the whole session. With
-``--dist loadgroup`` (as ``make test`` runs it) all tests of one theme go to the
-same worker, so each theme is built and audited exactly once.
+``--dist loadscope`` (as ``make test`` runs it) all tests of one theme (one class
+in test_site.py) go to the same worker, so each theme is built and audited once.
+(``--dist loadgroup`` would be the natural choice, but xdist 3.8 cannot rename
+node ids under pytest 9.2, so its groups are silently ignored.)
 """
 
 from __future__ import annotations
@@ -63,20 +65,6 @@ def need(ok: bool, reason: str) -> None:
     if in_ci():
         pytest.fail(f"{reason} (CI=true, so this is a failure, not a skip)", pytrace=False)
     pytest.skip(reason)
-
-
-@pytest.hookimpl(tryfirst=True)
-def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
-    """Keep each theme's tests on one xdist worker, so its site is built once."""
-    if not config.pluginmanager.hasplugin("xdist"):
-        return
-    for item in items:
-        if HERE not in Path(str(item.fspath)).resolve().parents:
-            continue
-        callspec = getattr(item, "callspec", None)
-        theme = callspec.params.get("theme") if callspec else None
-        if theme:
-            item.add_marker(pytest.mark.xdist_group(f"reflections-site-{theme}"))
 
 
 # --------------------------------------------------------------------------- sites

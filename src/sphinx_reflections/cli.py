@@ -1,0 +1,648 @@
+"""The ``sphinx-reflections`` command: ``new``, ``check`` and ``import``.
+
+Authors are mostly not engineers, so each command does one job, says what it
+did in one line, and explains every problem with what was found and what is
+accepted. Exit codes: 0 all good, 1 problems found, 2 the command was used
+wrongly (argparse's own convention).
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import dataclasses as dc
+import datetime as dt
+import io
+import logging
+import os
+import re
+import sys
+import tempfile
+import time
+import unicodedata
+from collections.abc import Iterator, Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, TextIO
+
+if TYPE_CHECKING:
+    from .registry import Event, Person
+
+PROG = "sphinx-reflections"
+EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE = 0, 1, 2
+
+# Where `new` and `check` look for conf.py when no directory is given, in order.
+PROJECT_DIRS = (".", "docs", "doc", "source", "docs/source")
+
+
+class UsageError(Exception):
+    """The command line asks for something impossible (exit 2)."""
+
+
+class Problem(Exception):
+    """The project or its content is not right (exit 1)."""
+
+
+# -- the Sphinx project ------------------------------------------------------------------
+
+
+@dc.dataclass
+class Project:
+    """What ``new`` needs to know about the Sphinx project it writes into."""
+
+    confdir: Path
+    authors: str | dict[str, Any]
+    events: str | dict[str, Any]
+    language: str
+    extensions: list[str]
+    suffixes: list[str]
+
+
+def find_confdir(source_dir: str | None) -> Path:
+    """The directory holding conf.py: the one given, else the usual places under cwd."""
+    if source_dir is not None:
+        path = Path(source_dir)
+        if not (path / "conf.py").is_file():
+            raise UsageError(f"no conf.py in {source_dir!r}; give the Sphinx source directory")
+        return path
+    for name in PROJECT_DIRS:
+        path = Path(name)
+        if (path / "conf.py").is_file():
+            return path
+    raise UsageError(
+        "no Sphinx project found (no conf.py in "
+        + ", ".join(f"{d}/" if d != "." else "the current directory" for d in PROJECT_DIRS)
+        + "); run this inside the project or give --source-dir"
+    )
+
+
+def _suffixes(value: Any) -> list[str]:
+    """Source suffixes from conf.py's ``source_suffix`` in any of its accepted shapes."""
+    if isinstance(value, str):
+        return [value]
+    if isinstance(value, dict | list | tuple):
+        return [str(v) for v in value]
+    return [".rst"]
+
+
+def load_project(confdir: Path) -> Project:
+    """Execute conf.py the way Sphinx does, so computed values are seen as Sphinx sees them."""
+    from sphinx.config import Config
+    from sphinx.errors import ConfigError
+    from sphinx.util.tags import Tags
+
+    try:
+        config = Config.read(confdir, overrides={}, tags=Tags())
+    except ConfigError as exc:
+        raise Problem(f"{confdir / 'conf.py'}: {exc}") from exc
+    for name in ("reflections_authors", "reflections_events"):
+        config.add(name, "", "env", (str, dict))
+    extensions = list(config.extensions)
+    suffixes = _suffixes(config.source_suffix)
+    if "myst_parser" in extensions and ".md" not in suffixes:
+        suffixes.append(".md")
+    return Project(
+        confdir=confdir,
+        authors=config.reflections_authors,
+        events=config.reflections_events,
+        language=str(config.language or "en"),
+        extensions=extensions,
+        suffixes=suffixes,
+    )
+
+
+@dc.dataclass(frozen=True)
+class Found:
+    """One ``reflections.*`` warning: where, which subtype, what."""
+
+    path: str
+    line: int
+    subtype: str
+    message: str
+
+    def __str__(self) -> str:
+        where = f"{self.path}:{self.line}: " if self.line else f"{self.path}: " if self.path else ""
+        return f"{where}{self.subtype}: {self.message}"
+
+
+def _relative(path: str) -> str:
+    """A path as the user would type it from where they are."""
+    if not path:
+        return path
+    try:
+        return os.path.relpath(path)
+    except ValueError:  # another drive on Windows
+        return path
+
+
+def _split_location(location: str) -> tuple[str, int]:
+    head, _, tail = location.rpartition(":")
+    if head and tail.isdigit():
+        return _relative(head), int(tail)
+    return _relative(location), 0
+
+
+class _Collect(logging.Handler):
+    """Keeps the extension's warnings raised outside a build (registry loading)."""
+
+    def __init__(self) -> None:
+        super().__init__(logging.WARNING)
+        self.found: list[Found] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        location = getattr(record, "location", None)
+        path, line = _split_location(location) if isinstance(location, str) else ("", 0)
+        subtype = getattr(record, "subtype", None) or "warning"
+        self.found.append(Found(path, line, str(subtype), record.getMessage()))
+
+
+@contextlib.contextmanager
+def collected_warnings() -> Iterator[list[Found]]:
+    """Route Sphinx's logger to a list for the duration (and restore it after).
+
+    A Sphinx app created earlier in the process leaves handlers bound to its
+    streams; they are set aside so nothing leaks into them.
+    """
+    logger = logging.getLogger("sphinx")
+    saved = (logger.handlers[:], logger.propagate, logger.level)
+    handler = _Collect()
+    logger.handlers = [handler]
+    logger.propagate = False
+    logger.setLevel(logging.WARNING)
+    try:
+        yield handler.found
+    finally:
+        logger.handlers, logger.propagate = saved[0], saved[1]
+        logger.setLevel(saved[2])
+
+
+def load_registries(project: Project) -> tuple[dict[str, Person], dict[str, Event], list[Found]]:
+    """Both registries, with their problems as located warnings instead of log output."""
+    from .registry import load_events, load_people
+
+    with collected_warnings() as found:
+        people, _ = load_people(project.authors, project.confdir, project.confdir)
+        events, _ = load_events(project.events, project.confdir)
+    return people, events, list(found)
+
+
+# -- new ------------------------------------------------------------------------------------
+
+PLACEHOLDERS = {
+    "en": {
+        "summary": "One or two sentences for listings, feeds and link previews.",
+        "category": "Leadership",
+        "image": "_static/cover.jpg",
+        "guide": (
+            "Write your reflection below. Type #Hashtags and @Mentions as you would\n"
+            "on LinkedIn; they become links. These comment lines are not shown."
+        ),
+        "body": "Start writing here.",
+    },
+    "sv": {
+        "summary": "En eller två meningar för listor, flöden och förhandsvisningar av länkar.",
+        "category": "Ledarskap",
+        "image": "_static/omslag.jpg",
+        "guide": (
+            "Skriv din reflektion nedan. Skriv #Hashtaggar och @Omnämnanden som på\n"
+            "LinkedIn; de blir länkar. De här kommentarraderna visas inte."
+        ),
+        "body": "Börja skriva här.",
+    },
+}
+
+_PLAIN = re.compile(r"^[^\W\d_][\w .'/-]*$")
+_FOLD = str.maketrans(
+    {"ø": "o", "Ø": "O", "æ": "ae", "Æ": "AE", "œ": "oe", "Œ": "OE", "ð": "d", "Ð": "D",
+     "þ": "th", "Þ": "TH", "ł": "l", "Ł": "L", "đ": "d", "Đ": "D", "ı": "i"}
+)  # fmt: skip
+
+
+def yaml_scalar(value: str) -> str:
+    """A string as YAML reads it back unchanged: plain when safe, else double-quoted."""
+    import json
+
+    import yaml
+
+    text = value.strip()
+    if text and _PLAIN.match(text) and not text.endswith(":") and yaml.safe_load(text) == text:
+        return text
+    return json.dumps(value, ensure_ascii=False)
+
+
+def yaml_list(values: Sequence[str]) -> str:
+    """A flow list (``[a, b]``), each item quoted when it needs it."""
+    return "[" + ", ".join(yaml_scalar(v) for v in values) + "]"
+
+
+def file_slug(title: str) -> str:
+    """The file name stem for a title: ASCII, lower case, words joined by ``-``.
+
+    Letters NFKD cannot take apart (ø, æ, ł) are spelled out first, so
+    "Øresund" becomes ``oresund`` rather than losing its first letter.
+    """
+    from .hashtags import slugify
+
+    folded = title.translate(_FOLD)
+    plain = "".join(
+        c for c in unicodedata.normalize("NFKD", folded) if not unicodedata.combining(c)
+    )
+    if not any(c.isascii() and c.isalnum() for c in plain):
+        return ""
+    return slugify(folded, ascii_only=True)
+
+
+def _split_ids(values: Sequence[str] | None) -> list[str]:
+    found: list[str] = []
+    for value in values or ():
+        found.extend(v.strip().lstrip("#@") for v in value.split(",") if v.strip().lstrip("#@"))
+    return list(dict.fromkeys(found))
+
+
+def _date_arg(text: str) -> dt.date:
+    """``--date``: ISO 8601 only, with the same advice a build would give."""
+    from .frontmatter import _date_hint, parse_date
+
+    parsed = parse_date(text)
+    if parsed is None:
+        raise argparse.ArgumentTypeError(f"{text!r} is not an ISO 8601 date; {_date_hint(text)}")
+    return parsed
+
+
+def render_new(
+    title: str,
+    authors: Sequence[str],
+    date: dt.date,
+    tags: Sequence[str],
+    event: str,
+    lang: str,
+) -> str:
+    """The text of a new reflection: front matter, a title heading, a place to start."""
+    text = PLACEHOLDERS[lang]
+    author = yaml_scalar(authors[0]) if len(authors) == 1 else yaml_list(authors)
+    lines = ["---", "reflection:", f"  author: {author}", f"  date: {date.isoformat()}"]
+    if tags:
+        lines.append(f"  tags: {yaml_list(tags)}")
+    if event:
+        lines.append(f"  event: {yaml_scalar(event)}")
+    lines += [
+        f"  summary: {yaml_scalar(text['summary'])}",
+        f"  # category: {text['category']}",
+        f"  # image: {text['image']}",
+        "---",
+        "",
+        f"# {' '.join(title.split())}",
+        "",
+        *(f"% {line}" for line in text["guide"].splitlines()),
+        "",
+        text["body"],
+        "",
+    ]
+    return "\n".join(lines)
+
+
+def _unknown(kind: str, ident: str, known: dict[str, Any], option: str) -> str:
+    from .frontmatter import _suggest
+
+    if not known:
+        return (
+            f"unknown {kind} {ident!r}: the project has no {kind} registry; set {option} in conf.py"
+        )
+    return f"unknown {kind} {ident!r}; add it to {option}{_suggest(ident, known)}"
+
+
+def cmd_new(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    """Write a new reflection, after checking its author and event exist."""
+    title = " ".join(str(args.title).split())
+    if not title:
+        raise UsageError("the title is empty")
+    authors = _split_ids(args.author)
+    if not authors:
+        raise UsageError("--author needs a person id, e.g. --author jenny")
+    tags = _split_ids([args.tags] if args.tags else [])
+    project = load_project(find_confdir(args.source_dir))
+    people, events, registry_problems = load_registries(project)
+    for found in registry_problems:
+        print(f"note: {found}", file=err)
+
+    problems = [
+        _unknown("author", a, people, "reflections_authors") for a in authors if a not in people
+    ]
+    event = (args.event or "").strip()
+    if event and event not in events:
+        problems.append(_unknown("event", event, events, "reflections_events"))
+    if problems:
+        raise Problem("\n".join(problems))
+
+    lang = args.lang or ("sv" if project.language.lower().startswith("sv") else "en")
+    date = args.date or dt.date.today()
+    slug = file_slug(title) or f"reflection-{date.isoformat()}"
+    folder = Path(args.dir) if args.dir else project.confdir
+    path = folder / f"{slug}.md"
+    clashes = [folder / f"{slug}{s}" for s in project.suffixes if (folder / f"{slug}{s}").exists()]
+    if clashes:
+        raise Problem(
+            f"{_relative(str(clashes[0]))} already exists; choose another title or --dir "
+            "(nothing was written)"
+        )
+    if "myst_parser" not in project.extensions:
+        print(
+            "note: conf.py does not load myst_parser, which reads Markdown; "
+            'add it to extensions = ["myst_parser", "sphinx_reflections"]',
+            file=err,
+        )
+    try:
+        if not folder.resolve().is_relative_to(project.confdir.resolve()):
+            print(
+                f"note: {_relative(str(folder))} is outside the Sphinx project "
+                f"({_relative(str(project.confdir))}); move the file there to publish it",
+                file=err,
+            )
+    except OSError:
+        pass
+    folder.mkdir(parents=True, exist_ok=True)
+    content = render_new(title, authors, date, tags, event, lang)
+    try:
+        with path.open("x", encoding="utf-8", newline="\n") as handle:
+            handle.write(content)
+    except FileExistsError as exc:  # created between the check and now
+        raise Problem(f"{_relative(str(path))} already exists; nothing was written") from exc
+    print(_relative(str(path)), file=out)
+    return EXIT_OK
+
+
+# -- check ------------------------------------------------------------------------------------
+
+_RECORD = re.compile(r"^(?:(?P<loc>.*?): )?(?P<level>WARNING|ERROR|CRITICAL): (?P<msg>.*)$")
+_TYPED = re.compile(r"^(?P<msg>.*) \[reflections\.(?P<sub>[\w-]+)\]$", re.S)
+
+
+def parse_warnings(text: str) -> tuple[list[Found], int]:
+    """The ``[reflections.*]`` warnings of a Sphinx warning stream, and how many others."""
+    from sphinx.util.console import strip_colors
+
+    records: list[tuple[str, str]] = []
+    for line in strip_colors(text).splitlines():
+        match = _RECORD.match(line)
+        if match:
+            records.append((match["loc"] or "", match["msg"]))
+        elif records and line.strip():  # a message that spans lines
+            loc, msg = records[-1]
+            records[-1] = (loc, f"{msg}\n{line}")
+    found: list[Found] = []
+    others = 0
+    for location, message in records:
+        typed = _TYPED.match(message)
+        if not typed:
+            others += 1
+            continue
+        path, number = _split_location(location)
+        found.append(Found(path, number, typed["sub"], " ".join(typed["msg"].split())))
+    return found, others
+
+
+def _jobs(value: str) -> int:
+    if value == "auto":
+        return os.cpu_count() or 1
+    try:
+        jobs = int(value)
+    except ValueError:
+        jobs = 0
+    if jobs < 1:
+        raise argparse.ArgumentTypeError(
+            f"{value!r} is not a number of processes (1, 2, … or auto)"
+        )
+    return jobs
+
+
+@dc.dataclass
+class CheckResult:
+    """What one check found, and what it took."""
+
+    found: list[Found]
+    others: int
+    pages: int
+    seconds: float
+
+
+def run_check(srcdir: Path, jobs: int = 1) -> CheckResult:
+    """Read every page with Sphinx's ``dummy`` builder; nothing is written to ``srcdir``.
+
+    A real read (not a front-matter scan) is what catches everything a build
+    would: unknown ids, inline events, registry problems, duplicate handles.
+    """
+    from sphinx.application import Sphinx
+    from sphinx.errors import SphinxError
+
+    started = time.perf_counter()
+    stream = io.StringIO()
+    with tempfile.TemporaryDirectory(prefix="sphinx-reflections-check-") as tmp:
+        try:
+            app = Sphinx(
+                srcdir,
+                srcdir,
+                Path(tmp, "out"),
+                Path(tmp, "doctrees"),
+                "dummy",
+                status=None,
+                warning=stream,
+                freshenv=True,
+                keep_going=True,
+                parallel=jobs,
+            )
+            if "sphinx_reflections" not in app.extensions:
+                raise UsageError(
+                    f"{_relative(str(srcdir / 'conf.py'))} does not load sphinx_reflections; "
+                    'add it to extensions = ["myst_parser", "sphinx_reflections"]'
+                )
+            app.build()
+        except SphinxError as exc:
+            raise Problem(f"Sphinx stopped: {exc}") from exc
+        pages = len(app.env.found_docs)
+    found, others = parse_warnings(stream.getvalue())
+    found = sorted(set(found), key=lambda f: (f.path, f.line, f.subtype, f.message))
+    return CheckResult(found, others, pages, time.perf_counter() - started)
+
+
+def _plural(count: int, word: str) -> str:
+    return f"{count} {word}{'' if count == 1 else 's'}"
+
+
+def cmd_check(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    """Report every reflections warning as ``file:line: subtype: message``."""
+    srcdir = find_confdir(args.source_dir)
+    result = run_check(srcdir, args.jobs)
+    for found in result.found:
+        print(found, file=out)
+    files = len({f.path for f in result.found})
+    summary = (
+        f"{_plural(len(result.found), 'problem')} in {_plural(files, 'file')}"
+        if result.found
+        else "no problems"
+    )
+    extra = (
+        f"; {_plural(result.others, 'other Sphinx warning')} not shown (sphinx-build shows them)"
+        if result.others
+        else ""
+    )
+    print(
+        f"{PROG} check: {summary} ({_plural(result.pages, 'page')} read in "
+        f"{result.seconds:.1f} s){extra}",
+        file=err,
+    )
+    return EXIT_PROBLEMS if result.found else EXIT_OK
+
+
+# -- import -----------------------------------------------------------------------------------
+
+
+def cmd_import(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    """Convert a blog into reflections; the source is only ever read."""
+    from .importers import import_blog
+
+    source = Path(args.source)
+    if not source.is_dir():
+        raise UsageError(f"{args.source!r} is not a directory")
+    if args.dest:
+        dest = Path(args.dest)
+    else:
+        try:
+            dest = find_confdir(None)
+        except UsageError:
+            dest = Path()
+    if dest.resolve().is_relative_to(source.resolve()):
+        raise UsageError(
+            f"--dest {_relative(str(dest))} is inside the source {args.source!r}; "
+            "the source is never written to, so choose a folder outside it"
+        )
+    report = import_blog(source, dest, args.source_format, dry_run=args.dry_run)
+    for line in report.lines():
+        print(line, file=out)
+    print(report.summary(), file=err)
+    return EXIT_PROBLEMS if report.has_problems else EXIT_OK
+
+
+# -- the parser ------------------------------------------------------------------------------
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """Every subcommand with its own ``--help``."""
+    from . import __version__
+
+    parser = argparse.ArgumentParser(
+        prog=PROG,
+        description="Write, check and import reflection pieces for a Sphinx knowledge base.",
+        epilog="Exit status: 0 all good, 1 problems found, 2 wrong use of the command.",
+    )
+    parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
+
+    new = commands.add_parser(
+        "new",
+        help="start a new reflection",
+        description=(
+            "Write a new MyST reflection with front matter and a title, named after the "
+            "title. Author and event ids are checked against the project's registries. "
+            "Prints the path of the new file."
+        ),
+    )
+    new.add_argument("title", metavar="TITLE", help="the title, in quotes")
+    new.add_argument(
+        "--author",
+        metavar="ID",
+        action="append",
+        required=True,
+        help="person id from reflections_authors; repeat or comma-separate for co-authors",
+    )
+    new.add_argument(
+        "--date", metavar="D", type=_date_arg, help="publication date, YYYY-MM-DD (default: today)"
+    )
+    new.add_argument("--tags", metavar="A,B", help="comma-separated tags, e.g. CX,AI")
+    new.add_argument("--event", metavar="ID", help="event id from reflections_events")
+    new.add_argument(
+        "--lang",
+        choices=sorted(PLACEHOLDERS),
+        help="language of the placeholder text (default: the project's language)",
+    )
+    new.add_argument(
+        "--dir", metavar="DIR", help="folder to write into (default: the Sphinx source directory)"
+    )
+    new.add_argument(
+        "--source-dir",
+        metavar="SRC",
+        help="the Sphinx source directory with conf.py (default: ., docs/, doc/ or source/)",
+    )
+    new.set_defaults(handler=cmd_new)
+
+    check = commands.add_parser(
+        "check",
+        help="check reflections and registries",
+        description=(
+            "Read the whole project with Sphinx (nothing is written into it) and print every "
+            "reflections warning as FILE:LINE: SUBTYPE: MESSAGE. Exits 1 when there is any."
+        ),
+    )
+    check.add_argument(
+        "source_dir",
+        metavar="SOURCE_DIR",
+        nargs="?",
+        help="the Sphinx source directory with conf.py (default: ., docs/, doc/ or source/)",
+    )
+    check.add_argument(
+        "-j",
+        "--jobs",
+        type=_jobs,
+        default=1,
+        metavar="N",
+        help="read with N processes, or 'auto' for one per CPU (default: 1)",
+    )
+    check.set_defaults(handler=cmd_check)
+
+    imp = commands.add_parser(
+        "import",
+        help="convert an ABlog or Jekyll/Hugo blog",
+        description=(
+            "Convert blog posts into reflections: ABlog (rST `post` directive or MyST "
+            "front matter) or Jekyll/Hugo Markdown. Builds a people registry from the "
+            "authors, strips template tags it cannot convert and reports each one. "
+            "The source is only read, never changed."
+        ),
+    )
+    imp.add_argument("source", metavar="SOURCE", help="the blog's folder")
+    imp.add_argument(
+        "--from",
+        dest="source_format",
+        choices=("ablog", "jekyll"),
+        required=True,
+        help="the blog engine: ablog, or jekyll (also reads Hugo)",
+    )
+    imp.add_argument(
+        "--dest",
+        metavar="DIR",
+        help="where to write (default: the Sphinx source directory, else the current one)",
+    )
+    imp.add_argument(
+        "--dry-run", action="store_true", help="report what would be written; write nothing"
+    )
+    imp.set_defaults(handler=cmd_import)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run one command; return the exit status instead of exiting (testable in-process)."""
+    parser = build_parser()
+    try:
+        args = parser.parse_args(argv)
+    except SystemExit as exc:  # --help, --version, or a usage error
+        return exc.code if isinstance(exc.code, int) else EXIT_USAGE
+    out, err = sys.stdout, sys.stderr
+    try:
+        return int(args.handler(args, out, err))
+    except UsageError as exc:
+        print(f"{PROG} {args.command}: error: {exc}", file=err)
+        return EXIT_USAGE
+    except Problem as exc:
+        print(f"{PROG} {args.command}: {exc}", file=err)
+        return EXIT_PROBLEMS
+    except KeyboardInterrupt:
+        print(f"{PROG}: interrupted", file=err)
+        return 130

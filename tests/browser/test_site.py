@@ -1,0 +1,158 @@
+"""The extension's HTML in real Chromium (axe-core, focus, overflow) and in vnu.
+
+One class per theme, so that ``pytest -n auto --dist loadscope`` (as ``make test``
+runs it) keeps a theme's checks on one worker, which builds and audits that site
+once. Each test covers every page of one kind (reflection pages, the archive,
+author pages); ``audit`` in conftest.py loads each page once per viewport and
+checks it in both colour schemes.
+"""
+
+from __future__ import annotations
+
+import pytest
+from browser_support import (
+    KINDS,
+    SCHEMES,
+    VIEWPORTS,
+    Audit,
+    AuditFn,
+    AxeHit,
+    VnuFn,
+    format_hits,
+    format_vnu,
+)
+
+COMBOS = [
+    pytest.param(kind, scheme, viewport, id=f"{kind}-{scheme}-{viewport}")
+    for kind in KINDS
+    for scheme in SCHEMES
+    for viewport in VIEWPORTS
+]
+PHONE = [p for p in COMBOS if p.values[2] == "phone"]
+ARGS = ("kind", "scheme", "viewport")
+
+
+def loaded(result: Audit) -> None:
+    """Fail on pages that did not load; the other checks would be vacuous."""
+    broken = [f"{p.page}: {p.load_error}" for p in result.pages if p.load_error]
+    if broken:
+        pytest.fail("pages did not load:\n" + "\n".join(broken), pytrace=False)
+
+
+def where(result: Audit) -> str:
+    return f"{result.theme}, {result.kind} pages, {result.scheme} scheme, {result.viewport}"
+
+
+class SiteChecks:
+    """Every check for one theme; subclasses name the theme."""
+
+    theme = ""
+
+    @pytest.mark.browser
+    @pytest.mark.parametrize(ARGS, COMBOS)
+    def test_components_pass_axe(
+        self, audit: AuditFn, kind: str, scheme: str, viewport: str
+    ) -> None:
+        """axe-core, restricted to the extension's components, finds nothing."""
+        result = audit(self.theme, kind, scheme, viewport)
+        loaded(result)
+        bare = [p.page for p in result.pages if not p.components]
+        assert not bare, f"no reflections-* component on {bare} ({where(result)})"
+        hits: list[AxeHit] = [h for p in result.pages for h in p.component_hits]
+        if hits:
+            pytest.fail(
+                f"{len(hits)} axe violations inside reflections-* components "
+                f"({where(result)}):\n" + format_hits(hits),
+                pytrace=False,
+            )
+
+    @pytest.mark.browser
+    @pytest.mark.parametrize(ARGS, COMBOS)
+    def test_page_adds_no_axe_violations(
+        self, audit: AuditFn, kind: str, scheme: str, viewport: str
+    ) -> None:
+        """A full-page axe run finds nothing beyond the stock theme's baseline."""
+        result = audit(self.theme, kind, scheme, viewport)
+        loaded(result)
+        hits = [h for p in result.pages for h in p.page_hits]
+        if hits:
+            pytest.fail(
+                f"{len(hits)} axe violations not in the stock {self.theme} baseline "
+                f"({where(result)}):\n" + format_hits(hits),
+                pytrace=False,
+            )
+
+    @pytest.mark.browser
+    @pytest.mark.parametrize(ARGS, COMBOS)
+    def test_focus_is_visible_on_component_links(
+        self, audit: AuditFn, kind: str, scheme: str, viewport: str
+    ) -> None:
+        """Every link inside a component looks different (outline/box-shadow) when focused."""
+        result = audit(self.theme, kind, scheme, viewport)
+        loaded(result)
+        problems = []
+        for page in result.pages:
+            for link in page.focus:
+                if not link["focused"]:
+                    problems.append(f"{page.page}: cannot take focus: {link['link']}")
+                elif not link["visible"]:
+                    problems.append(
+                        f"{page.page}: no visible focus on {link['text']!r}: {link['link']}\n"
+                        f"    unfocused: {link['before']}\n      focused: {link['after']}"
+                    )
+        if problems:
+            pytest.fail(
+                f"{len(problems)} component links without a visible focus "
+                f"({where(result)}):\n" + "\n".join(problems),
+                pytrace=False,
+            )
+
+    @pytest.mark.browser
+    @pytest.mark.parametrize(ARGS, PHONE)
+    def test_no_horizontal_overflow_on_phone(
+        self, audit: AuditFn, kind: str, scheme: str, viewport: str
+    ) -> None:
+        """At 390 px nothing of ours is wider than the viewport; the page does not scroll sideways."""
+        result = audit(self.theme, kind, scheme, viewport)
+        loaded(result)
+        problems = []
+        for page in result.pages:
+            if page.scroll_width > page.inner_width + 1:
+                problems.append(
+                    f"{page.page}: page scrolls sideways "
+                    f"(scrollWidth {page.scroll_width} > innerWidth {page.inner_width})"
+                )
+            for box in page.overflow:
+                problems.append(
+                    f"{page.page}: {box['element']} in {box['in']} reaches x={box['right']} "
+                    f"(width {box['width']}): {box['html']}"
+                )
+        if problems:
+            pytest.fail(
+                f"horizontal overflow ({where(result)}):\n" + "\n".join(problems),
+                pytrace=False,
+            )
+
+    @pytest.mark.vnu
+    @pytest.mark.parametrize("kind", KINDS)
+    def test_vnu_finds_no_new_errors(self, vnu: VnuFn, kind: str) -> None:
+        """The Nu Html Checker finds no errors beyond the stock theme's."""
+        site, report = vnu(self.theme)
+        pages = set(site.pages[kind])
+        if not pages:
+            pytest.fail(f"the {self.theme} build has no {kind} pages", pytrace=False)
+        errors = [e for e in report.errors if e.page in pages]
+        if errors:
+            pytest.fail(
+                f"vnu: {len(errors)} errors on {self.theme} {kind} pages "
+                f"({report.suppressed} stock-theme errors suppressed):\n" + format_vnu(errors),
+                pytrace=False,
+            )
+
+
+class TestAlabaster(SiteChecks):
+    theme = "alabaster"
+
+
+class TestFuro(SiteChecks):
+    theme = "furo"
