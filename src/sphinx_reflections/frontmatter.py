@@ -8,8 +8,8 @@ domain and puts the byline under the page title.
 from __future__ import annotations
 
 import dataclasses as dc
-import math
 import datetime as dt
+import math
 import re
 from typing import TYPE_CHECKING, Any, ClassVar
 
