@@ -379,11 +379,18 @@ def _pages(app: Sphinx) -> Iterator[tuple[str, nodes.section, str]]:
         yield domain.page_of("tags", alias_slug), alias_tree(alias, info), canonical
 
 
-def collect_pages(app: Sphinx) -> Iterator[Page]:
-    """``html-collect-pages``: every generated page, in a stable order."""
+def collect_pages(app: Sphinx) -> list[Page]:
+    """``html-collect-pages``: write every generated page whose bytes changed.
+
+    Pages are rendered through the theme like any other, but into a scratch
+    file first, so an unchanged page keeps its file and modification time
+    (rsync, CDNs and incremental deploys see only real changes).
+    """
     builder = app.builder
     if not page_builder(builder):
-        return
+        return []
+    outdir = Path(builder.outdir)
+    scratch = outdir / ".reflections-scratch.html"
     for pagename, tree, canonical in _pages(app):
         if pagename in app.env.all_docs:
             warn(
@@ -392,14 +399,17 @@ def collect_pages(app: Sphinx) -> Iterator[Page]:
                 pagename,
             )
             continue
-        page = render(builder, pagename, tree, canonical)  # type: ignore[arg-type]
+        name, context, template = render(builder, pagename, tree, canonical)  # type: ignore[arg-type]
         if not canonical:
-            page[1][PAGE_KEY] = _kind(get_domain(app.env), pagename)
-        yield page
+            context[PAGE_KEY] = _kind(get_domain(app.env), pagename)
+        builder.handle_page(name, context, template, outfilename=scratch)  # type: ignore[attr-defined]
+        write_if_changed(Path(builder.get_outfilename(name)), scratch.read_bytes())  # type: ignore[attr-defined]
+    scratch.unlink(missing_ok=True)
     write_calendars(app)
     from .feeds import write_feeds
 
-    write_feeds(app, Path(builder.outdir))
+    write_feeds(app, outdir)
+    return []
 
 
 def write_if_changed(path: Path, data: bytes) -> None:
