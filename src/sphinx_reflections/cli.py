@@ -90,10 +90,11 @@ def load_project(confdir: Path) -> Project:
     from sphinx.errors import ConfigError
     from sphinx.util.tags import Tags
 
+    confdir = confdir.resolve()  # Sphinx reads conf.py from inside its folder
     try:
         config = Config.read(confdir, overrides={}, tags=Tags())
     except ConfigError as exc:
-        raise Problem(f"{confdir / 'conf.py'}: {exc}") from exc
+        raise Problem(f"{_relative(str(confdir / 'conf.py'))}: {exc}") from exc
     for name in ("reflections_authors", "reflections_events"):
         config.add(name, "", "env", (str, dict))
     extensions = list(config.extensions)
@@ -120,7 +121,8 @@ class Found:
     message: str
 
     def __str__(self) -> str:
-        where = f"{self.path}:{self.line}: " if self.line else f"{self.path}: " if self.path else ""
+        path = _relative(self.path)
+        where = f"{path}:{self.line}: " if self.line else f"{path}: " if path else ""
         return f"{where}{self.subtype}: {self.message}"
 
 
@@ -137,8 +139,8 @@ def _relative(path: str) -> str:
 def _split_location(location: str) -> tuple[str, int]:
     head, _, tail = location.rpartition(":")
     if head and tail.isdigit():
-        return _relative(head), int(tail)
-    return _relative(location), 0
+        return head, int(tail)
+    return location, 0
 
 
 class _Collect(logging.Handler):
@@ -304,9 +306,8 @@ def _unknown(kind: str, ident: str, known: dict[str, Any], option: str) -> str:
     from .frontmatter import _suggest
 
     if not known:
-        return (
-            f"unknown {kind} {ident!r}: the project has no {kind} registry; set {option} in conf.py"
-        )
+        registry = "people" if kind == "author" else "events"
+        return f"unknown {kind} {ident!r}: the project has no {registry} registry; set {option} in conf.py"
     return f"unknown {kind} {ident!r}; add it to {option}{_suggest(ident, known)}"
 
 
@@ -321,17 +322,31 @@ def cmd_new(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     tags = _split_ids([args.tags] if args.tags else [])
     project = load_project(find_confdir(args.source_dir))
     people, events, registry_problems = load_registries(project)
-    for found in registry_problems:
-        print(f"note: {found}", file=err)
+
+    def explain(ident: str) -> str:
+        """Why a registered id may not load: its entry's own problem, if any."""
+        for found in registry_problems:
+            if f"'{ident}'" in found.message:
+                return f"\n  its entry was skipped: {found}"
+        return ""
 
     problems = [
-        _unknown("author", a, people, "reflections_authors") for a in authors if a not in people
+        _unknown("author", a, people, "reflections_authors") + explain(a)
+        for a in authors
+        if a not in people
     ]
     event = (args.event or "").strip()
     if event and event not in events:
-        problems.append(_unknown("event", event, events, "reflections_events"))
+        problems.append(_unknown("event", event, events, "reflections_events") + explain(event))
     if problems:
         raise Problem("\n".join(problems))
+    if registry_problems:
+        files = sorted({_relative(f.path) for f in registry_problems if f.path})
+        print(
+            f"note: {_plural(len(registry_problems), 'problem')} in {', '.join(files)}; "
+            f"`{PROG} check` lists them",
+            file=err,
+        )
 
     lang = args.lang or ("sv" if project.language.lower().startswith("sv") else "en")
     date = args.date or dt.date.today()
@@ -421,6 +436,7 @@ class CheckResult:
     found: list[Found]
     others: int
     pages: int
+    read: int
     seconds: float
 
 
@@ -428,28 +444,115 @@ def _write_nothing(docnames: object) -> None:
     """Stands in for the dummy builder's write phase."""
 
 
-def run_check(srcdir: Path, jobs: int = 1) -> CheckResult:
+CACHE_VERSION = 1
+
+
+def cache_dir(srcdir: Path) -> Path:
+    """Where ``--incremental`` keeps Sphinx's environment for one project (never in it)."""
+    import hashlib
+
+    base = os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache"
+    key = hashlib.sha256(str(srcdir.resolve()).encode("utf-8")).hexdigest()[:16]
+    return Path(base, "sphinx-reflections", f"check-{key}")
+
+
+def _load_cached(path: Path) -> tuple[dict[str, list[Found]], list[Found]]:
+    """The last run's read-phase warnings per page, and its consistency-check warnings."""
+    import json
+
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+        if data.get("version") != CACHE_VERSION:
+            return {}, []
+        docs = {doc: [Found(*item) for item in items] for doc, items in data["docs"].items()}
+        return docs, [Found(*item) for item in data["global"]]
+    except (OSError, ValueError, KeyError, TypeError, AttributeError):
+        return {}, []
+
+
+def _save_cached(path: Path, docs: dict[str, list[Found]], overall: list[Found]) -> None:
+    import json
+
+    data = {
+        "version": CACHE_VERSION,
+        "docs": {doc: [dc.astuple(f) for f in found] for doc, found in sorted(docs.items())},
+        "global": [dc.astuple(f) for f in overall],
+    }
+    path.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
+
+
+class _ReadPhase(logging.Handler):
+    """Sees each reflections warning as it is raised, and keeps those raised while reading.
+
+    Sphinx holds the warnings of the read phase back and prints them together
+    after it, so the printed stream cannot tell them apart; a handler on the
+    logger sees them live. Only these depend on nothing but their own page
+    (and the registries, which pages depend on), so only these may be cached.
+    """
+
+    def __init__(self, app: Any) -> None:
+        super().__init__(logging.WARNING)
+        self.app = app
+        self.phase = "read"  # then "updated" (env-updated), then "consistency"
+        self.found: list[tuple[str, Found]] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        from sphinx.util.logging import get_node_location, is_suppressed_warning
+
+        kind, subtype = getattr(record, "type", ""), getattr(record, "subtype", "")
+        if kind != "reflections":
+            return
+        if is_suppressed_warning(kind, subtype, self.app.config.suppress_warnings):
+            return
+        location = getattr(record, "location", None)
+        if isinstance(location, tuple):
+            docname, line = location
+            where = f"{self.app.env.doc2path(docname)}:{line or 0}" if docname else ""
+        elif isinstance(location, str):
+            where = location if ":" in location else str(self.app.env.doc2path(location))
+        elif location is not None:
+            where = get_node_location(location) or ""
+        else:
+            where = ""
+        path, number = _split_location(where)
+        message = " ".join(record.getMessage().split())
+        self.found.append((self.phase, Found(path, number, str(subtype), message)))
+
+
+def run_check(srcdir: Path, jobs: int = 1, incremental: bool = False) -> CheckResult:
     """Read every page with Sphinx's ``dummy`` builder; nothing is written to ``srcdir``.
 
     A real read (not a front-matter scan) is what catches everything a build
     would: unknown ids, inline events, registry problems, duplicate handles.
+    ``incremental`` keeps Sphinx's environment in a cache folder outside the
+    project, so only changed pages are read again; Sphinx does not repeat the
+    warnings of pages it does not read, so those come from the cache.
     """
     from sphinx.application import Sphinx
     from sphinx.errors import SphinxError
 
     started = time.perf_counter()
     stream = io.StringIO()
-    with tempfile.TemporaryDirectory(prefix="sphinx-reflections-check-") as tmp:
+    reread: set[str] = set()
+    sphinx_logger = logging.getLogger("sphinx")
+    with contextlib.ExitStack() as stack:
+        if incremental:
+            work = cache_dir(srcdir)
+            work.mkdir(parents=True, exist_ok=True)
+        else:
+            work = Path(stack.enter_context(tempfile.TemporaryDirectory(prefix=f"{PROG}-")))
         try:
             app = Sphinx(
                 srcdir,
                 srcdir,
-                Path(tmp, "out"),
-                Path(tmp, "doctrees"),
+                work / "out",
+                work / "doctrees",
                 "dummy",
+                # the [type.subtype] suffix is how the stream is read
+                confoverrides={"show_warning_types": True},
                 status=None,
                 warning=stream,
-                freshenv=True,
+                freshenv=not incremental,
                 keep_going=True,
                 parallel=jobs,
             )
@@ -460,17 +563,51 @@ def run_check(srcdir: Path, jobs: int = 1) -> CheckResult:
                 )
             if hasattr(app.builder, "write_documents"):
                 # The dummy builder writes nothing, yet Sphinx would still unpickle
-                # and resolve every doctree for it; no reflections warning comes
-                # from that phase (they are raised while reading and in the
+                # and resolve every doctree for it. No reflections warning comes
+                # from that phase (they are raised while reading, and in the
                 # consistency check), so skipping it saves a fifth of the time.
                 setattr(app.builder, "write_documents", _write_nothing)  # noqa: B010
+            live = _ReadPhase(app)
+            sphinx_logger.addHandler(live)
+            stack.callback(sphinx_logger.removeHandler, live)
+            app.connect("env-before-read-docs", lambda _app, _env, docs: reread.update(docs))
+            app.connect("env-updated", lambda _app, _env: setattr(live, "phase", "updated"), 0)
+            app.connect(
+                "env-check-consistency",
+                lambda _app, _env: setattr(live, "phase", "consistency"),
+                priority=0,
+            )
             app.build()
         except SphinxError as exc:
-            raise Problem(f"Sphinx stopped: {exc}") from exc
-        pages = len(app.env.found_docs)
-    found, others = parse_warnings(stream.getvalue())
+            where = ""
+            with contextlib.suppress(Exception):  # name the page being read, if any
+                docname = app.env.docname
+                where = f" reading {_relative(str(app.env.doc2path(docname)))}" if docname else ""
+            raise Problem(f"Sphinx stopped{where}: {exc}") from exc
+        env = app.env
+        pages = len(env.found_docs)
+        found, others = parse_warnings(stream.getvalue())
+        if incremental:
+            store = work / "warnings.json"
+            docs = {str(env.doc2path(name)): name for name in env.found_docs}
+            cached, cached_global = _load_cached(store)
+            kept = {
+                doc: items
+                for doc, items in cached.items()
+                if doc in env.found_docs and doc not in reread
+            }
+            for phase, item in live.found:
+                if phase == "read" and docs.get(item.path) in reread:
+                    kept.setdefault(docs[item.path], []).append(item)
+            # Sphinx skips the consistency check when no page was read; then
+            # nothing it checks has changed, and the last results still hold.
+            checked = live.phase == "consistency"
+            overall = [f for phase, f in live.found if phase == "consistency"]
+            overall = overall if checked else cached_global
+            _save_cached(store, kept, overall)
+            found += [item for items in kept.values() for item in items] + overall
     found = sorted(set(found), key=lambda f: (f.path, f.line, f.subtype, f.message))
-    return CheckResult(found, others, pages, time.perf_counter() - started)
+    return CheckResult(found, others, pages, len(reread), time.perf_counter() - started)
 
 
 def _plural(count: int, word: str) -> str:
@@ -480,7 +617,7 @@ def _plural(count: int, word: str) -> str:
 def cmd_check(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     """Report every reflections warning as ``file:line: subtype: message``."""
     srcdir = find_confdir(args.source_dir)
-    result = run_check(srcdir, args.jobs)
+    result = run_check(srcdir, args.jobs, args.incremental)
     for found in result.found:
         print(found, file=out)
     files = len({f.path for f in result.found})
@@ -494,11 +631,10 @@ def cmd_check(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         if result.others
         else ""
     )
-    print(
-        f"{PROG} check: {summary} ({_plural(result.pages, 'page')} read in "
-        f"{result.seconds:.1f} s){extra}",
-        file=err,
-    )
+    pages = _plural(result.pages, "page")
+    if result.read != result.pages:
+        pages += f", {result.read} read again"
+    print(f"{PROG} check: {summary} ({pages}, {result.seconds:.1f} s){extra}", file=err)
     return EXIT_PROBLEMS if result.found else EXIT_OK
 
 
@@ -601,9 +737,17 @@ def build_parser() -> argparse.ArgumentParser:
         "-j",
         "--jobs",
         type=_jobs,
-        default=1,
+        default="auto",
         metavar="N",
-        help="read with N processes, or 'auto' for one per CPU (default: 1)",
+        help="read with N processes, or 'auto' for one per CPU (the default)",
+    )
+    check.add_argument(
+        "--incremental",
+        action="store_true",
+        help=(
+            "keep Sphinx's environment in a cache outside the project "
+            "($XDG_CACHE_HOME or ~/.cache) so later runs read only changed pages"
+        ),
     )
     check.set_defaults(handler=cmd_check)
 
@@ -651,6 +795,13 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"{PROG} {args.command}: error: {exc}", file=err)
         return EXIT_USAGE
     except Problem as exc:
+        print(f"{PROG} {args.command}: {exc}", file=err)
+        return EXIT_PROBLEMS
+    except BrokenPipeError:  # `check | head`: the reader has seen enough
+        with contextlib.suppress(OSError, ValueError):
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return EXIT_PROBLEMS
+    except OSError as exc:  # a folder that cannot be written to, a full disk
         print(f"{PROG} {args.command}: {exc}", file=err)
         return EXIT_PROBLEMS
     except KeyboardInterrupt:

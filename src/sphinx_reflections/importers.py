@@ -42,6 +42,17 @@ class Note:
         return f"{where}: {self.message}"
 
 
+def _read(path: Path, report: Report) -> str | None:
+    """A source file's text; None (and a reported problem) when it cannot be read."""
+    try:
+        return path.read_text(encoding="utf-8-sig")
+    except UnicodeDecodeError as exc:
+        report.problem(path, 0, f"not UTF-8 text (byte {exc.start}); skipped, convert it first")
+    except OSError as exc:
+        report.problem(path, 0, f"cannot be read ({exc.strerror}); skipped")
+    return None
+
+
 def _shown(path: Path) -> str:
     try:
         return os.path.relpath(path)
@@ -65,13 +76,14 @@ class Report:
     people_known: list[str] = dc.field(default_factory=list)
     registry: Path | None = None
     registry_message: str = ""
+    found: int = 0  # posts found, written or not
 
     def problem(self, path: Path, line: int, message: str) -> None:
         self.notes.append(Note(path, line, message))
 
     @property
     def has_problems(self) -> bool:
-        return bool(self.notes) or not self.formats
+        return bool(self.notes) or not self.found
 
     def lines(self) -> list[str]:
         verb = "would create" if self.dry_run else "created"
@@ -82,14 +94,16 @@ class Report:
     def summary(self) -> str:
         posts = sum(self.formats.values())
         verb = "would import" if self.dry_run else "imported"
-        if not posts:
+        if not self.found:
             return f"sphinx-reflections import: no posts found in {_shown(self.source)}" + (
                 f"; {len(self.notes)} problems above" if self.notes else ""
             )
         kinds = ", ".join(f"{n} {k}" for k, n in sorted(self.formats.items()))
+        count = f"{posts} of {self.found}" if posts != self.found else str(posts)
         parts = [
-            f"sphinx-reflections import: {verb} {posts} post{'s' * (posts != 1)} ({kinds}) "
-            f"from {_shown(self.source)} into {_shown(self.dest)}"
+            f"sphinx-reflections import: {verb} {count} post{'s' * (self.found != 1)}"
+            + (f" ({kinds})" if kinds else "")
+            + f" from {_shown(self.source)} into {_shown(self.dest)}"
         ]
         if self.registry_message:
             parts.append(self.registry_message)
@@ -125,6 +139,24 @@ class FrontMatter:
     error: str = ""
 
 
+class _Loader(yaml.SafeLoader):
+    """PyYAML's safe loader, except that an impossible date stays text.
+
+    ``date: 2023-02-31`` would otherwise fail the whole front matter; as
+    text it is kept and reported like any other unreadable date.
+    """
+
+
+def _timestamp(loader: yaml.SafeLoader, node: yaml.Node) -> Any:
+    try:
+        return loader.construct_yaml_timestamp(node)  # type: ignore[arg-type]
+    except ValueError:
+        return loader.construct_scalar(node)  # type: ignore[arg-type]
+
+
+_Loader.add_constructor("tag:yaml.org,2002:timestamp", _timestamp)
+
+
 def split_front_matter(text: str) -> FrontMatter:
     """YAML (``---``) or TOML (``+++``, Hugo) front matter, and the body."""
     for pattern, kind in ((_YAML_FM, "YAML"), (_TOML_FM, "TOML")):
@@ -134,8 +166,10 @@ def split_front_matter(text: str) -> FrontMatter:
         body = text[match.end() :]
         line = text.count("\n", 0, match.end()) + 1
         try:
-            data = yaml.safe_load(match[1]) if kind == "YAML" else tomllib.loads(match[1])
-        except (yaml.YAMLError, tomllib.TOMLDecodeError) as exc:
+            data = (
+                yaml.load(match[1], Loader=_Loader) if kind == "YAML" else tomllib.loads(match[1])
+            )
+        except (yaml.YAMLError, tomllib.TOMLDecodeError, ValueError) as exc:
             reason = getattr(exc, "problem", None) or str(exc).splitlines()[0]
             return FrontMatter(None, body, line, f"front matter is not valid {kind}: {reason}")
         if data is None:
@@ -417,6 +451,22 @@ def _rst_block(lines: list[str], start: int) -> RstBlock:
     return RstBlock(start, end, match[1], argument, options, body.splitlines() if body else [])
 
 
+def _unwrap_posts(lines: list[str]) -> list[str]:
+    """Every remaining ``post`` directive replaced by its own text (ABlog shows it too)."""
+    out: list[str] = []
+    i = 0
+    while i < len(lines):
+        match = _RST_DIRECTIVE.match(lines[i])
+        if not (match and match[2] == "post"):
+            out.append(lines[i])
+            i += 1
+            continue
+        block = _rst_block(lines, i)
+        out += [f"{block.indent}{c}" if c else "" for c in block.content]
+        i = block.end
+    return out
+
+
 class AblogReader:
     """Posts of an ABlog site: ``post`` directive, file-wide fields, or MyST front matter."""
 
@@ -447,7 +497,9 @@ class AblogReader:
     def read(self) -> list[Post]:
         posts = []
         for path in _files(self.source, (".rst", ".md"), self.exclude):
-            text = path.read_text(encoding="utf-8-sig")
+            text = _read(path, self.report)
+            if text is None:
+                continue
             post = self._rst(path, text) if path.suffix == ".rst" else self._myst(path, text)
             if post is not None:
                 posts.append(post)
@@ -474,7 +526,8 @@ class AblogReader:
         for key in ("location", "language"):
             if _as_list(values.get(key)):
                 post.comments.append(f"{key}: {', '.join(_as_list(values[key]))}")
-        for key in ("redirect", "image", "excerpt", "nocomments", "external_link", "canonical_link"):  # fmt: skip
+        dropped = ("redirect", "image", "excerpt", "nocomments", "external_link", "canonical_link")
+        for key in dropped:
             if key in values:
                 self.report.dropped[f"ABlog {key}"] += 1
         if not authors:
@@ -513,8 +566,9 @@ class AblogReader:
                     path,
                     extra + 1,
                     "a second post directive in one file: only the first becomes the "
-                    "reflection; split the file to keep both",
+                    "reflection, the others' text is kept; split the file to keep both",
                 )
+            lines = _unwrap_posts(lines)
         else:
             assert fields is not None
             values, end, kept = fields
@@ -569,11 +623,10 @@ class AblogReader:
                 block = _rst_block(lines, i)
                 self.report.problem(
                     post.source,
-                    i + 1,
+                    _line_of(post, lines[i].strip()),
                     f"ABlog directive {match[2]!r} removed; use the reflections directive "
                     "to list reflections",
                 )
-                self.report.stripped += 1
                 i = block.end
                 continue
             out.append(lines[i])
@@ -581,14 +634,15 @@ class AblogReader:
         return out
 
     def _rst_assets(self, post: Post, lines: list[str]) -> None:
-        for number, line in enumerate(lines, start=1):
+        for line in lines:
             match = _RST_DIRECTIVE.match(line)
+            target = (match[3] or "").strip() if match else ""
             if match and match[2] in ("image", "figure", "literalinclude"):
-                _note_asset(post, (match[3] or "").strip(), number, self.source)
+                _note_asset(post, target, _line_of(post, target), self.source)
             elif match and match[2] == "include":
                 self.report.problem(
                     post.source,
-                    number,
+                    _line_of(post, target),
                     f"include {(match[3] or '').strip()!r} is not copied: copy it by hand "
                     "and keep it out of the build (exclude_patterns)",
                 )
@@ -626,9 +680,33 @@ class AblogReader:
         if post.needs_title and not post.title:
             post.title = _titleize(path.stem)
         post.body = self._myst_updates(post)
-        for number, target in _myst_files(post.body):
-            _note_asset(post, target, post.body_line + number - 1, self.source)
+        post.body = self._myst_lists(post)
+        for _, target in _myst_files(post.body):
+            _note_asset(post, target, _line_of(post, target), self.source)
         return post
+
+    def _myst_lists(self, post: Post) -> str:
+        """``postlist`` and ``blogtree`` fences are removed and reported."""
+        lines = post.body.splitlines(keepends=True)
+        out: list[str] = []
+        fence = ""
+        for line in lines:
+            if fence:
+                if line.strip().startswith(fence) and not line.strip().strip(fence[0]):
+                    fence = ""
+                continue
+            match = _MYST_LIST.match(line)
+            if match:
+                fence = match[1]
+                self.report.problem(
+                    post.source,
+                    _line_of(post, line.strip()),
+                    f"ABlog directive {match[2]!r} removed; use the reflections directive "
+                    "to list reflections",
+                )
+                continue
+            out.append(line)
+        return "".join(out)
 
     def _myst_updates(self, post: Post) -> str:
         def update(match: re.Match[str]) -> str:
@@ -641,6 +719,7 @@ class AblogReader:
 
 
 _MYST_FENCE = re.compile(r"^(\s*)(`{3,}|:{3,})\{post\}[ \t]*(.*)$")
+_MYST_LIST = re.compile(r"^\s*(`{3,}|:{3,})\{(postlist|blogtree)\}")
 _MYST_UPDATE = re.compile(r"^(\s*)(`{3,}|:{3,})\{update\}[ \t]*(.*)$", re.M)
 _HEADING = re.compile(r"^#\s+\S", re.M)
 _MYST_FILE = re.compile(r"^\s*(?:`{3,}|:{3,})\{(?:image|figure|literalinclude)\}[ \t]+(\S+)", re.M)
@@ -676,7 +755,10 @@ def _myst_post_fence(
                 block.append(lines[i])
                 i += 1
             i += 1
-            loaded = yaml.safe_load("\n".join(block)) or {}
+            try:
+                loaded = yaml.safe_load("\n".join(block)) or {}
+            except (yaml.YAMLError, ValueError):
+                loaded = {}
             if isinstance(loaded, dict):
                 options = {str(k): str(v) for k, v in loaded.items()}
         while i < len(lines) and (option := _OPTION.match(lines[i])):
@@ -837,7 +919,10 @@ class JekyllReader:
         taken: set[Path] = set()
         for candidate in self._candidates():
             path = candidate.path
-            fm = split_front_matter(path.read_text(encoding="utf-8-sig"))
+            text = _read(path, self.report)
+            if text is None:
+                continue
+            fm = split_front_matter(text)
             dated = _DATED_NAME.match(path.stem)
             if fm.error:
                 self.report.problem(path, 1, f"{fm.error}; the file is skipped")
@@ -878,7 +963,10 @@ class JekyllReader:
     def _fill(self, post: Post, data: dict[str, Any], name_date: str, is_draft: bool) -> None:
         line = _key_line(post, "date")
         _date_field(post, data.get("date") or name_date or None, "", line, self.report)
-        if post.date is None and not post.date_raw:
+        if post.date is None and not post.date_raw and is_draft:
+            # Jekyll dates a draft by its file's modification time
+            post.date = dt.date.fromtimestamp(post.source.stat().st_mtime)
+        elif post.date is None and not post.date_raw:
             self.report.problem(post.source, 1, "no date in the front matter or the file name")
         raw_authors: list[str] = []
         for key in ("author", "authors"):
@@ -962,7 +1050,7 @@ def _all_dirs(root: Path) -> list[Path]:
 def _safe_yaml(path: Path) -> dict[str, Any]:
     try:
         data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except (OSError, yaml.YAMLError):
+    except (OSError, yaml.YAMLError, ValueError):
         return {}
     return data if isinstance(data, dict) else {}
 
@@ -980,7 +1068,7 @@ def _key_line(post: Post, key: str) -> int:
     """The line of a front matter key in the source (1 when not found)."""
     try:
         lines = post.source.read_text(encoding="utf-8-sig").splitlines()
-    except OSError:
+    except (OSError, UnicodeDecodeError):
         return 1
     for number, line in enumerate(lines[: max(post.body_line - 1, 0)], start=1):
         if re.match(rf"^{re.escape(key)}\s*[:=]", line):
@@ -992,7 +1080,7 @@ def _line_of(post: Post, needle: str) -> int:
     """The source line where ``needle`` first appears in the post (for reports)."""
     try:
         text = post.source.read_text(encoding="utf-8-sig")
-    except OSError:
+    except (OSError, UnicodeDecodeError):
         return 0
     at = text.find(needle)
     if at < 0:
@@ -1014,6 +1102,11 @@ _TEMPLATE = re.compile(
 )
 _IMAGE = re.compile(r"!\[([^\]\n]*)\]\(\s*<?([^)\s>]+)>?(\s+\"[^\"]*\")?\s*\)")
 _FENCE = re.compile(r"^[ \t]{0,3}(`{3,}|~{3,})", re.M)
+_HIGHLIGHT = re.compile(
+    r"\{%-?\s*highlight\b.*?\{%-?\s*endhighlight\s*-?%\}"
+    r"|\{\{<\s*highlight\b.*?\{\{<\s*/highlight\s*>\}\}",
+    re.S,
+)
 SYNTAX = {
     "jekyll": {"Liquid tag", "Liquid output", "kramdown attribute list"},
     "hugo": {"Hugo shortcode"},
@@ -1041,6 +1134,7 @@ def _code_spans(body: str) -> list[tuple[int, int]]:
     if opened is not None:
         spans.append((opened[0], len(body)))
     spans += [(m.start(), m.end()) for m in re.finditer(r"(`+)[^`\n].*?\1", body)]
+    spans += [(m.start(), m.end()) for m in _HIGHLIGHT.finditer(body)]
     return spans
 
 
@@ -1133,7 +1227,7 @@ def convert_templates(
         if in_comment:
             if kind == "Liquid tag" and name == "endcomment":
                 hidden = body[pos : match.start()]
-                if "\n" in hidden.strip("\n"):
+                if "\n" in hidden:  # a block comment; an inline one just goes
                     out.append(
                         "\n".join(f"% {t}".rstrip() for t in hidden.strip("\n").splitlines()) + "\n"
                     )
@@ -1313,7 +1407,7 @@ def write_people(people: People, dest: Path, report: Report) -> None:
         )
         try:
             before, after = yaml.safe_load(text) or {}, yaml.safe_load(text + addition)
-        except yaml.YAMLError:
+        except (yaml.YAMLError, ValueError):
             before = after = None
         if isinstance(before, dict) and after == {**before, **new}:
             if not report.dry_run:
@@ -1417,6 +1511,7 @@ def import_blog(source: Path, dest: Path, engine: str, dry_run: bool = False) ->
         AblogReader(source, report) if engine == "ablog" else JekyllReader(source, report)
     )
     posts = reader.read()
+    report.found = len(posts)
     if isinstance(reader, JekyllReader):
         for post in posts:
             reader.convert(post)

@@ -390,6 +390,7 @@ def collect_pages(app: Sphinx) -> list[Page]:
     if not page_builder(builder):
         return []
     outdir = Path(builder.outdir)
+    remove_stale(app, get_domain(app.env))
     scratch = outdir / ".reflections-scratch.html"
     for pagename, tree, canonical in _pages(app):
         if pagename in app.env.all_docs:
@@ -539,9 +540,53 @@ def on_env_updated(app: Sphinx, env: BuildEnvironment) -> list[str]:
         if before.get(docname) != fingerprint:
             stale.append(docname)
     domain.data["shown"] = now
+    pages, files = output_names(app, domain)
+    old_pages, old_files = domain.data.get("outputs", (set(), set()))
+    domain.data["stale"] = (old_pages - pages, old_files - files)
+    domain.data["outputs"] = (pages, files)
     if page_builder(app.builder):
         register_labels(env, domain)
     return stale
+
+
+def output_names(app: Sphinx, domain: ReflectionsDomain) -> tuple[set[str], set[str]]:
+    """Pagenames and other files (feeds, calendars) this build generates.
+
+    Remembered in the environment, so pages of a tag, person or event that is
+    gone are deleted instead of lingering in the output.
+    """
+    cfg = get_config(app)
+    events = domain.all_events()
+    pages = {
+        domain.page_of("", "index"),
+        domain.page_of("tags", "index"),
+        domain.page_of("events", "index"),
+    }
+    pages |= {domain.page_of("authors", i) for i in domain.people}
+    pages |= {domain.page_of("events", i) for i in events}
+    pages |= {domain.page_of("tags", t.slug) for t in domain.tag_table.values()}
+    pages |= {domain.page_of("tags", slugify(a, cfg.slug_ascii)) for a in cfg.tag_aliases}
+    files = {domain.page_of("events", i) + ".ics" for i in events}
+    if events:
+        files.add(domain.page_of("", "events") + ".ics")
+    if app.config.html_baseurl:
+        files |= {domain.page_of("", "atom") + ".xml", domain.page_of("", "feed") + ".json"}
+        files |= {domain.page_of("tags", t.slug) + ".xml" for t in domain.tag_table.values()}
+        files |= {domain.page_of("authors", i) + ".xml" for i in domain.people}
+        files |= {domain.page_of("events", i) + ".xml" for i in events}
+    return pages, files
+
+
+def remove_stale(app: Sphinx, domain: ReflectionsDomain) -> None:
+    """Delete what an earlier build generated for tags, people or events that are gone."""
+    builder = app.builder
+    outdir = Path(builder.outdir).resolve()
+    pages, files = domain.data.get("stale", (set(), set()))
+    paths = [Path(builder.get_outfilename(p)) for p in sorted(pages)]  # type: ignore[attr-defined]
+    paths += [outdir / f for f in sorted(files)]
+    for path in paths:
+        if path.resolve().is_relative_to(outdir) and path.is_file():
+            path.unlink()
 
 
 def register_labels(env: BuildEnvironment, domain: ReflectionsDomain) -> None:
@@ -561,6 +606,10 @@ def register_labels(env: BuildEnvironment, domain: ReflectionsDomain) -> None:
             domain.page_of("tags", info.slug),
             "#" + info.name,
         )
+    for label in domain.data.get("labels", ()):  # those of tags or people that are gone
+        std.labels.pop(label, None)  # type: ignore[attr-defined]
+        std.anonlabels.pop(label, None)  # type: ignore[attr-defined]
     for label, (pagename, title) in labels.items():
         std.labels[label] = (pagename, "", title)  # type: ignore[attr-defined]
         std.anonlabels[label] = (pagename, "")  # type: ignore[attr-defined]
+    domain.data["labels"] = sorted(labels)
