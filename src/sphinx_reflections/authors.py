@@ -255,11 +255,11 @@ class AuthorCardDirective(SphinxDirective):
         note_registry_dependency(self.env)
         person = domain.people.get(ident)
         if person is None:
-            from .frontmatter import _suggest
+            from .frontmatter import suggest
 
             warn(
                 ReflectionsWarning.UNKNOWN_AUTHOR,
-                f"author-card: unknown person {ident!r}; add it to reflections_authors{_suggest(ident, domain.people)}",
+                f"author-card: unknown person {ident!r}; add it to reflections_authors{suggest(ident, domain.people)}",
                 self.get_location(),
             )
             return []
@@ -282,11 +282,11 @@ class AuthorRole(SphinxRole):
         note_registry_dependency(self.env)
         person = domain.people.get(ident)
         if person is None:
-            from .frontmatter import _suggest
+            from .frontmatter import suggest
 
             warn(
                 ReflectionsWarning.UNKNOWN_AUTHOR,
-                f"unknown person {ident!r} in {{author}}; add it to reflections_authors{_suggest(ident, domain.people)}",
+                f"unknown person {ident!r} in {{author}}; add it to reflections_authors{suggest(ident, domain.people)}",
                 self.get_location(),
             )
             return [nodes.inline(self.rawtext, title)], []

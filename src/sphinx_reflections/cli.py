@@ -213,10 +213,6 @@ PLACEHOLDERS = {
 }
 
 _PLAIN = re.compile(r"^[^\W\d_][\w .'/-]*$")
-_FOLD = str.maketrans(
-    {"ø": "o", "Ø": "O", "æ": "ae", "Æ": "AE", "œ": "oe", "Œ": "OE", "ð": "d", "Ð": "D",
-     "þ": "th", "Þ": "TH", "ł": "l", "Ł": "L", "đ": "d", "Đ": "D", "ı": "i"}
-)  # fmt: skip
 
 
 def yaml_scalar(value: str) -> str:
@@ -242,15 +238,12 @@ def file_slug(title: str) -> str:
     Letters NFKD cannot take apart (ø, æ, ł) are spelled out first, so
     "Øresund" becomes ``oresund`` rather than losing its first letter.
     """
-    from .hashtags import slugify
+    from .hashtags import FOLD, slugify
 
-    folded = title.translate(_FOLD)
-    plain = "".join(
-        c for c in unicodedata.normalize("NFKD", folded) if not unicodedata.combining(c)
-    )
+    plain = unicodedata.normalize("NFKD", title.casefold().translate(FOLD))
     if not any(c.isascii() and c.isalnum() for c in plain):
         return ""
-    return slugify(folded, ascii_only=True)
+    return slugify(title, ascii_only=True)
 
 
 def _split_ids(values: Sequence[str] | None) -> list[str]:
@@ -262,11 +255,11 @@ def _split_ids(values: Sequence[str] | None) -> list[str]:
 
 def _date_arg(text: str) -> dt.date:
     """``--date``: ISO 8601 only, with the same advice a build would give."""
-    from .frontmatter import _date_hint, parse_date
+    from .frontmatter import date_hint, parse_date
 
     parsed = parse_date(text)
     if parsed is None:
-        raise argparse.ArgumentTypeError(f"{text!r} is not an ISO 8601 date; {_date_hint(text)}")
+        raise argparse.ArgumentTypeError(f"{text!r} is not an ISO 8601 date; {date_hint(text)}")
     return parsed
 
 
@@ -303,12 +296,12 @@ def render_new(
 
 
 def _unknown(kind: str, ident: str, known: dict[str, Any], option: str) -> str:
-    from .frontmatter import _suggest
+    from .frontmatter import suggest
 
     if not known:
         registry = "people" if kind == "author" else "events"
         return f"unknown {kind} {ident!r}: the project has no {registry} registry; set {option} in conf.py"
-    return f"unknown {kind} {ident!r}; add it to {option}{_suggest(ident, known)}"
+    return f"unknown {kind} {ident!r}; add it to {option}{suggest(ident, known)}"
 
 
 def cmd_new(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:

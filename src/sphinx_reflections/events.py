@@ -184,7 +184,7 @@ class EventDirective(SphinxDirective):
 
     def run(self) -> list[nodes.Node]:
         from .authors import note_registry_dependency
-        from .frontmatter import _suggest
+        from .frontmatter import suggest
 
         domain = get_domain(self.env)
         note_registry_dependency(self.env)
@@ -213,7 +213,7 @@ class EventDirective(SphinxDirective):
                 warn(
                     ReflectionsWarning.UNKNOWN_EVENT,
                     f"event: unknown event {ident!r}; add it to reflections_events or define it "
-                    f"here with :name: and :start:{_suggest(ident, domain.all_events())}",
+                    f"here with :name: and :start:{suggest(ident, domain.all_events())}",
                     self.get_location(),
                 )
                 return []
@@ -311,7 +311,7 @@ class EventRole(SphinxRole):
 
 def check_references(app: Sphinx, env: BuildEnvironment) -> None:
     """``env-check-consistency``: every event reference names a known event; no id twice."""
-    from .frontmatter import _suggest
+    from .frontmatter import suggest
 
     domain = get_domain(env)
     defined: dict[str, list[tuple[str, int]]] = {}
@@ -333,7 +333,7 @@ def check_references(app: Sphinx, env: BuildEnvironment) -> None:
             if ident not in known:
                 warn(
                     ReflectionsWarning.UNKNOWN_EVENT,
-                    f"unknown event {ident!r}; add it to reflections_events{_suggest(ident, known)}",
+                    f"unknown event {ident!r}; add it to reflections_events{suggest(ident, known)}",
                     (docname, line),
                 )
 

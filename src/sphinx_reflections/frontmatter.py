@@ -45,6 +45,16 @@ class RawMeta:
     hints: list[tuple[str, int]] = dc.field(default_factory=list)  # (message, line)
 
 
+class TextDates(yaml.SafeLoader):
+    """A SafeLoader that leaves dates as text, so ``2023-02-31`` is a warning, not a crash."""
+
+
+TextDates.yaml_implicit_resolvers = {
+    first: [(tag, regexp) for tag, regexp in resolvers if tag != "tag:yaml.org,2002:timestamp"]
+    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+}
+
+
 # -- MyST front matter ------------------------------------------------------------
 
 
@@ -78,7 +88,7 @@ def read_front_matter(app: Sphinx, docname: str, source: list[str]) -> None:
             continue
         start = key_node.start_mark.line + offset
         raw = (
-            yaml.safe_load(yaml.serialize(value_node))
+            yaml.load(yaml.serialize(value_node), Loader=TextDates)
             if value_node.tag != "tag:yaml.org,2002:null"
             else None
         )
@@ -181,8 +191,10 @@ def _as_list(value: Any) -> list[str] | None:
 _DOTTED = re.compile(r"^(\d{1,2})[./-](\d{1,2})[./-](\d{4})$")
 
 
-def _date_hint(text: str) -> str:
+def date_hint(text: str) -> str:
     """How to write a date the author typed another way."""
+    if re.fullmatch(r"\d{4}-\d{2}-\d{2}", text.strip()):
+        return "there is no such day in the calendar"
     match = _DOTTED.match(text.strip())
     if match:
         a, b, year = (int(g) for g in match.groups())
@@ -284,7 +296,7 @@ def validate(raw: RawMeta, env: BuildEnvironment, docname: str) -> Fields:
                 else:
                     warn(
                         ReflectionsWarning.UNKNOWN_AUTHOR,
-                        f"unknown author {name!r}; add it to reflections_authors{_suggest(name, domain.people)}",
+                        f"unknown author {name!r}; add it to reflections_authors{suggest(name, domain.people)}",
                         where("author"),
                     )
             fields.authors = tuple(known)
@@ -300,7 +312,7 @@ def validate(raw: RawMeta, env: BuildEnvironment, docname: str) -> Fields:
             shown = value if isinstance(value, str) else repr(value)
             warn(
                 ReflectionsWarning.BAD_DATE,
-                f"{key} {shown!r} is not an ISO 8601 date; {_date_hint(str(value))}",
+                f"{key} {shown!r} is not an ISO 8601 date; {date_hint(str(value))}",
                 where(key),
             )
         setattr(fields, key, parsed)
@@ -350,7 +362,7 @@ def validate(raw: RawMeta, env: BuildEnvironment, docname: str) -> Fields:
     return fields
 
 
-def _suggest(name: str, known: dict[str, Any]) -> str:
+def suggest(name: str, known: dict[str, Any]) -> str:
     import difflib
 
     close = difflib.get_close_matches(name, list(known), n=1, cutoff=0.6)

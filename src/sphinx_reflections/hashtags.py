@@ -68,11 +68,17 @@ def _word_char(ch: str) -> bool:
     return category[0] in "LMN" or ch == "_"
 
 
+# letters NFKD cannot take apart, spelled out so "Øresund" keeps its first letter
+FOLD = str.maketrans(
+    {"ø": "o", "æ": "ae", "œ": "oe", "ð": "d", "þ": "th", "ł": "l", "đ": "d", "ı": "i", "ß": "ss"}
+)
+
+
 def slugify(key: str, ascii_only: bool = False) -> str:
     """A file name for a tag: letters and digits of any script kept, the rest ``-``."""
     text = tag_key(key)
     if ascii_only:
-        decomposed = unicodedata.normalize("NFKD", text)
+        decomposed = unicodedata.normalize("NFKD", text.translate(FOLD))
         text = "".join(c for c in decomposed if not unicodedata.combining(c))
         chars = [c if c.isascii() and c.isalnum() else "-" for c in text]
     else:
@@ -209,7 +215,7 @@ class MentionRole(SphinxRole):
 
     def run(self) -> tuple[list[nodes.Node], list[nodes.system_message]]:
         from .authors import note_registry_dependency
-        from .frontmatter import _suggest
+        from .frontmatter import suggest
 
         has_title, title, ident = split_explicit_title(self.text)
         ident = ident.strip().lstrip("@")
@@ -222,7 +228,7 @@ class MentionRole(SphinxRole):
             warn(
                 ReflectionsWarning.UNKNOWN_AUTHOR,
                 f"unknown person {ident!r} in {{mention}}; add it to reflections_authors"
-                f"{_suggest(ident, domain.people)}",
+                f"{suggest(ident, domain.people)}",
                 self.get_location(),
             )
             return [nodes.inline(self.rawtext, title)], []

@@ -473,7 +473,7 @@ class ReflectionsDirective(SphinxDirective):
 
     def run(self) -> list[nodes.Node]:
         from .authors import note_registry_dependency
-        from .frontmatter import _suggest
+        from .frontmatter import suggest
 
         domain = get_domain(self.env)
         note_registry_dependency(self.env)
@@ -490,7 +490,7 @@ class ReflectionsDirective(SphinxDirective):
             if person not in domain.people:
                 warn(
                     ReflectionsWarning.UNKNOWN_AUTHOR,
-                    f"reflections: unknown author {person!r}{_suggest(person, domain.people)}",
+                    f"reflections: unknown author {person!r}{suggest(person, domain.people)}",
                     self.get_location(),
                 )
         for ident in spec["event"]:
