@@ -72,6 +72,7 @@ def setup(app: Sphinx) -> dict[str, Any]:
     app.connect("doctree-resolved", hashtags.resolve_clouds)
     app.connect("doctree-resolved", listings.resolve_listings)
     app.connect("env-updated", listings.on_env_updated)
+    app.connect("missing-reference", listings.label_as_text)
     app.connect("env-check-consistency", events.check_references)
     app.connect("html-collect-pages", listings.collect_pages)
     app.add_css_file("reflections.css")

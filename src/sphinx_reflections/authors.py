@@ -101,14 +101,16 @@ def compact_card(person: Person, link: bool = True) -> rnodes.reflections_compac
     pic = avatar_node(person, 32, "")
     if pic is not None:
         card += pic
-    card += (
+    text = nodes.inline(classes=["reflections-author-text"])  # one flex item: name, role
+    text += (
         author_link(person)
         if link
         else nodes.inline(person.name, person.name, classes=["reflections-author-name"])
     )
     if person.role:
-        card += nodes.Text(", ")
-        card += nodes.inline(person.role, person.role, classes=["reflections-author-role"])
+        text += nodes.Text(", ")
+        text += nodes.inline(person.role, person.role, classes=["reflections-author-role"])
+    card += text
     return card
 
 

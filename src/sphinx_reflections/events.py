@@ -74,7 +74,7 @@ def when_text(event: Event, config: Config) -> str:
             return f"{first}–{last} ({_offset(start)})"
         return f"{first} ({_offset(start)})"
     if end and end != start:
-        return str(format_interval(start, end, "yMMMd", locale=locale))
+        return str(format_interval(start, end, "yMMMMd", locale=locale))
     return long_date(start, config)
 
 
@@ -139,15 +139,15 @@ def callout(event: Event, env: BuildEnvironment, link: bool = True) -> rnodes.re
     links = nodes.paragraph(classes=["reflections-event-links"])
     if event.url:
         links += nodes.reference(_("Event website"), _("Event website"), refuri=event.url)
-    if link:
-        pages = nodes.inline(classes=["reflections-event-page-links"])
-        pages[PAGES_ONLY] = True
-        if event.url:
-            pages += nodes.Text(" · ")
-        pages += rnodes.reflections_ics(_("Add to calendar"), _("Add to calendar"), event=event.id)
+    pages = nodes.inline(classes=["reflections-event-page-links"])
+    pages[PAGES_ONLY] = True
+    if event.url:
+        pages += nodes.Text(" · ")
+    pages += rnodes.reflections_ics(_("Add to calendar"), _("Add to calendar"), event=event.id)
+    if link:  # not on the event's own page
         pages += nodes.Text(" · ")
         pages += event_link(event, _("All reflections about this event"), classes=[])
-        links += pages
+    links += pages
     if links.children:
         box += links
     return box

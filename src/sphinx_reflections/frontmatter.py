@@ -335,6 +335,16 @@ def validate(raw: RawMeta, env: BuildEnvironment, docname: str) -> Fields:
             )
         else:
             fields.tags = tuple(dict.fromkeys(t.lstrip("#") for t in tags if t.lstrip("#")))
+            from .hashtags import is_tag
+
+            odd = [t for t in fields.tags if not is_tag(t)]
+            if odd:
+                bad(
+                    "tags",
+                    f"tag(s) {', '.join(map(repr, odd))} cannot be typed as a #hashtag; a tag "
+                    "starts with a letter and has only letters, digits and '_' "
+                    "(write KnowledgeManagement, not Knowledge management)",
+                )
 
     if fields.event:
         # checked once every page is read: the event may be defined inline elsewhere

@@ -61,7 +61,9 @@ def entry(
         refexplicit=True,
         refwarn=False,
     )
-    xref += nodes.inline(reflection.title, reflection.title)
+    title_node = domain.env.titles.get(reflection.docname)
+    title = title_node.astext() if title_node else reflection.title  # as navigation shows it
+    xref += nodes.inline(title, title)
     strong = nodes.strong()
     strong += xref
     heading += strong
@@ -400,9 +402,17 @@ def collect_pages(app: Sphinx) -> list[Page]:
                 pagename,
             )
             continue
+        kind, ident = _kind(get_domain(app.env), pagename)
+        line = (
+            None
+            if canonical
+            else subscribe_line(builder, get_domain(app.env), pagename, kind, ident)
+        )
+        if line is not None:
+            tree.insert(1, line)
         name, context, template = render(builder, pagename, tree, canonical)  # type: ignore[arg-type]
         if not canonical:
-            context[PAGE_KEY] = _kind(get_domain(app.env), pagename)
+            context[PAGE_KEY] = (kind, ident)
         builder.handle_page(name, context, template, outfilename=scratch)  # type: ignore[attr-defined]
         write_if_changed(Path(builder.get_outfilename(name)), scratch.read_bytes())  # type: ignore[attr-defined]
     scratch.unlink(missing_ok=True)
@@ -544,8 +554,7 @@ def on_env_updated(app: Sphinx, env: BuildEnvironment) -> list[str]:
     old_pages, old_files = domain.data.get("outputs", (set(), set()))
     domain.data["stale"] = (old_pages - pages, old_files - files)
     domain.data["outputs"] = (pages, files)
-    if page_builder(app.builder):
-        register_labels(env, domain)
+    register_labels(env, domain, std_too=page_builder(app.builder))
     return stale
 
 
@@ -589,8 +598,11 @@ def remove_stale(app: Sphinx, domain: ReflectionsDomain) -> None:
             path.unlink()
 
 
-def register_labels(env: BuildEnvironment, domain: ReflectionsDomain) -> None:
-    """Labels for the generated pages, so documents can write {ref}`reflections-archive`."""
+def register_labels(env: BuildEnvironment, domain: ReflectionsDomain, std_too: bool) -> None:
+    """Labels for the generated pages, so documents can write {ref}`reflections-archive`.
+
+    Builders without those pages get the label's text instead (see :func:`label_as_text`).
+    """
     std = env.get_domain("std")
     labels: dict[str, tuple[str, str]] = {
         "reflections-archive": (domain.page_of("", "index"), _("Reflections")),
@@ -609,7 +621,53 @@ def register_labels(env: BuildEnvironment, domain: ReflectionsDomain) -> None:
     for label in domain.data.get("labels", ()):  # those of tags or people that are gone
         std.labels.pop(label, None)  # type: ignore[attr-defined]
         std.anonlabels.pop(label, None)  # type: ignore[attr-defined]
+    domain.data["label_titles"] = {label: title for label, (_page, title) in labels.items()}
+    if not std_too:
+        domain.data["labels"] = []
+        return
     for label, (pagename, title) in labels.items():
         std.labels[label] = (pagename, "", title)  # type: ignore[attr-defined]
         std.anonlabels[label] = (pagename, "")  # type: ignore[attr-defined]
     domain.data["labels"] = sorted(labels)
+
+
+def label_as_text(
+    app: Sphinx, env: BuildEnvironment, node: Any, contnode: nodes.Element
+) -> nodes.Node | None:
+    """``missing-reference``: a {ref} to a generated page, in a builder without it, is text."""
+    titles = get_domain(env).data.get("label_titles", {})
+    target = node.get("reftarget", "")
+    if node.get("refdomain") != "std" or node.get("reftype") != "ref" or target not in titles:
+        return None
+    if node.get("refexplicit"):
+        return contnode
+    return nodes.inline(titles[target], titles[target])
+
+
+def subscribe_line(
+    builder: Any, domain: ReflectionsDomain, pagename: str, kind: str, ident: str
+) -> nodes.paragraph | None:
+    """Visible links to the page's feed (and, for events, the calendar)."""
+    from sphinx.util.osutil import relative_uri
+
+    here = builder.get_target_uri(pagename)
+    links: list[tuple[str, str]] = []
+    if builder.config.html_baseurl:
+        if kind == "archive":
+            links += [
+                (_("Atom feed"), domain.page_of("", "atom") + ".xml"),
+                (_("JSON Feed"), domain.page_of("", "feed") + ".json"),
+            ]
+        elif kind in ("authors", "tags", "events") and ident and ident != "index":
+            links.append((_("Atom feed"), domain.page_of(kind, ident) + ".xml"))
+    if kind == "events" and ident == "index" and domain.all_events():
+        links.append((_("All events in your calendar"), domain.page_of("", "events") + ".ics"))
+    if not links:
+        return None
+    para = nodes.paragraph(classes=["reflections-subscribe"])
+    para += nodes.Text(_("Subscribe:") + " ")
+    for i, (label, target) in enumerate(links):
+        if i:
+            para += nodes.Text(" · ")
+        para += nodes.reference(label, label, refuri=relative_uri(here, target))
+    return para

@@ -252,6 +252,8 @@ def opengraph(
         # hand our facts to sphinxext-opengraph through the page's fields; never mutate env data
         meta = dict(context.get("meta") or {})
         meta.setdefault("og:type", "article")
+        if reflection.summary:  # else it would start with the byline's text
+            meta.setdefault("og:description", reflection.summary)
         if image:
             meta.setdefault("og:image", image)
         context["meta"] = meta

@@ -26,7 +26,8 @@ CSS_HOOKS: dict[str, str] = {
     "reflections-event": "An event callout (``aside``).",
     "reflections-list": "A list of reflections (archive, author and tag pages, "
     "``reflections`` directive); each entry is an ``article.reflections-entry``.",
-    "reflections-hashtag-cloud": "The hashtag cloud (``ul``).",
+    "reflections-hashtag-cloud": "The hashtag cloud (a labelled ``nav`` around a ``ul``); "
+    "items carry ``reflections-weight-1`` to ``-5``.",
     "reflections-avatar": "An author's avatar image (``img``, with alt text).",
     "reflections-draft": "The badge shown on a draft reflection.",
 }

@@ -257,6 +257,11 @@ def parse_when(value: Any) -> dt.date | None:
     return when if when.tzinfo else None
 
 
+def _shown(value: Any) -> Any:
+    """A date as the author wrote it (YAML made it a date object), anything else as is."""
+    return value.isoformat() if isinstance(value, dt.date) else value
+
+
 def load_events(value: str | dict[str, Any], confdir: Path) -> tuple[dict[str, Event], Source]:
     """Read ``reflections_events``; bad entries are warned about and skipped."""
     option = "reflections_events"
@@ -271,14 +276,14 @@ def load_events(value: str | dict[str, Any], confdir: Path) -> tuple[dict[str, E
             start = parse_when(entry["start"])
             if start is None:
                 raise _EntryError(
-                    f"'start' {entry['start']!r} is not an ISO 8601 date (2023-05-24) or date-time with offset (2023-05-24T09:00+02:00)"
+                    f"'start' {_shown(entry['start'])!r} is not an ISO 8601 date (2023-05-24) or date-time with offset (2023-05-24T09:00+02:00)"
                 )
             end = None
             if entry.get("end") not in (None, ""):
                 end = parse_when(entry["end"])
                 if end is None:
                     raise _EntryError(
-                        f"'end' {entry['end']!r} is not an ISO 8601 date or date-time with offset"
+                        f"'end' {_shown(entry['end'])!r} is not an ISO 8601 date or date-time with offset"
                     )
                 if type(end) is not type(start):
                     raise _EntryError("'start' and 'end' must both be dates or both be date-times")

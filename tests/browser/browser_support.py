@@ -464,6 +464,7 @@ async (options) => {
 
 SETTLE_JS = """
 async () => {
+  window.scrollTo(0, 0);  // the focus check of the previous scheme may have scrolled
   // After a colour-scheme switch themes (furo) transition colours: wait until every
   // finite animation has finished, so axe measures the final colours.
   const finite = document.getAnimations().filter((a) => {
@@ -479,6 +480,7 @@ async () => {
 
 OVERFLOW_JS = """
 (selectors) => {
+  window.scrollTo(0, 0);  // rectangles below are relative to an unscrolled page
   const width = window.innerWidth;
   const scroller = document.scrollingElement || document.documentElement;
   const scrolls = (el) => ['auto', 'scroll', 'hidden', 'clip'].includes(getComputedStyle(el).overflowX);
@@ -507,7 +509,27 @@ OVERFLOW_JS = """
       }
     }
   }
-  return {scrollWidth: scroller.scrollWidth, innerWidth: width, offenders};
+  // Does the page scroll sideways, and would it without our components?
+  const scrollWidth = scroller.scrollWidth;
+  let withoutOurs = scrollWidth;
+  const culprits = [];
+  if (scrollWidth > width + 1) {
+    const hide = document.createElement('style');
+    hide.textContent = selectors.join(',') + ' { display: none !important; }';
+    document.head.appendChild(hide);
+    withoutOurs = scroller.scrollWidth;
+    hide.remove();
+    // where the overflow starts: elements past the edge whose parent is not
+    for (const el of document.body.querySelectorAll('*')) {
+      const parent = el.parentElement;
+      if (el.getBoundingClientRect().right > width + 1
+          && parent !== null && parent.getBoundingClientRect().right <= width + 1) {
+        culprits.push(name(el));
+        if (culprits.length === 5) break;
+      }
+    }
+  }
+  return {scrollWidth, withoutOurs, innerWidth: width, offenders, culprits};
 }
 """
 
@@ -566,7 +588,9 @@ class PageAudit:
     page_hits: list[AxeHit] = field(default_factory=list)
     suppressed: int = 0
     scroll_width: int = 0
+    scroll_width_without_ours: int = 0
     inner_width: int = 0
+    overflow_culprits: list[str] = field(default_factory=list)
     overflow: list[dict[str, Any]] = field(default_factory=list)
     focus: list[dict[str, Any]] = field(default_factory=list)
 

@@ -12,12 +12,17 @@ from __future__ import annotations
 
 import contextlib
 import importlib.util
+import sys
 import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import pytest
+
+# browser_support sits next to this file; found in any pytest import mode
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
 from browser_support import (
     AXE_COMPONENTS_JS,
     AXE_JS,
@@ -151,7 +156,9 @@ def _check_scheme(page: Any, rel: str, scheme: str, baseline: set[str]) -> PageA
             result.page_hits.append(hit)
     overflow = page.evaluate(OVERFLOW_JS, list(COMPONENTS))
     result.scroll_width = overflow["scrollWidth"]
+    result.scroll_width_without_ours = overflow["withoutOurs"]
     result.inner_width = overflow["innerWidth"]
+    result.overflow_culprits = overflow["culprits"]
     result.overflow = overflow["offenders"]
     result.focus = page.evaluate(FOCUS_JS, list(COMPONENTS))
     return result

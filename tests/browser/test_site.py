@@ -9,6 +9,8 @@ checks it in both colour schemes.
 
 from __future__ import annotations
 
+import warnings
+
 import pytest
 from browser_support import (
     KINDS,
@@ -112,21 +114,31 @@ class SiteChecks:
     def test_no_horizontal_overflow_on_phone(
         self, audit: AuditFn, kind: str, scheme: str, viewport: str
     ) -> None:
-        """At 390 px nothing of ours is wider than the viewport; the page does not scroll sideways."""
+        """At 390 px nothing of ours is wider than the viewport or makes the page scroll sideways.
+
+        A page that scrolls sideways just as much with every component hidden does so
+        because of its own content; that is reported as a warning, not a failure.
+        """
         result = audit(self.theme, kind, scheme, viewport)
         loaded(result)
         problems = []
         for page in result.pages:
-            if page.scroll_width > page.inner_width + 1:
-                problems.append(
-                    f"{page.page}: page scrolls sideways "
-                    f"(scrollWidth {page.scroll_width} > innerWidth {page.inner_width})"
-                )
             for box in page.overflow:
                 problems.append(
                     f"{page.page}: {box['element']} in {box['in']} reaches x={box['right']} "
                     f"(width {box['width']}): {box['html']}"
                 )
+            if page.scroll_width <= page.inner_width + 1:
+                continue
+            sideways = (
+                f"{page.page}: page scrolls sideways (scrollWidth {page.scroll_width} > "
+                f"innerWidth {page.inner_width}; {page.scroll_width_without_ours} with the "
+                f"reflections-* components hidden; starts at {page.overflow_culprits})"
+            )
+            if page.scroll_width > page.scroll_width_without_ours + 1:
+                problems.append(sideways)
+            else:  # the page's own content (a wide table in alabaster): not ours
+                warnings.warn(sideways, stacklevel=1)
         if problems:
             pytest.fail(
                 f"horizontal overflow ({where(result)}):\n" + "\n".join(problems),
