@@ -98,7 +98,9 @@ def test_event_pages(app) -> None:
     ]
     tag = soup(app.outdir / "reflections/tags/kontaktdagen2023.html")
     first = tag.select_one("h1").find_next_sibling()
-    assert first.name == "aside" and "reflections-event" in first["class"]
+    assert "reflections-subscribe" in first["class"]  # the tag's feed, then the callout
+    callout = first.find_next_sibling()
+    assert callout.name == "aside" and "reflections-event" in callout["class"]
 
 
 @pytest.mark.sphinx("html", testroot="events", freshenv=True)

@@ -78,7 +78,10 @@ class Renderer:
     def _render(self, docname: str) -> str:
         builder = self.builder
         env = builder.env
-        doctree = env.get_and_resolve_doctree(docname, builder)
+        try:  # Sphinx 9 wants the builder's tags; 8.1 does not know the argument
+            doctree = env.get_and_resolve_doctree(docname, builder, tags=builder.tags)  # type: ignore[call-arg,unused-ignore]
+        except TypeError:
+            doctree = env.get_and_resolve_doctree(docname, builder)
         for node in list(doctree.findall(rnodes.reflections_byline)):
             node.parent.remove(node)
         builder.imgpath = relative_uri(builder.get_target_uri(docname), builder.imagedir)
