@@ -335,3 +335,17 @@ def test_parallel_equals_serial(make_app, tmp_path) -> None:
         )
     assert outputs[0].keys() == outputs[1].keys()
     assert [k for k in outputs[0] if outputs[0][k] != outputs[1][k]] == []
+
+
+def test_alias_to_an_unused_tag_suggests_the_closest(make_app, tmp_path) -> None:
+    src = _copy(tmp_path, "aliases")
+    app = make_app(
+        "html", srcdir=src, confoverrides={"reflections_tag_aliases": {"kd": "Kontaktdagen2032"}}
+    )
+    app.build()
+    found = [w for w in warnings_of(app) if w.endswith("[reflections.config]")]
+    assert len(found) == 1
+    assert (
+        "#kd points to #Kontaktdagen2032, which no page uses (did you mean #Kontaktdagen2023?)"
+        in found[0]
+    )

@@ -528,6 +528,24 @@ def resolve_listings(app: Sphinx, doctree: nodes.document, docname: str) -> None
         node.replace_self(result)
 
 
+def check_aliases(app: Sphinx, domain: ReflectionsDomain) -> None:
+    """An alias must point to a tag some page uses; suggest the closest one otherwise."""
+    import difflib
+
+    names = {info.name: key for key, info in domain.tag_table.items()}
+    for alias, target in sorted(get_config(app).tag_aliases.items()):
+        if tag_key(target) in domain.tag_table:
+            continue
+        close = difflib.get_close_matches(target, list(names), n=1, cutoff=0.6)
+        hint = f" (did you mean #{close[0]}?)" if close else ""
+        warn(
+            ReflectionsWarning.CONFIG,
+            f"reflections_tag_aliases: #{alias} points to #{target}, which no page uses{hint}; "
+            "the alias gets no page",
+            config_location(app.confdir, "reflections_tag_aliases"),
+        )
+
+
 def shown(domain: ReflectionsDomain, docname: str) -> str:
     """A fingerprint of everything the clouds and listings of one page show."""
     parts = []
@@ -543,6 +561,7 @@ def on_env_updated(app: Sphinx, env: BuildEnvironment) -> list[str]:
     """Build the tag table; rewrite exactly the pages whose clouds or listings changed."""
     domain = get_domain(env)
     domain.data["tag_table"] = build_tag_table(env)
+    check_aliases(app, domain)
     stale = []
     before = domain.data["shown"]
     now = {docname: shown(domain, docname) for docname in sorted(domain.dynamic)}
