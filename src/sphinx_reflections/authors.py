@@ -7,7 +7,6 @@ from typing import TYPE_CHECKING, Any, ClassVar
 
 from docutils import nodes
 from docutils.parsers.rst import directives
-from sphinx import addnodes
 from sphinx.util.docutils import SphinxDirective, SphinxRole
 from sphinx.util.nodes import split_explicit_title
 from sphinx.util.osutil import copyfile, relative_uri
@@ -69,20 +68,10 @@ def author_link(
     person: Person, text: str | None = None, classes: list[str] | None = None
 ) -> nodes.Node:
     """A link to the person's page, resolved per builder (plain text where there is none)."""
-    xref = addnodes.pending_xref(
-        "",
-        refdomain="reflections",
-        reftype="author",
-        reftarget=person.id,
-        refexplicit=True,
-        refwarn=False,
+    label = text or person.name
+    return rnodes.xref(
+        "author", person.id, label, ["reflections-author-name"] if classes is None else classes
     )
-    xref += nodes.inline(
-        text or person.name,
-        text or person.name,
-        classes=["reflections-author-name"] if classes is None else classes,
-    )
-    return xref
 
 
 def avatar_node(person: Person, size: int, alt: str) -> rnodes.reflections_avatar | None:
@@ -239,6 +228,24 @@ def build_byline(
 # -- directive and role -------------------------------------------------------------------
 
 
+def known_person(env: BuildEnvironment, ident: str, where: str, location: Any) -> Person | None:
+    """The person with this id (or handle), or None after an ``unknown-author`` warning."""
+    from .frontmatter import suggest
+    from .hashtags import tag_key
+
+    domain = get_domain(env)
+    note_registry_dependency(env)
+    person = domain.people.get(ident) or domain.people.get(domain.handles().get(tag_key(ident), ""))
+    if person is None:
+        warn(
+            ReflectionsWarning.UNKNOWN_AUTHOR,
+            f"{where}: unknown person {ident!r}; add it to reflections_authors"
+            f"{suggest(ident, domain.people)}",
+            location,
+        )
+    return person
+
+
 class AuthorCardDirective(SphinxDirective):
     """Show a person's card: avatar, name, role, organization, bio, links.
 
@@ -253,17 +260,8 @@ class AuthorCardDirective(SphinxDirective):
 
     def run(self) -> list[nodes.Node]:
         ident = self.arguments[0].strip()
-        domain = get_domain(self.env)
-        note_registry_dependency(self.env)
-        person = domain.people.get(ident)
+        person = known_person(self.env, ident, "author-card", self.get_location())
         if person is None:
-            from .frontmatter import suggest
-
-            warn(
-                ReflectionsWarning.UNKNOWN_AUTHOR,
-                f"author-card: unknown person {ident!r}; add it to reflections_authors{suggest(ident, domain.people)}",
-                self.get_location(),
-            )
             return []
         if "compact" in self.options:
             para = nodes.paragraph(classes=self.options.get("class", []))
@@ -279,18 +277,8 @@ class AuthorRole(SphinxRole):
 
     def run(self) -> tuple[list[nodes.Node], list[nodes.system_message]]:
         has_title, title, ident = split_explicit_title(self.text)
-        ident = ident.strip()
-        domain = get_domain(self.env)
-        note_registry_dependency(self.env)
-        person = domain.people.get(ident)
+        person = known_person(self.env, ident.strip(), "{author}", self.get_location())
         if person is None:
-            from .frontmatter import suggest
-
-            warn(
-                ReflectionsWarning.UNKNOWN_AUTHOR,
-                f"unknown person {ident!r} in {{author}}; add it to reflections_authors{suggest(ident, domain.people)}",
-                self.get_location(),
-            )
             return [nodes.inline(self.rawtext, title)], []
         return [
             author_link(person, title if has_title else person.name, ["reflections-author"])

@@ -84,19 +84,10 @@ def when_text(event: Event, config: Config) -> str:
 def event_link(
     event: Event, text: str | None = None, classes: list[str] | None = None
 ) -> addnodes.pending_xref:
-    xref = addnodes.pending_xref(
-        "",
-        refdomain="reflections",
-        reftype="event",
-        reftarget=event.id,
-        refexplicit=True,
-        refwarn=False,
-    )
     label = text or event.name
-    xref += nodes.inline(
-        label, label, classes=["reflections-event-name"] if classes is None else classes
+    return rnodes.xref(
+        "event", event.id, label, ["reflections-event-name"] if classes is None else classes
     )
-    return xref
 
 
 def callout(event: Event, env: BuildEnvironment, link: bool = True) -> rnodes.reflections_event:
@@ -297,15 +288,7 @@ class EventRole(SphinxRole):
         domain.add_event_ref(self.env.docname, ident, self.lineno)
         event = domain.events.get(ident)
         text = title if has_title else (event.name if event else ident)
-        xref = addnodes.pending_xref(
-            "",
-            refdomain="reflections",
-            reftype="event",
-            reftarget=ident,
-            refexplicit=True,
-            refwarn=False,
-        )
-        xref += nodes.inline(text, text, classes=["reflections-event-name"])
+        xref = rnodes.xref("event", ident, text, ["reflections-event-name"])
         return [xref], []
 
 

@@ -157,29 +157,11 @@ def scan(text: str, person_for_handle: Callable[[str], str | None] | None) -> li
 def hashtag_xref(typed: str, classes: list[str] | None = None) -> addnodes.pending_xref:
     """A link to the tag's page; the text keeps the author's spelling."""
     tag = typed.lstrip("#")
-    xref = addnodes.pending_xref(
-        "",
-        refdomain="reflections",
-        reftype="tag",
-        reftarget=tag_key(tag),
-        refexplicit=True,
-        refwarn=False,
-    )
-    xref += nodes.inline("#" + tag, "#" + tag, classes=["reflections-hashtag", *(classes or [])])
-    return xref
+    return rnodes.xref("tag", tag_key(tag), "#" + tag, ["reflections-hashtag", *(classes or [])])
 
 
 def mention_xref(typed: str, person: Person) -> addnodes.pending_xref:
-    xref = addnodes.pending_xref(
-        "",
-        refdomain="reflections",
-        reftype="author",
-        reftarget=person.id,
-        refexplicit=True,
-        refwarn=False,
-    )
-    xref += nodes.inline(typed, typed, classes=["reflections-mention"])
-    return xref
+    return rnodes.xref("author", person.id, typed, ["reflections-mention"])
 
 
 def _indexed(document: nodes.document, label: str) -> list[nodes.Node]:
@@ -214,24 +196,13 @@ class MentionRole(SphinxRole):
     """Mention a person by id or handle: ``{mention}`jenny``` or ``{mention}`Jenny <jenny>```."""
 
     def run(self) -> tuple[list[nodes.Node], list[nodes.system_message]]:
-        from .authors import note_registry_dependency
-        from .frontmatter import suggest
+        from .authors import known_person
 
         has_title, title, ident = split_explicit_title(self.text)
-        ident = ident.strip().lstrip("@")
-        domain = get_domain(self.env)
-        note_registry_dependency(self.env)
-        person = domain.people.get(ident) or domain.people.get(
-            domain.handles().get(tag_key(ident), "")
-        )
+        person = known_person(self.env, ident.strip().lstrip("@"), "{mention}", self.get_location())
         if person is None:
-            warn(
-                ReflectionsWarning.UNKNOWN_AUTHOR,
-                f"unknown person {ident!r} in {{mention}}; add it to reflections_authors"
-                f"{suggest(ident, domain.people)}",
-                self.get_location(),
-            )
             return [nodes.inline(self.rawtext, title)], []
+        domain = get_domain(self.env)
         domain.add_mentions(self.env.docname, [person.id])
         text = title if has_title else person.name
         return [*_indexed(self.inliner.document, person.name), mention_xref(text, person)], []

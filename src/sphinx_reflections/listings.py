@@ -53,17 +53,9 @@ def entry(
     """One listed reflection: linked title, byline, summary."""
     item = rnodes.reflections_entry(classes=["reflections-entry"])
     heading = nodes.paragraph(classes=["reflections-entry-title"])
-    xref = addnodes.pending_xref(
-        "",
-        refdomain="std",
-        reftype="doc",
-        reftarget="/" + reflection.docname,
-        refexplicit=True,
-        refwarn=False,
-    )
     title_node = domain.env.titles.get(reflection.docname)
     title = title_node.astext() if title_node else reflection.title  # as navigation shows it
-    xref += nodes.inline(title, title)
+    xref = rnodes.xref("doc", "/" + reflection.docname, title, [], domain="std")
     strong = nodes.strong()
     strong += xref
     heading += strong
@@ -172,17 +164,9 @@ def doc_list(
     for docname in docnames:
         item = nodes.list_item()
         para = nodes.paragraph()
-        xref = addnodes.pending_xref(
-            "",
-            refdomain="std",
-            reftype="doc",
-            reftarget="/" + docname,
-            refexplicit=False,
-            refwarn=False,
-        )
         title = domain.env.titles.get(docname)
         text = title.astext() if title else docname
-        xref += nodes.inline(text, text)
+        xref = rnodes.xref("doc", "/" + docname, text, [], domain="std")
         para += xref
         item += para
         listing += item

@@ -10,6 +10,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from docutils import nodes
+from sphinx import addnodes
 
 if TYPE_CHECKING:
     from sphinx.application import Sphinx
@@ -95,6 +96,17 @@ class reflections_listing(nodes.General, nodes.Element):
 
 class reflection_meta(nodes.Invisible, nodes.Element):
     """What a ``reflection`` directive read; consumed by the metadata transform."""
+
+
+def xref(
+    kind: str, target: str, text: str, classes: list[str], domain: str = "reflections"
+) -> addnodes.pending_xref:
+    """A link resolved per builder: to a generated page or document, or plain text."""
+    node = addnodes.pending_xref(
+        "", refdomain=domain, reftype=kind, reftarget=target, refexplicit=True, refwarn=False
+    )
+    node += nodes.inline(text, text, classes=classes)
+    return node
 
 
 # -- HTML ---------------------------------------------------------------------
