@@ -391,10 +391,38 @@ class DirectivesDirective(ReferenceDirective):
         return field
 
 
+class CliDirective(ReferenceDirective):
+    """The ``--help`` of the ``sphinx-reflections`` command and each subcommand, from argparse."""
+
+    def run(self) -> list[nodes.Node]:
+        cli = _module("sphinx_reflections.cli")
+        if cli is None or not hasattr(cli, "build_parser"):
+            return self.missing("sphinx_reflections.cli.build_parser")
+        self.depend_on(cli)
+        parser = cli.build_parser()
+        result: list[nodes.Node] = []
+        texts = [("sphinx-reflections", parser.format_help())]
+        for action in parser._actions:  # argparse keeps subcommands only here
+            choices = getattr(action, "choices", None)
+            if isinstance(choices, dict):
+                texts += [
+                    (f"sphinx-reflections {name}", sub.format_help())
+                    for name, sub in choices.items()
+                ]
+        for title, text in texts:
+            section = nodes.section(ids=[self.anchor("cli", title.replace(" ", "-"))])
+            section += nodes.title(title, title)
+            block = nodes.literal_block(text, text, language="text")
+            section += block
+            result.append(section)
+        return result
+
+
 def setup(app: Sphinx) -> ExtensionMetadata:
     """Register the reference directives (a local extension of these docs)."""
     app.add_directive("reflections-config-table", ConfigTableDirective)
     app.add_directive("reflections-warnings-table", WarningsTableDirective)
     app.add_directive("reflections-css-hooks", CssHooksDirective)
     app.add_directive("reflections-directives", DirectivesDirective)
+    app.add_directive("reflections-cli", CliDirective)
     return {"version": "1.0", "parallel_read_safe": True, "parallel_write_safe": True}
