@@ -1018,24 +1018,36 @@ def _progress(message: str) -> None:
 
 @dataclass
 class Target:
-    """A target of issue 6, judged on wall time (and, for times, shown on CPU time too)."""
+    """A target of issue 6: times judged on wall time (``--judge cpu``: on CPU time)."""
 
     name: str
-    value: float
+    value: float  # wall-time ratio, or the memory ratio
     limit: float
-    cpu_value: float | None = None
+    cpu_value: float | None = None  # the same ratio on CPU time, for time targets
+    noise: float = 0.0  # the largest wall-time spread behind ``value``
+
+    @property
+    def judged(self) -> float:
+        return self.cpu_value if _JUDGE[0] == "cpu" and self.cpu_value is not None else self.value
 
     @property
     def ok(self) -> bool:
-        return self.value <= self.limit
+        return self.judged <= self.limit
 
     def line(self) -> str:
         verdict = "PASS" if self.ok else "FAIL"
-        text = f"  {verdict}  {self.name:<54} {self.value:7.3f}  (target <= {self.limit:g})"
+        text = f"  {verdict}  {self.name:<54} {self.judged:7.3f}  (target <= {self.limit:g})"
         if self.cpu_value is not None:
-            cpu_verdict = "pass" if self.cpu_value <= self.limit else "fail"
-            text += f"   CPU time: {self.cpu_value:.3f} {cpu_verdict}"
+            other, label = (
+                (self.value, "wall") if _JUDGE[0] == "cpu" else (self.cpu_value, "CPU time")
+            )
+            text += f"   {label}: {other:.3f} {'pass' if other <= self.limit else 'fail'}"
+            if _JUDGE[0] == "wall" and self.noise > 0.15:
+                text += f"   (wall times varied ±{self.noise:.0%}: noisy)"
         return text
+
+
+_JUDGE = ["wall"]  # --judge
 
 
 def summarize(samples: dict[str, dict[str, list[Sample]]]) -> dict[str, dict[str, dict[str, Any]]]:
@@ -1078,18 +1090,24 @@ def ratios_and_targets(
                     )
     for kind in ("clean_j1", "clean_j2"):
         ratios[f"memory_{kind}"] = ext[kind]["peak_mib"] / plain[kind]["peak_mib"]
+
+    def noise(*kinds: str) -> float:
+        return float(max(row[k]["wall_spread"] for row in (plain, ext) for k in kinds))
+
     targets = [
         Target(
             "clean -j1 time, extension / plain",
             ratios["wall_clean_j1"],
             1.05,
             ratios["cpu_clean_j1"],
+            noise("clean_j1"),
         ),
         Target(
             "clean -j2 time, extension / plain",
             ratios["wall_clean_j2"],
             1.05,
             ratios["cpu_clean_j2"],
+            noise("clean_j2"),
         ),
         Target("clean -j1 peak memory, extension / plain", ratios["memory_clean_j1"], 1.05),
         Target("clean -j2 peak memory, extension / plain", ratios["memory_clean_j2"], 1.05),
@@ -1098,6 +1116,7 @@ def ratios_and_targets(
             ratios["wall_incremental_of_clean_extension"],
             0.05,
             ratios["cpu_incremental_of_clean_extension"],
+            noise("clean_j1", "incremental"),
         ),
     ]
     return ratios, targets
@@ -1475,6 +1494,12 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     parser.add_argument("--scaling-repeat", type=int, default=1, help="runs per --scaling figure")
     parser.add_argument("--json", type=Path, metavar="OUT", help="write every figure as JSON")
     parser.add_argument("--strict", action="store_true", help="exit 1 when a target fails")
+    parser.add_argument(
+        "--judge",
+        choices=("wall", "cpu"),
+        default="wall",
+        help="which time the time targets are judged on (cpu: steadier on shared machines)",
+    )
     args = parser.parse_args(argv)
     if args.reflections < 1 or args.pages < 0 or args.repeat < 1:
         parser.error("need at least one reflection and one run")
@@ -1527,6 +1552,7 @@ def versions() -> dict[str, str]:
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = parse_args(argv)
+    _JUDGE[0] = args.judge
     if args.src:
         _EXTENSION_SRC[:] = [args.src.resolve()]
     if args.workdir:
@@ -1596,7 +1622,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             print(header)
             print()
             print_table(summary, ratios)
-            print("\nTargets (issue 6):")
+            print(f"\nTargets (issue 6; times judged on {args.judge} time):")
             for target in compare_targets:
                 print(target.line())
         if args.profile:
@@ -1619,7 +1645,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             shutil.rmtree(root, ignore_errors=True)
         elif args.workdir or args.keep:
             print(f"\nbuild trees kept in {root}", file=sys.stderr)
-    report["targets"] = [{**asdict(t), "pass": t.ok} for t in targets]
+    report["targets"] = [{**asdict(t), "judged_on": args.judge, "pass": t.ok} for t in targets]
     if args.json:
         args.json.parent.mkdir(parents=True, exist_ok=True)
         args.json.write_text(
