@@ -1227,7 +1227,7 @@ def scaling(args: argparse.Namespace, root: Path, sizes: Sequence[int]) -> dict[
                 f"incremental {entry[variant]['incremental_wall_s']:.1f}s"
             )
         results["sizes"].append(entry)
-        if not args.keep:
+        if not (args.keep or args.workdir):
             shutil.rmtree(root / f"kb-{n}x{pages}", ignore_errors=True)
     first, last = results["sizes"][0], results["sizes"][-1]
     factor = last["reflections"] / max(first["reflections"], 1)
@@ -1292,12 +1292,14 @@ def print_scaling(results: dict[str, Any]) -> list[Target]:
             f"  {clock:<4} extension's extra time over plain: "
             f"{growth[f'{clock}_extension_extra_over_plain']:.2f}x"
         )
+    # Sphinx's own cost need not be linear (every page renders the global toctree in
+    # its sidebar), so the target is judged on what the extension adds to plain Sphinx.
     return [
         Target(
-            f"clean growth / input growth ({factor:g}x), extension w/o startup",
-            growth["wall_extension_minus_startup"] / factor,
+            f"growth of the extension's extra time / input growth ({factor:g}x)",
+            growth["wall_extension_extra_over_plain"] / factor,
             1.1,
-            growth["cpu_extension_minus_startup"] / factor,
+            growth["cpu_extension_extra_over_plain"] / factor,
         )
     ]
 
