@@ -21,6 +21,7 @@ from sphinx.util.docutils import SphinxDirective, SphinxRole
 from sphinx.util.nodes import split_explicit_title
 
 from . import nodes as rnodes
+from .authors import PAGES_ONLY
 from .domain import get_domain
 from .i18n import _, babel_locale, long_date
 from .registry import Event, parse_when
@@ -31,8 +32,6 @@ if TYPE_CHECKING:
     from sphinx.application import Sphinx
     from sphinx.config import Config
     from sphinx.environment import BuildEnvironment
-
-PAGES_ONLY = "reflections-pages-only"
 
 
 # -- dates ------------------------------------------------------------------------------------
@@ -105,7 +104,7 @@ def callout(event: Event, env: BuildEnvironment, link: bool = True) -> rnodes.re
     box += title
     when = nodes.paragraph(classes=["reflections-event-when"])
     text = when_text(event, env.config)
-    when += rnodes.reflections_time(text, text, datetime=_iso(event.start, event.end))
+    when += rnodes.reflections_time(text, text, datetime=event.start.isoformat())
     until = _day(event.end or event.start)
     when += rnodes.reflections_upcoming(until=until.isoformat())  # a badge at write time
     box += when
@@ -142,11 +141,6 @@ def callout(event: Event, env: BuildEnvironment, link: bool = True) -> rnodes.re
     if links.children:
         box += links
     return box
-
-
-def _iso(start: dt.date, end: dt.date | None) -> str:
-    """The ``datetime`` attribute: a date, a date-time, or the start of a range."""
-    return start.isoformat()
 
 
 # -- directive and role -----------------------------------------------------------------------------

@@ -100,10 +100,6 @@ class Renderer:
         return "".join(parts).strip()
 
 
-def _entries(reflections: list[Reflection], length: int) -> list[Reflection]:
-    return reflections[:length]
-
-
 def _updated(entries: list[Reflection], domain: ReflectionsDomain) -> dt.date:
     dates = [r.updated or r.date for r in entries] or [
         r.updated or r.date for r in domain.visible()
@@ -242,20 +238,16 @@ def feed_pages(app: Sphinx) -> list[tuple[str, str, list[Reflection]]]:
     length = cfg.feed_length
     project = app.config.project
     prefix = f"{project} – " if project else ""
-    feeds = [
-        (domain.page_of("", "atom"), prefix + _("Reflections"), _entries(domain.visible(), length))
-    ]
+    feeds = [(domain.page_of("", "atom"), prefix + _("Reflections"), domain.visible()[:length])]
     for info in sorted(domain.tag_table.values(), key=lambda t: t.key):
         entries = [domain.reflections[d] for d in info.reflections]
-        feeds.append(
-            (domain.page_of("tags", info.slug), f"{prefix}#{info.name}", _entries(entries, length))
-        )
+        feeds.append((domain.page_of("tags", info.slug), f"{prefix}#{info.name}", entries[:length]))
     for ident in sorted(domain.people):
         feeds.append(
             (
                 domain.page_of("authors", ident),
                 prefix + domain.people[ident].name,
-                _entries(domain.by_author(ident), length),
+                domain.by_author(ident)[:length],
             )
         )
     for ident, event in sorted(domain.all_events().items()):
@@ -263,7 +255,7 @@ def feed_pages(app: Sphinx) -> list[tuple[str, str, list[Reflection]]]:
             (
                 domain.page_of("events", ident),
                 prefix + event.name,
-                _entries(domain.about_event(ident), length),
+                domain.about_event(ident)[:length],
             )
         )
     return feeds
