@@ -49,7 +49,18 @@ def _add_static(app: Sphinx) -> None:
 
 def setup(app: Sphinx) -> dict[str, Any]:
     """Register the extension; each module registers what it owns."""
-    from . import authors, config, events, frontmatter, hashtags, i18n, listings, metadata, nodes
+    from . import (
+        authors,
+        config,
+        events,
+        feeds,
+        frontmatter,
+        hashtags,
+        i18n,
+        listings,
+        metadata,
+        nodes,
+    )
     from .domain import ReflectionsDomain
 
     app.setup_extension("sphinx_design")
@@ -71,6 +82,7 @@ def setup(app: Sphinx) -> dict[str, Any]:
     app.connect("doctree-resolved", authors.resolve_doctree)
     app.connect("doctree-resolved", hashtags.resolve_clouds)
     app.connect("doctree-resolved", listings.resolve_listings)
+    app.connect("doctree-resolved", feeds.capture, priority=900)
     app.connect("env-updated", listings.on_env_updated)
     app.connect("missing-reference", listings.label_as_text)
     app.connect("env-check-consistency", events.check_references)

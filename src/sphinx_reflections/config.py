@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import dataclasses as dc
 import re
+import weakref
 from typing import TYPE_CHECKING, Any, Literal
 
 from .warnings_ import ReflectionsWarning, config_location, warn
@@ -135,6 +136,7 @@ def _problem(name: str, value: Any) -> str | None:
 
 def validate(app: Sphinx, config: Config) -> None:
     """Replace each invalid value by its default, with a ``reflections.config`` warning."""
+    _CACHE.pop(config, None)
     defaults = ReflectionsConfig()
     for field in dc.fields(ReflectionsConfig):
         name = PREFIX + field.name
@@ -152,6 +154,18 @@ def validate(app: Sphinx, config: Config) -> None:
             setattr(config, name, value.strip("/"))
 
 
+_CACHE: weakref.WeakKeyDictionary[Config, ReflectionsConfig] = weakref.WeakKeyDictionary()
+
+
 def get_config(app_or_env: Any) -> ReflectionsConfig:
-    """The options of the running build (from an app, env or builder)."""
-    return ReflectionsConfig.from_sphinx(app_or_env.config)
+    """The options of the running build (from an app, env or builder).
+
+    Read tens of thousands of times per build, so the dataclass is built once
+    per Sphinx ``Config`` object; values are final after ``config-inited``.
+    """
+    config = app_or_env.config
+    try:
+        return _CACHE[config]
+    except KeyError:
+        found = _CACHE[config] = ReflectionsConfig.from_sphinx(config)
+        return found

@@ -85,7 +85,16 @@ class ReflectionsDomain(Domain):
         "inline_events": {},  # docname -> {event id -> (Event, line)}
         "callouts": {},  # docname -> sorted tuple of event ids shown as callouts
         "event_refs": {},  # docname -> [(event id, line)] to check after reading
+        "env_token": "",  # identity of this environment, see cache.env_token
     }
+
+    def __init__(self, env: BuildEnvironment) -> None:
+        super().__init__(env)
+        # per process, never pickled: feed entry HTML captured while documents
+        # are written (docname -> (key, html)), see feeds.capture
+        self.rendered: dict[str, tuple[str, str]] = {}
+        self.site_key = ""
+        self.entries: dict[tuple[str, bool], Any] = {}  # listing entries, see listings.entry
 
     # -- per-document state ---------------------------------------------------
 

@@ -11,6 +11,7 @@ import datetime as dt
 import json
 import posixpath
 import re
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urljoin
 from xml.etree import ElementTree as ET
@@ -21,16 +22,16 @@ from sphinx.util.osutil import relative_uri
 from . import nodes as rnodes
 from .authors import IMAGE_DIR
 from .config import get_config
-from .domain import Reflection, ReflectionsDomain, get_domain
+from .domain import Reflection, ReflectionsDomain, get_domain, page_builder
 from .i18n import _
 from .listings import write_if_changed
 from .warnings_ import ReflectionsWarning, config_location, warn
 
 if TYPE_CHECKING:
-    from pathlib import Path
-
     from sphinx.application import Sphinx
     from sphinx.builders.html import StandaloneHTMLBuilder
+
+    from .cache import WriteState
 
 ATOM = "http://www.w3.org/2005/Atom"
 GENERATOR = "sphinx-reflections"
@@ -62,18 +63,88 @@ def absolutize(html: str, page_url: str) -> str:
     return _URL_ATTR.sub(fix, html)
 
 
-class Renderer:
-    """Renders a reflection's body once per build, for all the feeds it appears in."""
+def render_body(builder: StandaloneHTMLBuilder, doctree: nodes.document, docname: str) -> str:
+    """A resolved reflection's body as feed HTML: no title, no byline, absolute links."""
+    env = builder.env
+    for node in list(doctree.findall(rnodes.reflections_byline)):
+        node.parent.remove(node)
+    builder.imgpath = relative_uri(builder.get_target_uri(docname), builder.imagedir)
+    builder.post_process_images(doctree)
+    builder.fignumbers = env.toc_fignumbers.get(docname, {})
+    builder.secnumbers = env.toc_secnumbers.get(docname, {})
+    parts = []
+    for section in doctree.children:
+        if (
+            isinstance(section, nodes.section)
+            and section.children
+            and isinstance(section[0], nodes.title)
+        ):
+            section.remove(section[0])  # the feed entry has the title
+        parts.append(builder.render_partial(section)["fragment"])
+    return absolutize("".join(parts).strip(), absolute(builder, docname))
 
-    def __init__(self, app: Sphinx) -> None:
+
+def content_key(app: Sphinx, docname: str, site: str) -> str:
+    """When a feed entry's HTML must be rendered again: its doctree or the site changed."""
+    from .cache import digest
+
+    try:
+        stat = (Path(app.doctreedir) / f"{docname}.doctree").stat()
+    except OSError:
+        return ""
+    return digest(site, stat.st_mtime_ns, stat.st_size)
+
+
+def site_key(app: Sphinx, domain: ReflectionsDomain) -> str:
+    """This build's :func:`cache.site_inputs`, computed once."""
+    if not domain.site_key:
+        from .cache import site_inputs
+
+        domain.site_key = site_inputs(app, domain)
+    return domain.site_key
+
+
+def capture(app: Sphinx, doctree: nodes.document, docname: str) -> None:
+    """``doctree-resolved`` (last): keep a reflection's feed HTML while Sphinx writes it.
+
+    The document is resolved for its own page anyway; rendering the copy now
+    saves resolving it a second time for the feeds.
+    """
+    domain = get_domain(app.env)
+    if (
+        not app.config.html_baseurl
+        or docname not in domain.reflections
+        or not page_builder(app.builder)
+    ):
+        return
+    key = content_key(app, docname, site_key(app, domain))
+    if key:
+        html = render_body(app.builder, doctree.deepcopy(), docname)  # type: ignore[arg-type]
+        domain.rendered[docname] = (key, html)
+
+
+class Renderer:
+    """Each reflection's feed HTML once per build: captured, cached or rendered now."""
+
+    def __init__(self, app: Sphinx, state: WriteState, site: str) -> None:
         self.app = app
         self.builder: StandaloneHTMLBuilder = app.builder  # type: ignore[assignment]
-        self.cache: dict[str, str] = {}
+        self.domain = get_domain(app.env)
+        self.old = state.content
+        self.site = site
+        self.cache: dict[str, list[str]] = {}
 
     def content(self, docname: str) -> str:
         if docname not in self.cache:
-            self.cache[docname] = absolutize(self._render(docname), absolute(self.builder, docname))
-        return self.cache[docname]
+            key = content_key(self.app, docname, self.site)
+            found = self.domain.rendered.get(docname)
+            if key and found and found[0] == key:
+                self.cache[docname] = [key, found[1]]
+            elif key and self.old.get(docname, [""])[0] == key:
+                self.cache[docname] = self.old[docname]
+            else:
+                self.cache[docname] = [key, self._render(docname)]
+        return self.cache[docname][1]
 
     def _render(self, docname: str) -> str:
         builder = self.builder
@@ -82,22 +153,7 @@ class Renderer:
             doctree = env.get_and_resolve_doctree(docname, builder, tags=builder.tags)  # type: ignore[call-arg,unused-ignore]
         except TypeError:
             doctree = env.get_and_resolve_doctree(docname, builder)
-        for node in list(doctree.findall(rnodes.reflections_byline)):
-            node.parent.remove(node)
-        builder.imgpath = relative_uri(builder.get_target_uri(docname), builder.imagedir)
-        builder.post_process_images(doctree)
-        builder.fignumbers = env.toc_fignumbers.get(docname, {})
-        builder.secnumbers = env.toc_secnumbers.get(docname, {})
-        parts = []
-        for section in doctree.children:
-            if (
-                isinstance(section, nodes.section)
-                and section.children
-                and isinstance(section[0], nodes.title)
-            ):
-                section.remove(section[0])  # the feed entry has the title
-            parts.append(builder.render_partial(section)["fragment"])
-        return "".join(parts).strip()
+        return render_body(builder, doctree, docname)
 
 
 def _updated(entries: list[Reflection], domain: ReflectionsDomain) -> dt.date:
@@ -261,7 +317,7 @@ def feed_pages(app: Sphinx) -> list[tuple[str, str, list[Reflection]]]:
     return feeds
 
 
-def write_feeds(app: Sphinx, outdir: Path) -> None:
+def write_feeds(app: Sphinx, outdir: Path, state: WriteState, site: str) -> None:
     """Every feed, when ``html_baseurl`` makes absolute URLs possible."""
     domain = get_domain(app.env)
     if not app.config.html_baseurl:
@@ -273,7 +329,7 @@ def write_feeds(app: Sphinx, outdir: Path) -> None:
                 config_location(app.confdir, "html_baseurl"),
             )
         return
-    renderer = Renderer(app)
+    renderer = Renderer(app, state, site)
     builder = renderer.builder
     for pagename, title, entries in feed_pages(app):
         is_main = pagename.endswith("/atom") or pagename == "atom"
@@ -289,3 +345,4 @@ def write_feeds(app: Sphinx, outdir: Path) -> None:
                 outdir / json_name,
                 json_feed(title, json_url, absolute(builder, page), entries, domain, renderer),
             )
+    state.content = {d: v for d, v in renderer.cache.items() if v[0]}

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -22,17 +23,27 @@ _ = get_translation(MESSAGE_CATALOG)
 
 def babel_locale(config: Config) -> Locale:
     """The Babel locale for ``language`` (``sv``, ``sv_SE``, ``pt-BR``), English if unknown."""
-    language = (config.language or "en").replace("-", "_")
+    return _locale((config.language or "en").replace("-", "_"))
+
+
+@functools.cache
+def _locale(language: str) -> Locale:
+    # parsing a locale reads Babel's data: once per language, not once per byline
     try:
         return Locale.parse(language)
     except (UnknownLocaleError, ValueError):
         return Locale.parse("en")
 
 
+@functools.lru_cache(maxsize=4096)
+def _long(day: dt.date, language: str) -> str:
+    return str(format_date(day, format="long", locale=_locale(language)))
+
+
 def long_date(when: dt.date, config: Config) -> str:
     """``29 maj 2023`` (sv), ``May 29, 2023`` (en)."""
     day = when.date() if isinstance(when, dt.datetime) else when
-    return str(format_date(day, format="long", locale=babel_locale(config)))
+    return _long(day, (config.language or "en").replace("-", "_"))
 
 
 def setup(app: Sphinx) -> None:

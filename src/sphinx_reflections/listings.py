@@ -11,7 +11,8 @@ import datetime as dt
 import hashlib
 import html
 import posixpath
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from functools import partial
 from itertools import groupby
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar
@@ -23,6 +24,7 @@ from sphinx.util.docutils import SphinxDirective
 
 from . import nodes as rnodes
 from .authors import LISTED_TAGS, build_byline, full_card, resolve_for_builder
+from .cache import env_token
 from .config import get_config
 from .domain import Reflection, ReflectionsDomain, get_domain, page_builder
 from .events import build_date, calendar, callout, uid_host
@@ -50,7 +52,21 @@ def _section(title: str, ident: str) -> nodes.section:
 def entry(
     reflection: Reflection, domain: ReflectionsDomain, summaries: bool = True
 ) -> rnodes.reflections_entry:
-    """One listed reflection: linked title, byline, summary."""
+    """One listed reflection: linked title, byline, summary.
+
+    A reflection is listed on many pages (archive, author, tags, event); its
+    entry is built once per build and copied, links still unresolved.
+    """
+    key = (reflection.docname, summaries)
+    built = domain.entries.get(key)
+    if built is None:
+        built = domain.entries[key] = _entry(reflection, domain, summaries)
+    return built.deepcopy()
+
+
+def _entry(
+    reflection: Reflection, domain: ReflectionsDomain, summaries: bool
+) -> rnodes.reflections_entry:
     item = rnodes.reflections_entry(classes=["reflections-entry"])
     heading = nodes.paragraph(classes=["reflections-entry-title"])
     title_node = domain.env.titles.get(reflection.docname)
@@ -332,20 +348,66 @@ def _kind(domain: ReflectionsDomain, pagename: str) -> tuple[str, str]:
     return ("archive", "") if rest == "index" else (kind, ident)
 
 
-def _pages(app: Sphinx) -> Iterator[tuple[str, nodes.section, str]]:
-    """(pagename, tree, canonical pagename or "") of every generated page."""
+def _title(domain: ReflectionsDomain, docname: str) -> str:
+    node = domain.env.titles.get(docname)
+    return node.astext() if node else docname
+
+
+def _listed(domain: ReflectionsDomain, reflections: list[Reflection]) -> list[Any]:
+    """What entries of these reflections show: their metadata and their titles."""
+    return [(r, _title(domain, r.docname)) for r in reflections]
+
+
+PageSource = tuple[str, Callable[[], nodes.section], str, Any]
+
+
+def _pages(app: Sphinx) -> Iterator[PageSource]:
+    """(pagename, tree maker, canonical pagename or "", inputs) of every generated page.
+
+    ``inputs`` is what the page shows beyond :func:`cache.site_inputs`; when
+    neither changed since the last build the tree is never made.
+    """
     domain = get_domain(app.env)
-    yield domain.page_of("", "index"), archive_tree(domain), ""
+    visible = domain.visible()
+    yield domain.page_of("", "index"), lambda: archive_tree(domain), "", _listed(domain, visible)
     for person_id in sorted(domain.people):
-        yield domain.page_of("authors", person_id), author_tree(domain, person_id), ""
-    yield domain.page_of("tags", "index"), tags_index_tree(domain), ""
+        mentioned = domain.mentioning(person_id)
+        yield (
+            domain.page_of("authors", person_id),
+            partial(author_tree, domain, person_id),
+            "",
+            (
+                _listed(domain, domain.by_author(person_id)),
+                [(d, _title(domain, d)) for d in mentioned],
+            ),
+        )
+    yield (
+        domain.page_of("tags", "index"),
+        lambda: tags_index_tree(domain),
+        "",
+        sorted(domain.tag_table.items()),
+    )
     slugs = {info.slug for info in domain.tag_table.values()}
     for key in sorted(domain.tag_table):
         info = domain.tag_table[key]
-        yield domain.page_of("tags", info.slug), tag_tree(domain, info), ""
-    yield domain.page_of("events", "index"), events_index_tree(domain), ""
+        yield (
+            domain.page_of("tags", info.slug),
+            partial(tag_tree, domain, info),
+            "",
+            (
+                info,
+                _listed(domain, [domain.reflections[d] for d in info.reflections]),
+                [(d, _title(domain, d)) for d in info.pages],
+            ),
+        )
+    yield domain.page_of("events", "index"), lambda: events_index_tree(domain), "", ()
     for ident, event in sorted(domain.all_events().items()):
-        yield domain.page_of("events", ident), event_tree(domain, event), ""
+        yield (
+            domain.page_of("events", ident),
+            partial(event_tree, domain, event),
+            "",
+            _listed(domain, domain.about_event(ident)),
+        )
     cfg = get_config(app)
     for alias, target in sorted(cfg.tag_aliases.items()):
         info = domain.tag_info(tag_key(target))
@@ -362,23 +424,51 @@ def _pages(app: Sphinx) -> Iterator[tuple[str, nodes.section, str]]:
             continue
         slugs.add(alias_slug)
         canonical = domain.page_of("tags", info.slug)
-        yield domain.page_of("tags", alias_slug), alias_tree(alias, info), canonical
+        yield (
+            domain.page_of("tags", alias_slug),
+            partial(alias_tree, alias, info),
+            canonical,
+            (alias, info.name, info.slug),
+        )
+
+
+def _chrome(builder: Any, pagename: str, scratch: Path) -> str:
+    """A fingerprint of the theme's page around an empty body, at this page's place.
+
+    Sidebars, navigation and asset links change with documents and options that
+    our own data does not show; when this changes, every page in the folder is
+    rendered again.
+    """
+    tree = _section("", "reflections-probe")
+    name, context, template = render(builder, pagename, tree)
+    builder.handle_page(name, context, template, outfilename=scratch)
+    return hashlib.sha256(scratch.read_bytes()).hexdigest()
 
 
 def collect_pages(app: Sphinx) -> list[Page]:
-    """``html-collect-pages``: write every generated page whose bytes changed.
+    """``html-collect-pages``: write every generated page whose inputs or bytes changed.
 
-    Pages are rendered through the theme like any other, but into a scratch
-    file first, so an unchanged page keeps its file and modification time
-    (rsync, CDNs and incremental deploys see only real changes).
+    A page whose inputs (its data, the site-wide data and the theme around it)
+    are those of the last build, and whose file is still there, is left alone.
+    Other pages are rendered through the theme like any document, into a
+    scratch file first, so an unchanged page keeps its file and modification
+    time (rsync, CDNs and incremental deploys see only real changes).
     """
+    from . import cache
+    from .feeds import site_key, write_feeds
+
     builder = app.builder
     if not page_builder(builder):
         return []
+    domain = get_domain(app.env)
     outdir = Path(builder.outdir)
-    remove_stale(app, get_domain(app.env))
+    remove_stale(app, domain)
+    state = cache.load(app, domain)
+    site = site_key(app, domain)
     scratch = outdir / ".reflections-scratch.html"
-    for pagename, tree, canonical in _pages(app):
+    chrome: dict[str, str] = {}
+    written: dict[str, str] = {}
+    for pagename, make_tree, canonical, inputs in _pages(app):
         if pagename in app.env.all_docs:
             warn(
                 ReflectionsWarning.DUPLICATE,
@@ -386,24 +476,29 @@ def collect_pages(app: Sphinx) -> list[Page]:
                 pagename,
             )
             continue
-        kind, ident = _kind(get_domain(app.env), pagename)
-        line = (
-            None
-            if canonical
-            else subscribe_line(builder, get_domain(app.env), pagename, kind, ident)
-        )
+        folder = posixpath.dirname(pagename)
+        if folder not in chrome:
+            chrome[folder] = _chrome(builder, pagename, scratch)
+        fingerprint = cache.digest(site, chrome[folder], canonical, inputs)
+        written[pagename] = fingerprint
+        target = Path(builder.get_outfilename(pagename))  # type: ignore[attr-defined]
+        if state.pages.get(pagename) == fingerprint and target.is_file():
+            continue
+        tree = make_tree()
+        kind, ident = _kind(domain, pagename)
+        line = None if canonical else subscribe_line(builder, domain, pagename, kind, ident)
         if line is not None:
             tree.insert(1, line)
         name, context, template = render(builder, pagename, tree, canonical)  # type: ignore[arg-type]
         if not canonical:
             context[PAGE_KEY] = (kind, ident)
         builder.handle_page(name, context, template, outfilename=scratch)  # type: ignore[attr-defined]
-        write_if_changed(Path(builder.get_outfilename(name)), scratch.read_bytes())  # type: ignore[attr-defined]
+        write_if_changed(target, scratch.read_bytes())
     scratch.unlink(missing_ok=True)
+    state.pages = written
     write_calendars(app)
-    from .feeds import write_feeds
-
-    write_feeds(app, outdir)
+    write_feeds(app, outdir, state, site)
+    cache.save(app, domain, state)
     return []
 
 
@@ -545,6 +640,10 @@ def on_env_updated(app: Sphinx, env: BuildEnvironment) -> list[str]:
     """Build the tag table; rewrite exactly the pages whose clouds or listings changed."""
     domain = get_domain(env)
     domain.data["tag_table"] = build_tag_table(env)
+    env_token(domain)  # before Sphinx pickles the environment
+    domain.site_key = ""  # this build's, see feeds.capture
+    domain.rendered.clear()
+    domain.entries.clear()
     check_aliases(app, domain)
     stale = []
     before = domain.data["shown"]

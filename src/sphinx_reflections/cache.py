@@ -1,0 +1,100 @@
+"""What earlier builds wrote, so unchanged generated pages and feed entries are not redone.
+
+Sphinx pickles the environment before the write phase, so what is learned
+while writing (the inputs each generated page was rendered from, the HTML of
+each feed entry) cannot live in the domain. It goes to a small JSON file of
+our own next to the doctrees, one per builder, and is trusted only for the
+same output folder and the same environment (``-E`` or a new doctree folder
+start from nothing).
+"""
+
+from __future__ import annotations
+
+import dataclasses as dc
+import hashlib
+import json
+import uuid
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from . import __version__
+from .config import get_config
+
+if TYPE_CHECKING:
+    from sphinx.application import Sphinx
+
+    from .domain import ReflectionsDomain
+
+FORMAT = 1
+
+
+def digest(*parts: Any) -> str:
+    """A fingerprint of reprs: every input here is plain data with a stable repr."""
+    return hashlib.sha256(repr(parts).encode("utf-8")).hexdigest()
+
+
+@dc.dataclass
+class WriteState:
+    """Fingerprints of the generated pages and rendered feed entries of the last build."""
+
+    pages: dict[str, str] = dc.field(default_factory=dict)  # pagename -> fingerprint
+    content: dict[str, list[str]] = dc.field(default_factory=dict)  # docname -> [key, html]
+
+
+def _path(app: Sphinx) -> Path:
+    return Path(app.doctreedir) / f"reflections-written-{app.builder.name}.json"
+
+
+def env_token(domain: ReflectionsDomain) -> str:
+    """An identity for this environment: a fresh one (``-E``) gets a new token."""
+    token: str = domain.data.setdefault("env_token", "")
+    if not token:
+        token = domain.data["env_token"] = uuid.uuid4().hex
+    return token
+
+
+def _identity(app: Sphinx, domain: ReflectionsDomain) -> list[str]:
+    return [str(FORMAT), __version__, str(Path(app.outdir).resolve()), env_token(domain)]
+
+
+def load(app: Sphinx, domain: ReflectionsDomain) -> WriteState:
+    """The last build's state, or an empty one when it does not apply to this build."""
+    try:
+        data = json.loads(_path(app).read_text(encoding="utf-8"))
+        if data["identity"] != _identity(app, domain):
+            return WriteState()
+        return WriteState(pages=dict(data["pages"]), content=dict(data["content"]))
+    except (OSError, ValueError, KeyError, TypeError):
+        return WriteState()
+
+
+def save(app: Sphinx, domain: ReflectionsDomain, state: WriteState) -> None:
+    data = {"identity": _identity(app, domain), "pages": state.pages, "content": state.content}
+    path = _path(app)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(json.dumps(data, ensure_ascii=False, sort_keys=True), encoding="utf-8")
+
+
+def site_inputs(app: Sphinx, domain: ReflectionsDomain) -> str:
+    """What every generated page and feed entry depends on besides its own data.
+
+    Registries, the naming of tags (bylines link tags by slug), options, the
+    day of the build (event badges) and Sphinx's own configuration hash, the
+    one it uses to decide that every document must be written again.
+    """
+    from .events import build_date
+
+    builder = app.builder
+    info = getattr(builder, "build_info", None)
+    return digest(
+        get_config(app),
+        app.config.language,
+        app.config.html_baseurl,
+        app.config.project,
+        sorted(domain.people.items()),
+        sorted(domain.all_events().items()),
+        sorted((key, t.name, t.slug) for key, t in domain.tag_table.items()),
+        build_date(),
+        getattr(info, "config_hash", ""),
+        getattr(info, "tags_hash", ""),
+    )
