@@ -68,9 +68,13 @@ def test_noop_rebuild_renders_no_generated_page(make_app, tmp_path, monkeypatch)
     before = _outputs(app.outdir)
     mtimes = {p: (app.outdir / p).stat().st_mtime_ns for p in before}
 
+    written = []
+    original = feeds.atom
+    monkeypatch.setattr(feeds, "atom", lambda *a, **k: written.append(a[0]) or original(*a, **k))
     count.build(make_app, src)
     assert count.pages == []
     assert count.resolved == []  # feed entries come from the cache
+    assert written == []  # and no feed is assembled again
     assert _outputs(app.outdir) == before
     assert {p: (app.outdir / p).stat().st_mtime_ns for p in before} == mtimes
 

@@ -82,7 +82,7 @@ def setup(app: Sphinx) -> dict[str, Any]:
     app.connect("doctree-resolved", authors.resolve_doctree)
     app.connect("doctree-resolved", hashtags.resolve_clouds)
     app.connect("doctree-resolved", listings.resolve_listings)
-    app.connect("doctree-resolved", feeds.capture, priority=900)
+    app.connect("html-page-context", feeds.capture, priority=900)
     app.connect("env-updated", listings.on_env_updated)
     app.connect("missing-reference", listings.label_as_text)
     app.connect("env-check-consistency", events.check_references)

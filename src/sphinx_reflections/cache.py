@@ -2,10 +2,11 @@
 
 Sphinx pickles the environment before the write phase, so what is learned
 while writing (the inputs each generated page was rendered from, the HTML of
-each feed entry) cannot live in the domain. It goes to a small JSON file of
-our own next to the doctrees, one per builder, and is trusted only for the
-same output folder and the same environment (``-E`` or a new doctree folder
-start from nothing).
+each feed entry) cannot live in the domain. It goes to small JSON files of
+our own next to the doctrees, per builder: the fingerprints in one file,
+trusted only for the same output folder and the same environment (``-E`` or a
+new doctree folder start from nothing), and each feed entry's HTML in a file
+keyed by its doctree (see :mod:`.feeds`).
 """
 
 from __future__ import annotations
@@ -35,10 +36,10 @@ def digest(*parts: Any) -> str:
 
 @dc.dataclass
 class WriteState:
-    """Fingerprints of the generated pages and rendered feed entries of the last build."""
+    """Fingerprints of the generated pages and feeds of the last build."""
 
     pages: dict[str, str] = dc.field(default_factory=dict)  # pagename -> fingerprint
-    content: dict[str, list[str]] = dc.field(default_factory=dict)  # docname -> [key, html]
+    feeds: dict[str, str] = dc.field(default_factory=dict)  # feed pagename -> fingerprint
 
 
 def _path(app: Sphinx) -> Path:
@@ -63,13 +64,17 @@ def load(app: Sphinx, domain: ReflectionsDomain) -> WriteState:
         data = json.loads(_path(app).read_text(encoding="utf-8"))
         if data["identity"] != _identity(app, domain):
             return WriteState()
-        return WriteState(pages=dict(data["pages"]), content=dict(data["content"]))
+        return WriteState(pages=dict(data["pages"]), feeds=dict(data["feeds"]))
     except (OSError, ValueError, KeyError, TypeError):
         return WriteState()
 
 
 def save(app: Sphinx, domain: ReflectionsDomain, state: WriteState) -> None:
-    data = {"identity": _identity(app, domain), "pages": state.pages, "content": state.content}
+    data = {
+        "identity": _identity(app, domain),
+        "pages": state.pages,
+        "feeds": state.feeds,
+    }
     path = _path(app)
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(json.dumps(data, ensure_ascii=False, sort_keys=True), encoding="utf-8")

@@ -90,9 +90,7 @@ class ReflectionsDomain(Domain):
 
     def __init__(self, env: BuildEnvironment) -> None:
         super().__init__(env)
-        # per process, never pickled: feed entry HTML captured while documents
-        # are written (docname -> (key, html)), see feeds.capture
-        self.rendered: dict[str, tuple[str, str]] = {}
+        # per process and build, never pickled (see feeds.site_key, listings.entry)
         self.site_key = ""
         self.entries: dict[tuple[str, bool], Any] = {}  # listing entries, see listings.entry
 

@@ -104,47 +104,68 @@ def site_key(app: Sphinx, domain: ReflectionsDomain) -> str:
     return domain.site_key
 
 
-def capture(app: Sphinx, doctree: nodes.document, docname: str) -> None:
-    """``doctree-resolved`` (last): keep a reflection's feed HTML while Sphinx writes it.
+def _stored(app: Sphinx, docname: str) -> Path:
+    return Path(app.doctreedir) / f"reflections-feed-{app.builder.name}" / f"{docname}.json"
 
-    The document is resolved for its own page anyway; rendering the copy now
-    saves resolving it a second time for the feeds.
+
+def _store(app: Sphinx, docname: str, key: str, html: str) -> None:
+    path = _stored(app, docname)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(json.dumps({"key": key, "html": html}, ensure_ascii=False), encoding="utf-8")
+
+
+def capture(
+    app: Sphinx, pagename: str, _template: str, _context: Any, doctree: nodes.document | None
+) -> None:
+    """``html-page-context`` (last): keep a reflection's feed HTML while Sphinx writes its page.
+
+    The document is resolved for its own page anyway, and with ``-j`` this runs
+    in the worker that writes it; the HTML goes next to the doctrees, where the
+    feeds (and later builds, until the doctree changes) pick it up.
     """
     domain = get_domain(app.env)
     if (
-        not app.config.html_baseurl
-        or docname not in domain.reflections
+        doctree is None
+        or not app.config.html_baseurl
+        or pagename not in domain.reflections
         or not page_builder(app.builder)
     ):
         return
-    key = content_key(app, docname, site_key(app, domain))
+    key = content_key(app, pagename, site_key(app, domain))
     if key:
-        html = render_body(app.builder, doctree.deepcopy(), docname)  # type: ignore[arg-type]
-        domain.rendered[docname] = (key, html)
+        html = render_body(app.builder, doctree.deepcopy(), pagename)  # type: ignore[arg-type]
+        _store(app, pagename, key, html)
 
 
 class Renderer:
-    """Each reflection's feed HTML once per build: captured, cached or rendered now."""
+    """Each reflection's feed HTML once per build: captured, stored or rendered now."""
 
-    def __init__(self, app: Sphinx, state: WriteState, site: str) -> None:
+    def __init__(self, app: Sphinx, site: str) -> None:
         self.app = app
         self.builder: StandaloneHTMLBuilder = app.builder  # type: ignore[assignment]
-        self.domain = get_domain(app.env)
-        self.old = state.content
         self.site = site
-        self.cache: dict[str, list[str]] = {}
+        self.cache: dict[str, str] = {}
+        self.keys: dict[str, str] = {}
+
+    def key(self, docname: str) -> str:
+        if docname not in self.keys:
+            self.keys[docname] = content_key(self.app, docname, self.site)
+        return self.keys[docname]
 
     def content(self, docname: str) -> str:
         if docname not in self.cache:
-            key = content_key(self.app, docname, self.site)
-            found = self.domain.rendered.get(docname)
-            if key and found and found[0] == key:
-                self.cache[docname] = [key, found[1]]
-            elif key and self.old.get(docname, [""])[0] == key:
-                self.cache[docname] = self.old[docname]
+            key = self.key(docname)
+            try:
+                stored = json.loads(_stored(self.app, docname).read_text(encoding="utf-8"))
+            except (OSError, ValueError):
+                stored = {}
+            if key and stored.get("key") == key:
+                self.cache[docname] = stored["html"]
             else:
-                self.cache[docname] = [key, self._render(docname)]
-        return self.cache[docname][1]
+                self.cache[docname] = html = self._render(docname)
+                if key:
+                    _store(self.app, docname, key, html)
+        return self.cache[docname]
 
     def _render(self, docname: str) -> str:
         builder = self.builder
@@ -329,20 +350,31 @@ def write_feeds(app: Sphinx, outdir: Path, state: WriteState, site: str) -> None
                 config_location(app.confdir, "html_baseurl"),
             )
         return
-    renderer = Renderer(app, state, site)
+    from .cache import digest
+
+    renderer = Renderer(app, site)
     builder = renderer.builder
+    written: dict[str, str] = {}
     for pagename, title, entries in feed_pages(app):
         is_main = pagename.endswith("/atom") or pagename == "atom"
         page = domain.page_of("", "index") if is_main else pagename
         atom_name = pagename + ".xml"
+        json_name = domain.page_of("", "feed") + ".json"
+        files = [outdir / atom_name] + ([outdir / json_name] if is_main else [])
+        # the same entries with the same bodies, in the same site: the files stand
+        fingerprint = digest(
+            site, title, _updated(entries, domain), [(r, renderer.key(r.docname)) for r in entries]
+        )
+        written[pagename] = fingerprint
+        if state.feeds.get(pagename) == fingerprint and all(f.is_file() for f in files):
+            continue
         feed_url = posixpath.join(app.config.html_baseurl, atom_name)
         data = atom(title, feed_url, absolute(builder, page), entries, domain, renderer)
         write_if_changed(outdir / atom_name, data)
         if is_main:
-            json_name = domain.page_of("", "feed") + ".json"
             json_url = posixpath.join(app.config.html_baseurl, json_name)
             write_if_changed(
                 outdir / json_name,
                 json_feed(title, json_url, absolute(builder, page), entries, domain, renderer),
             )
-    state.content = {d: v for d, v in renderer.cache.items() if v[0]}
+    state.feeds = written

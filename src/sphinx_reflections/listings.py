@@ -642,7 +642,6 @@ def on_env_updated(app: Sphinx, env: BuildEnvironment) -> list[str]:
     domain.data["tag_table"] = build_tag_table(env)
     env_token(domain)  # before Sphinx pickles the environment
     domain.site_key = ""  # this build's, see feeds.capture
-    domain.rendered.clear()
     domain.entries.clear()
     check_aliases(app, domain)
     stale = []
