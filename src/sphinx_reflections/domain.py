@@ -90,9 +90,8 @@ class ReflectionsDomain(Domain):
 
     def __init__(self, env: BuildEnvironment) -> None:
         super().__init__(env)
-        # per process and build, never pickled (see feeds.site_key, listings.entry)
+        # per process and build, never pickled (see feeds.site_key)
         self.site_key = ""
-        self.entries: dict[tuple[str, bool], Any] = {}  # listing entries, see listings.entry
 
     # -- per-document state ---------------------------------------------------
 

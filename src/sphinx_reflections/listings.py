@@ -54,19 +54,9 @@ def entry(
 ) -> rnodes.reflections_entry:
     """One listed reflection: linked title, byline, summary.
 
-    A reflection is listed on many pages (archive, author, tags, event); its
-    entry is built once per build and copied, links still unresolved.
+    Built afresh for every page that lists it: copying a built entry costs
+    more than building it (docutils copies node by node).
     """
-    key = (reflection.docname, summaries)
-    built = domain.entries.get(key)
-    if built is None:
-        built = domain.entries[key] = _entry(reflection, domain, summaries)
-    return built.deepcopy()
-
-
-def _entry(
-    reflection: Reflection, domain: ReflectionsDomain, summaries: bool
-) -> rnodes.reflections_entry:
     item = rnodes.reflections_entry(classes=["reflections-entry"])
     heading = nodes.paragraph(classes=["reflections-entry-title"])
     title_node = domain.env.titles.get(reflection.docname)
@@ -272,33 +262,47 @@ def alias_tree(alias: str, info: TagInfo) -> nodes.section:
 
 
 def resolve_xrefs(tree: nodes.Element, builder: Builder, pagename: str) -> None:
-    """Resolve cross-references as Sphinx does for documents, from this page."""
+    """Resolve cross-references as Sphinx does for documents, from this page.
+
+    A listing links the same tags, people and pages many times; each target is
+    resolved once per page and its link attributes reused.
+    """
     env = builder.env
+    seen: dict[tuple[str, str, str], dict[str, Any] | None] = {}
     for xref in list(tree.findall(addnodes.pending_xref)):
         contnode = xref.children[0] if xref.children else nodes.Text(xref["reftarget"])
-        new: nodes.Node | None = None
-        if xref["refdomain"] == "std":
-            docname = xref["reftarget"].lstrip("/")
-            if docname in env.all_docs:
-                new = nodes.reference(
-                    "",
-                    "",
-                    contnode,
-                    internal=True,
-                    refuri=builder.get_relative_uri(pagename, docname),
+        key = (xref["refdomain"], xref["reftype"], xref["reftarget"])
+        if key not in seen:
+            new: nodes.Node | None = None
+            if xref["refdomain"] == "std":
+                docname = xref["reftarget"].lstrip("/")
+                if docname in env.all_docs:
+                    new = nodes.reference(
+                        "", "", internal=True, refuri=builder.get_relative_uri(pagename, docname)
+                    )
+            else:
+                domain = env.get_domain(xref["refdomain"])
+                new = domain.resolve_xref(
+                    env,
+                    pagename,
+                    builder,
+                    xref["reftype"],
+                    xref["reftarget"],
+                    xref,
+                    nodes.inline(),
                 )
-        else:
-            domain = env.get_domain(xref["refdomain"])
-            new = domain.resolve_xref(
-                env,
-                pagename,
-                builder,
-                xref["reftype"],
-                xref["reftarget"],
-                xref,
-                contnode,  # type: ignore[arg-type]
+            seen[key] = (
+                {k: v for k, v in new.attributes.items() if v}
+                if isinstance(new, nodes.reference) and len(new.children) <= 1
+                else None
             )
-        xref.replace_self(new if new is not None else contnode)
+        attributes = seen[key]
+        if attributes is None:
+            xref.replace_self(contnode)
+            continue
+        reference = nodes.reference("", "", **attributes)
+        reference += contnode
+        xref.replace_self(reference)
     resolve_for_builder(tree, builder, pagename)
 
 
@@ -642,7 +646,6 @@ def on_env_updated(app: Sphinx, env: BuildEnvironment) -> list[str]:
     domain.data["tag_table"] = build_tag_table(env)
     env_token(domain)  # before Sphinx pickles the environment
     domain.site_key = ""  # this build's, see feeds.capture
-    domain.entries.clear()
     check_aliases(app, domain)
     stale = []
     before = domain.data["shown"]
