@@ -47,18 +47,10 @@ def load_registries(app: Sphinx) -> None:
     ]
 
 
-def registry_files(env: BuildEnvironment) -> list[Path]:
-    cfg = get_config(env)
-    return [
-        (env.app.confdir / v).resolve() for v in (cfg.authors, cfg.events) if isinstance(v, str)
-    ]
-
-
 def note_registry_dependency(env: BuildEnvironment) -> None:
     """Re-read the current page whenever a registry file changes."""
-    for path in registry_files(env):
-        if path.is_file():
-            env.note_dependency(str(path))
+    for path in get_domain(env).data["registry_files"]:
+        env.note_dependency(path)
 
 
 # -- node builders ------------------------------------------------------------------
@@ -288,6 +280,18 @@ class AuthorRole(SphinxRole):
 # -- per-builder resolution -----------------------------------------------------------------------
 
 
+#: Output formats whose links cannot be followed: a card's links print their address.
+UNLINKED_FORMATS = frozenset({"text", "man"})
+
+
+def spell_out_links(tree: nodes.Element) -> None:
+    """``LinkedIn`` becomes ``LinkedIn: https://...``: on paper the label alone is no use."""
+    for ref in list(tree.findall(nodes.reference)):
+        url = ref.get("refuri", "")
+        if is_remote(url):
+            ref.replace_self(nodes.Text(f"{ref.astext()}: {url}"))
+
+
 def resolve_for_builder(tree: nodes.Node, builder: Builder, pagename: str) -> None:
     """Fill avatar URLs for this page, drop what the builder cannot show."""
     pages = page_builder(builder)
@@ -299,6 +303,9 @@ def resolve_for_builder(tree: nodes.Node, builder: Builder, pagename: str) -> No
     from .events import resolve_event_nodes
 
     resolve_event_nodes(tree, builder, pagename)
+    if builder.format in UNLINKED_FORMATS:
+        for card in list(tree.findall(rnodes.reflections_author_card)):
+            spell_out_links(card)
     for pic in list(tree.findall(rnodes.reflections_avatar)):
         uri = pic["uri"]
         if builder.format != "html" or (is_remote(uri) and not pages):

@@ -21,11 +21,11 @@ from sphinx.util.docutils import SphinxDirective, SphinxRole
 from sphinx.util.nodes import split_explicit_title
 
 from . import nodes as rnodes
-from .authors import PAGES_ONLY
+from .authors import PAGES_ONLY, spell_out_links
 from .domain import get_domain
 from .i18n import _, babel_locale, long_date
 from .registry import Event, parse_when
-from .urls import is_remote, safe_url
+from .urls import safe_url
 from .warnings_ import ReflectionsWarning, warn
 
 if TYPE_CHECKING:
@@ -368,10 +368,7 @@ def as_admonition(box: rnodes.reflections_event) -> nodes.admonition:
     admonition += nodes.title("", "", *[c.deepcopy() for c in strong.children])
     body = nodes.container()
     body += [child.deepcopy() for child in rest]
-    for ref in list(body.findall(nodes.reference)):
-        url = ref.get("refuri", "")
-        if is_remote(url):  # no link to follow on paper: print the address
-            ref.replace_self(nodes.Text(f"{ref.astext()}: {url}"))
+    spell_out_links(body)  # no link to follow on paper: print the address
     admonition += body
     return admonition
 

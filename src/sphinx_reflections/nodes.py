@@ -175,6 +175,57 @@ def visit_skip(self: Any, node: nodes.Node) -> None:
     raise nodes.SkipNode
 
 
+def visit_block_man(self: Any, node: nodes.Element) -> None:
+    """Start a block (card, byline, entry) as a paragraph of its own.
+
+    The man writer spaces a paragraph from what precedes it only when it is not the
+    first in its parent, and a block's first line always is: without this, a title
+    and the byline under it, or two cards, run together on one line.
+    """
+    self.ensure_eol()
+    if not self.first_child(node):
+        self.body.append(".sp\n")
+
+
+# -- man pages: links -------------------------------------------------------------
+# Docutils 0.22's man page writer sets ``visit_reference`` on the translator instance,
+# which hides Sphinx's own method: every internal link then ends in ``<>`` or
+# ``<#anchor>`` (sphinx-doc/sphinx#14427). A man page has nowhere to link to, so an
+# internal link is its text; an external one keeps the writer's `` <https://...>``.
+
+
+def _internal(node: nodes.Element) -> bool:
+    uri = node.get("refuri")
+    return bool(node.get("internal")) or "refid" in node or not uri or uri.startswith("#")
+
+
+def _writer_reference(self: Any, step: str) -> Any:
+    """Docutils' own handler for this step, as it chose it for these settings."""
+    from docutils.writers import manpage
+
+    form = "no_macro" if self.settings.text_references else "with_macro"
+    return getattr(manpage.Translator, f"_{step}_reference_{form}")
+
+
+def visit_reference_man(self: Any, node: nodes.Element) -> None:
+    """An internal link is its text; an external one is left to the writer."""
+    if not _internal(node):
+        _writer_reference(self, "visit")(self, node)
+
+
+def depart_reference_man(self: Any, node: nodes.Element) -> None:
+    """Close what :func:`visit_reference_man` opened."""
+    if not _internal(node):
+        _writer_reference(self, "depart")(self, node)
+
+
+def _man_links_broken() -> bool:
+    """Whether this Docutils shadows Sphinx's man page link handler (0.22 and later)."""
+    from docutils.writers import manpage
+
+    return hasattr(manpage.Translator, "_visit_reference_no_macro")
+
+
 _OTHER = ("latex", "text", "man", "texinfo")
 
 
@@ -195,8 +246,11 @@ def setup(app: Sphinx) -> None:
         reflections_entry: "article",
         reflections_nav: "nav",
     }
+    block_man: Any = (visit_block_man, depart_passthrough)
     for node_class, tag in html_tags.items():
-        app.add_node(node_class, html=_open(tag), **_each(passthrough))
+        inline = issubclass(node_class, nodes.Inline)
+        handlers = {**_each(passthrough), "man": passthrough if inline else block_man}
+        app.add_node(node_class, html=_open(tag), **handlers)
     app.add_node(
         reflections_time,
         html=(visit_time_html, depart_time_html),
@@ -209,3 +263,8 @@ def setup(app: Sphinx) -> None:
     app.add_node(reflections_upcoming, html=skip, **_each(skip))
     app.add_node(reflections_ics, html=passthrough, **_each(passthrough))
     app.add_node(reflections_event, html=_open("aside"), **_each(passthrough))
+    if _man_links_broken():
+        # not app.add_node: Sphinx would unregister docutils' own node class afterwards
+        app.registry.add_translation_handlers(
+            nodes.reference, man=(visit_reference_man, depart_reference_man)
+        )
