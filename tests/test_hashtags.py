@@ -359,3 +359,16 @@ def test_alias_to_an_unused_tag_suggests_the_closest(make_app, tmp_path) -> None
         "#kd points to #Kontaktdagen2032, which no page uses (did you mean #Kontaktdagen2023?)"
         in found[0]
     )
+
+
+@pytest.mark.sphinx("html", testroot="hashtags")
+def test_general_index_points_to_pages_once(app) -> None:
+    """A tag typed three times on a page gives one index link to that page, not three."""
+    app.build()
+    index = soup(app.outdir / "genindex.html")
+    links = [
+        a["href"]
+        for a in index.select("a[href^='conference.html#']")
+        if "kontaktdagen2023" in (a.find_parent("li").get_text().casefold())
+    ]
+    assert len(links) == 1, links

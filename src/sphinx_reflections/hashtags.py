@@ -10,6 +10,7 @@ from __future__ import annotations
 import dataclasses as dc
 import hashlib
 import unicodedata
+import weakref
 from collections import Counter
 from collections.abc import Callable, Iterator
 from typing import TYPE_CHECKING, Any, ClassVar, NamedTuple
@@ -164,8 +165,20 @@ def mention_xref(typed: str, person: Person) -> addnodes.pending_xref:
     return rnodes.xref("author", person.id, typed, ["reflections-mention"])
 
 
+_INDEXED: weakref.WeakKeyDictionary[nodes.document, set[str]] = weakref.WeakKeyDictionary()
+
+
 def _indexed(document: nodes.document, label: str) -> list[nodes.Node]:
-    """A target and a general-index entry (a PDF gets an index of hashtags and people)."""
+    """A target and a general-index entry (a PDF gets an index of hashtags and people).
+
+    Only the first mention of a tag or person in a document is indexed: the
+    index points to pages, and every node here stays in memory until the
+    document is written.
+    """
+    seen = _INDEXED.setdefault(document, set())
+    if tag_key(label) in seen:
+        return []
+    seen.add(tag_key(label))
     target = nodes.target("", "")
     document.set_id(target)
     entry = addnodes.index(entries=[("single", label, target["ids"][0], "", None)], inline=True)
