@@ -1,17 +1,21 @@
 # sphinx-reflections developer tasks (GNU make).
 #
 #   make test        ruff + mypy + pytest (with the browser suite when npm is available)
+#   make test-lowest  pytest with the lowest supported dependencies (constraints/lowest.txt)
+#   make test-newest  pytest with the newest release of every dependency
 #   make docs        build the showcase knowledge base, warnings are errors
 #   make lint        ruff + mypy only
 #   make serve       live-reloading docs (sphinx-autobuild)
 #   make locale      recompile the message catalogues (.po -> .mo)
-#   make bench       run tools/bench.py
+#   make bench       time and memory against plain Sphinx (tools/bench.py; BENCH_ARGS=...)
 #   make node_modules   the pinned checkers (vnu-jar, axe-core) from package-lock.json
 #   make clean       remove build output and caches (keeps .venv and node_modules)
-#   make distclean   clean, and remove .venv and node_modules too
+#   make distclean   clean, and remove the virtualenvs (.venv*) and node_modules too
 #
 # The virtualenv is (re)installed only when pyproject.toml changes. Use another one
-# with `make VENV=/path/to/venv test`.
+# with `make VENV=/path/to/venv test`. .venv-lowest is reinstalled when pyproject.toml or
+# constraints/lowest.txt changes; .venv-newest is upgraded to the newest releases on
+# every `make test-newest` (needs the package index).
 
 SHELL := bash
 .SHELLFLAGS := -eu -o pipefail -c
@@ -23,6 +27,10 @@ PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.sphinx-reflections-installed
+LOWEST_VENV ?= .venv-lowest
+LOWEST_CONSTRAINTS := constraints/lowest.txt
+LOWEST_STAMP := $(LOWEST_VENV)/.sphinx-reflections-installed
+NEWEST_VENV ?= .venv-newest
 NPM := $(shell command -v npm 2>/dev/null)
 NODE_STAMP := node_modules/.sphinx-reflections-installed
 
@@ -33,9 +41,18 @@ DOCS_OUT := docs/_build/html
 LOCALE_DIR := src/sphinx_reflections/locale
 
 # The browser suite needs node_modules; without npm it skips locally (fails on CI).
-TEST_DEPS := $(STAMP) $(if $(NPM),$(NODE_STAMP))
+NODE_DEPS := $(if $(NPM),$(NODE_STAMP))
+TEST_DEPS := $(STAMP) $(NODE_DEPS)
 
-.PHONY: help test lint docs serve locale bench node_modules clean distclean venv
+# pytest over the whole suite with the venv in $(1); exit 5 (nothing collected) fails.
+define run_pytest
+rc=0; $(1)/bin/pytest -n auto --dist loadscope tests $(PYTEST_ARGS) || rc=$$?; \
+if [ $$rc -eq 5 ]; then echo "make $@: pytest collected no tests" >&2; fi; \
+if [ $$rc -ne 0 ]; then echo "make $@: FAILED: pytest(exit $$rc)" >&2; exit 1; fi
+endef
+
+.PHONY: help test test-lowest test-newest lint docs serve locale bench node_modules clean \
+	distclean venv
 
 help:
 	@sed -n 's/^#   make /  make /p' $(firstword $(MAKEFILE_LIST))
@@ -46,6 +63,12 @@ $(STAMP): pyproject.toml
 	@touch $@
 
 venv: $(STAMP)
+
+$(LOWEST_STAMP): pyproject.toml $(LOWEST_CONSTRAINTS)
+	@test -x $(LOWEST_VENV)/bin/python || $(PYTHON) -m venv $(LOWEST_VENV)
+	$(LOWEST_VENV)/bin/python -m pip install --quiet --disable-pip-version-check \
+		-c $(LOWEST_CONSTRAINTS) -e '.[test,docs]'
+	@touch $@
 
 $(NODE_STAMP): package.json package-lock.json
 	npm ci --ignore-scripts --no-fund --no-audit
@@ -69,6 +92,22 @@ test: $(TEST_DEPS)
 	if [ $$rc -ne 0 ]; then failed="$$failed pytest(exit $$rc)"; fi; \
 	if [ -n "$$failed" ]; then echo "make test: FAILED:$$failed" >&2; exit 1; fi
 
+# The same pytest run as `make test` (no ruff or mypy: those are about the code, not
+# about which versions it runs with).
+test-lowest: $(LOWEST_STAMP) $(NODE_DEPS)
+	@$(LOWEST_VENV)/bin/python -m pip list --disable-pip-version-check 2>/dev/null \
+		| grep -iE '^(sphinx|docutils|myst-parser|sphinx[-_]design|pyyaml|babel) '
+	@$(call run_pytest,$(LOWEST_VENV))
+
+# No stamp: every run upgrades to what the index serves today.
+test-newest: $(NODE_DEPS)
+	@test -x $(NEWEST_VENV)/bin/python || $(PYTHON) -m venv $(NEWEST_VENV)
+	$(NEWEST_VENV)/bin/python -m pip install --quiet --disable-pip-version-check \
+		--upgrade --upgrade-strategy eager pip -e '.[test,docs]'
+	@$(NEWEST_VENV)/bin/python -m pip list --disable-pip-version-check 2>/dev/null \
+		| grep -iE '^(sphinx|docutils|myst-parser|sphinx[-_]design|pyyaml|babel) '
+	@$(call run_pytest,$(NEWEST_VENV))
+
 docs: $(STAMP)
 	$(BIN)/sphinx-build -W --keep-going -j auto -b html $(SPHINX_OPTS) docs $(DOCS_OUT)
 
@@ -79,15 +118,16 @@ serve: $(STAMP)
 locale: $(STAMP)
 	$(BIN)/pybabel compile -d $(LOCALE_DIR) -D sphinx_reflections --statistics
 
+# BENCH_ARGS: e.g. "--scaling", "--profile clean", "--judge cpu", "--repeat 5"
 bench: $(STAMP)
-	@if [ -f tools/bench.py ]; then $(BIN)/python tools/bench.py; \
-	else echo "make bench: tools/bench.py is not written yet"; fi
+	$(BIN)/python tools/bench.py --json .bench/bench.json $(BENCH_ARGS)
 
 clean:
 	rm -rf docs/_build build dist test-artifacts .pytest_cache .mypy_cache .ruff_cache \
 		.hypothesis .bench
-	find . $(if $(filter /%,$(VENV)),,-path './$(VENV)' -prune -o) -path ./node_modules -prune -o \
+	find . $(foreach v,$(VENV) $(LOWEST_VENV) $(NEWEST_VENV),$(if $(filter /%,$(v)),,-path './$(v)' -prune -o)) \
+		-path ./node_modules -prune -o \
 		\( -name __pycache__ -o -name '*.egg-info' \) -prune -exec rm -rf {} +
 
 distclean: clean
-	rm -rf $(VENV) node_modules
+	rm -rf $(VENV) $(LOWEST_VENV) $(NEWEST_VENV) node_modules

@@ -191,7 +191,8 @@ def visit_block_man(self: Any, node: nodes.Element) -> None:
 # Docutils 0.22's man page writer sets ``visit_reference`` on the translator instance,
 # which hides Sphinx's own method: every internal link then ends in ``<>`` or
 # ``<#anchor>`` (sphinx-doc/sphinx#14427). A man page has nowhere to link to, so an
-# internal link is its text; an external one keeps the writer's `` <https://...>``.
+# internal link is its text, with every Docutils (older ones print it in italics);
+# an external one is left to the writer (`` <https://...>``).
 
 
 def _internal(node: nodes.Element) -> bool:
@@ -200,11 +201,16 @@ def _internal(node: nodes.Element) -> bool:
 
 
 def _writer_reference(self: Any, step: str) -> Any:
-    """Docutils' own handler for this step, as it chose it for these settings."""
+    """The handler this step would have without us.
+
+    Docutils 0.22 and later: the one Docutils chose for these settings; before:
+    the translator's own method (Sphinx's).
+    """
     from docutils.writers import manpage
 
-    form = "no_macro" if self.settings.text_references else "with_macro"
-    return getattr(manpage.Translator, f"_{step}_reference_{form}")
+    form = "no_macro" if getattr(self.settings, "text_references", True) else "with_macro"
+    chosen = getattr(manpage.Translator, f"_{step}_reference_{form}", None)
+    return chosen or getattr(type(self), f"{step}_reference")
 
 
 def visit_reference_man(self: Any, node: nodes.Element) -> None:
@@ -217,13 +223,6 @@ def depart_reference_man(self: Any, node: nodes.Element) -> None:
     """Close what :func:`visit_reference_man` opened."""
     if not _internal(node):
         _writer_reference(self, "depart")(self, node)
-
-
-def _man_links_broken() -> bool:
-    """Whether this Docutils shadows Sphinx's man page link handler (0.22 and later)."""
-    from docutils.writers import manpage
-
-    return hasattr(manpage.Translator, "_visit_reference_no_macro")
 
 
 _OTHER = ("latex", "text", "man", "texinfo")
@@ -263,8 +262,7 @@ def setup(app: Sphinx) -> None:
     app.add_node(reflections_upcoming, html=skip, **_each(skip))
     app.add_node(reflections_ics, html=passthrough, **_each(passthrough))
     app.add_node(reflections_event, html=_open("aside"), **_each(passthrough))
-    if _man_links_broken():
-        # not app.add_node: Sphinx would unregister docutils' own node class afterwards
-        app.registry.add_translation_handlers(
-            nodes.reference, man=(visit_reference_man, depart_reference_man)
-        )
+    # not app.add_node: Sphinx would unregister docutils' own node class afterwards
+    app.registry.add_translation_handlers(
+        nodes.reference, man=(visit_reference_man, depart_reference_man)
+    )
