@@ -103,3 +103,10 @@ def site_inputs(app: Sphinx, domain: ReflectionsDomain) -> str:
         getattr(info, "config_hash", ""),
         getattr(info, "tags_hash", ""),
     )
+
+
+def site_key(app: Sphinx, domain: ReflectionsDomain) -> str:
+    """This build's :func:`site_inputs`, computed once (reset on ``env-updated``)."""
+    if not domain.site_key:
+        domain.site_key = site_inputs(app, domain)
+    return domain.site_key

@@ -81,7 +81,6 @@ class ReflectionsDomain(Domain):
         "dynamic": {},  # docname -> [what each cloud or listing on it shows (specs)]
         "shown": {},  # docname -> fingerprint of what its clouds and listings showed
         "tag_table": {},  # tag key -> TagInfo, rebuilt after reading (global)
-        "digest": "",  # fingerprint of what listings showed last build
         "inline_events": {},  # docname -> {event id -> (Event, line)}
         "callouts": {},  # docname -> sorted tuple of event ids shown as callouts
         "event_refs": {},  # docname -> [(event id, line)] to check after reading
@@ -90,7 +89,7 @@ class ReflectionsDomain(Domain):
 
     def __init__(self, env: BuildEnvironment) -> None:
         super().__init__(env)
-        # per process and build, never pickled (see feeds.site_key)
+        # per process and build, never pickled (see cache.site_key)
         self.site_key = ""
 
     # -- per-document state ---------------------------------------------------

@@ -19,6 +19,7 @@ from xml.etree import ElementTree as ET
 from docutils import nodes
 from sphinx.util.osutil import relative_uri
 
+from . import cache
 from . import nodes as rnodes
 from .authors import IMAGE_DIR
 from .config import get_config
@@ -86,22 +87,11 @@ def render_body(builder: StandaloneHTMLBuilder, doctree: nodes.document, docname
 
 def content_key(app: Sphinx, docname: str, site: str) -> str:
     """When a feed entry's HTML must be rendered again: its doctree or the site changed."""
-    from .cache import digest
-
     try:
         stat = (Path(app.doctreedir) / f"{docname}.doctree").stat()
     except OSError:
         return ""
-    return digest(site, stat.st_mtime_ns, stat.st_size)
-
-
-def site_key(app: Sphinx, domain: ReflectionsDomain) -> str:
-    """This build's :func:`cache.site_inputs`, computed once."""
-    if not domain.site_key:
-        from .cache import site_inputs
-
-        domain.site_key = site_inputs(app, domain)
-    return domain.site_key
+    return cache.digest(site, stat.st_mtime_ns, stat.st_size)
 
 
 def _stored(app: Sphinx, docname: str) -> Path:
@@ -131,7 +121,7 @@ def capture(
         or not page_builder(app.builder)
     ):
         return
-    key = content_key(app, pagename, site_key(app, domain))
+    key = content_key(app, pagename, cache.site_key(app, domain))
     if key:
         html = render_body(app.builder, doctree.deepcopy(), pagename)  # type: ignore[arg-type]
         _store(app, pagename, key, html)
@@ -350,8 +340,6 @@ def write_feeds(app: Sphinx, outdir: Path, state: WriteState, site: str) -> None
                 config_location(app.confdir, "html_baseurl"),
             )
         return
-    from .cache import digest
-
     renderer = Renderer(app, site)
     builder = renderer.builder
     written: dict[str, str] = {}
@@ -362,7 +350,7 @@ def write_feeds(app: Sphinx, outdir: Path, state: WriteState, site: str) -> None
         json_name = domain.page_of("", "feed") + ".json"
         files = [outdir / atom_name] + ([outdir / json_name] if is_main else [])
         # the same entries with the same bodies, in the same site: the files stand
-        fingerprint = digest(
+        fingerprint = cache.digest(
             site, title, _updated(entries, domain), [(r, renderer.key(r.docname)) for r in entries]
         )
         written[pagename] = fingerprint

@@ -22,9 +22,9 @@ from docutils.parsers.rst import directives
 from sphinx import addnodes
 from sphinx.util.docutils import SphinxDirective
 
+from . import cache
 from . import nodes as rnodes
 from .authors import LISTED_TAGS, build_byline, full_card, resolve_for_builder
-from .cache import env_token
 from .config import get_config
 from .domain import Reflection, ReflectionsDomain, get_domain, page_builder
 from .events import build_date, calendar, callout, uid_host
@@ -162,6 +162,17 @@ def author_tree(domain: ReflectionsDomain, person_id: str) -> nodes.section:
     return page
 
 
+def _title(domain: ReflectionsDomain, docname: str) -> str:
+    """A document's title as navigation shows it, or its name."""
+    node = domain.env.titles.get(docname)
+    return node.astext() if node else docname
+
+
+def _titled(domain: ReflectionsDomain, docnames: list[str] | tuple[str, ...]) -> list[Any]:
+    """What a list of document links shows: each docname with its title."""
+    return [(d, _title(domain, d)) for d in docnames]
+
+
 def doc_list(
     docnames: list[str] | tuple[str, ...], domain: ReflectionsDomain, classes: list[str]
 ) -> nodes.bullet_list:
@@ -170,9 +181,7 @@ def doc_list(
     for docname in docnames:
         item = nodes.list_item()
         para = nodes.paragraph()
-        title = domain.env.titles.get(docname)
-        text = title.astext() if title else docname
-        xref = rnodes.xref("doc", "/" + docname, text, [], domain="std")
+        xref = rnodes.xref("doc", "/" + docname, _title(domain, docname), [], domain="std")
         para += xref
         item += para
         listing += item
@@ -273,13 +282,12 @@ def resolve_xrefs(tree: nodes.Element, builder: Builder, pagename: str) -> None:
         contnode = xref.children[0] if xref.children else nodes.Text(xref["reftarget"])
         key = (xref["refdomain"], xref["reftype"], xref["reftarget"])
         if key not in seen:
-            new: nodes.Node | None = None
+            seen[key] = None
             if xref["refdomain"] == "std":
                 docname = xref["reftarget"].lstrip("/")
                 if docname in env.all_docs:
-                    new = nodes.reference(
-                        "", "", internal=True, refuri=builder.get_relative_uri(pagename, docname)
-                    )
+                    uri = builder.get_relative_uri(pagename, docname)
+                    seen[key] = {"internal": True, "refuri": uri}
             else:
                 domain = env.get_domain(xref["refdomain"])
                 new = domain.resolve_xref(
@@ -291,11 +299,8 @@ def resolve_xrefs(tree: nodes.Element, builder: Builder, pagename: str) -> None:
                     xref,
                     nodes.inline(),
                 )
-            seen[key] = (
-                {k: v for k, v in new.attributes.items() if v}
-                if isinstance(new, nodes.reference) and len(new.children) <= 1
-                else None
-            )
+                if isinstance(new, nodes.reference) and len(new.children) <= 1:
+                    seen[key] = {k: v for k, v in new.attributes.items() if v}
         attributes = seen[key]
         if attributes is None:
             xref.replace_self(contnode)
@@ -352,11 +357,6 @@ def _kind(domain: ReflectionsDomain, pagename: str) -> tuple[str, str]:
     return ("archive", "") if rest == "index" else (kind, ident)
 
 
-def _title(domain: ReflectionsDomain, docname: str) -> str:
-    node = domain.env.titles.get(docname)
-    return node.astext() if node else docname
-
-
 def _listed(domain: ReflectionsDomain, reflections: list[Reflection]) -> list[Any]:
     """What entries of these reflections show: their metadata and their titles."""
     return [(r, _title(domain, r.docname)) for r in reflections]
@@ -382,7 +382,7 @@ def _pages(app: Sphinx) -> Iterator[PageSource]:
             "",
             (
                 _listed(domain, domain.by_author(person_id)),
-                [(d, _title(domain, d)) for d in mentioned],
+                _titled(domain, mentioned),
             ),
         )
     yield (
@@ -401,7 +401,7 @@ def _pages(app: Sphinx) -> Iterator[PageSource]:
             (
                 info,
                 _listed(domain, [domain.reflections[d] for d in info.reflections]),
-                [(d, _title(domain, d)) for d in info.pages],
+                _titled(domain, info.pages),
             ),
         )
     yield domain.page_of("events", "index"), lambda: events_index_tree(domain), "", ()
@@ -458,8 +458,7 @@ def collect_pages(app: Sphinx) -> list[Page]:
     scratch file first, so an unchanged page keeps its file and modification
     time (rsync, CDNs and incremental deploys see only real changes).
     """
-    from . import cache
-    from .feeds import site_key, write_feeds
+    from .feeds import write_feeds
 
     builder = app.builder
     if not page_builder(builder):
@@ -468,7 +467,7 @@ def collect_pages(app: Sphinx) -> list[Page]:
     outdir = Path(builder.outdir)
     remove_stale(app, domain)
     state = cache.load(app, domain)
-    site = site_key(app, domain)
+    site = cache.site_key(app, domain)
     scratch = outdir / ".reflections-scratch.html"
     chrome: dict[str, str] = {}
     written: dict[str, str] = {}
@@ -644,8 +643,8 @@ def on_env_updated(app: Sphinx, env: BuildEnvironment) -> list[str]:
     """Build the tag table; rewrite exactly the pages whose clouds or listings changed."""
     domain = get_domain(env)
     domain.data["tag_table"] = build_tag_table(env)
-    env_token(domain)  # before Sphinx pickles the environment
-    domain.site_key = ""  # this build's, see feeds.capture
+    cache.env_token(domain)  # before Sphinx pickles the environment
+    domain.site_key = ""  # this build's, see cache.site_key
     check_aliases(app, domain)
     stale = []
     before = domain.data["shown"]
