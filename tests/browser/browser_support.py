@@ -48,10 +48,40 @@ CHROMIUM_ARGS = [
     "--host-resolver-rules=MAP * ~NOTFOUND , EXCLUDE 127.0.0.1",
 ]
 
-THEMES = ("alabaster", "furo")
+
+@dataclass(frozen=True)
+class Theme:
+    """A theme the suite checks the site in, and how that theme does dark mode.
+
+    ``dark_mode`` says what ``prefers-color-scheme: dark`` does to the theme:
+
+    * ``"none"``: nothing, the theme has no dark mode (the dark run checks that
+      nothing of ours breaks or turns dark on its own);
+    * ``"media"``: the theme's CSS switches by media query (furo's default "auto");
+    * ``"data-theme"``: the theme's script follows the media query in its default
+      "auto" mode and sets ``<html data-theme="dark">`` (pydata-sphinx-theme and
+      themes built on it).
+    """
+
+    name: str  # html_theme, and the module that must be importable
+    dist: str  # the distribution on PyPI
+    dark_mode: str
+
+
+THEME_SPECS: dict[str, Theme] = {
+    spec.name: spec
+    for spec in (
+        Theme("alabaster", "alabaster", "none"),
+        Theme("furo", "furo", "media"),
+        Theme("pydata_sphinx_theme", "pydata-sphinx-theme", "data-theme"),
+        Theme("sphinx_book_theme", "sphinx-book-theme", "data-theme"),
+        Theme("sphinx_rtd_theme", "sphinx-rtd-theme", "none"),
+    )
+}
+THEMES = tuple(THEME_SPECS)
 SCHEMES = ("light", "dark")
 VIEWPORTS: dict[str, tuple[int, int]] = {"desktop": (1280, 900), "phone": (390, 844)}
-KINDS = ("reflection", "archive", "author")
+KINDS = ("reflection", "archive", "author", "tag", "event")
 
 # The stable HTML hooks of SPEC section 6: what the extension itself renders.
 COMPONENTS = (
@@ -89,6 +119,14 @@ exclude_patterns = ["_build"]
 reflections_authors = {
     "jenny": {"name": "Jenny Exempel", "role": "Marknadsdirektör"},
 }
+reflections_events = {
+    "kundresan-2023": {
+        "name": "Kundresan 2023",
+        "start": "2023-05-24",
+        "location": "Stockholm",
+        "hashtag": "Kundresan2023",
+    },
+}
 '''
 
 DEMO_INDEX = """\
@@ -111,6 +149,7 @@ reflection:
   date: 2023-05-29
   category: Leadership
   tags: [CX]
+  event: kundresan-2023
 ---
 # Twenty years of customer experience
 
@@ -203,12 +242,36 @@ def _has_class(path: Path, cls: str) -> bool:
     return BeautifulSoup(text, "html.parser").select_one("." + cls) is not None
 
 
+_HOOK_CLASS = re.compile(r"\breflections-[a-z0-9-]+")
+
+
+def _generated(site: Path, folder: str, *, one_per_makeup: bool = False) -> list[str]:
+    """The generated pages in ``reflections/FOLDER/`` (index included), sorted.
+
+    Alias pages (a meta refresh to the tag's page) are left out: the browser would
+    leave them before anything could be checked. With *one_per_makeup*, of pages
+    that use exactly the same set of ``reflections-*`` classes (the same template
+    with other text: a tag page with a plain list, one with "Other pages", one with
+    an event callout, ...) only the first is kept.
+    """
+    pages = []
+    makeups: set[frozenset[str]] = set()
+    for path in sorted((site / URL_PREFIX / folder).glob("*.html")):
+        text = path.read_text(encoding="utf-8", errors="replace")
+        if 'http-equiv="refresh"' in text:
+            continue
+        if one_per_makeup:
+            makeup = frozenset(_HOOK_CLASS.findall(text))
+            if makeup in makeups:
+                continue
+            makeups.add(makeup)
+        pages.append(path.relative_to(site).as_posix())
+    return pages
+
+
 def discover_pages(site: Path) -> dict[str, list[str]]:
-    """Pages to check by kind, as site-relative POSIX paths (sorted)."""
+    """Pages to check by kind (``KINDS``), as site-relative POSIX paths (sorted)."""
     archive = f"{URL_PREFIX}/index.html"
-    authors = sorted(
-        p.relative_to(site).as_posix() for p in (site / URL_PREFIX / "authors").glob("*.html")
-    )
     reflections = []
     for path in sorted(site.rglob("*.html")):
         rel = path.relative_to(site).as_posix()
@@ -220,7 +283,10 @@ def discover_pages(site: Path) -> dict[str, list[str]]:
     return {
         "reflection": reflections,
         "archive": [archive] if (site / archive).is_file() else [],
-        "author": authors,
+        "author": _generated(site, "authors"),
+        # a knowledge base has far more tags than people or events: one of each makeup
+        "tag": _generated(site, "tags", one_per_makeup=True),
+        "event": _generated(site, "events"),
     }
 
 
@@ -414,17 +480,17 @@ def format_vnu(errors: list[VnuError]) -> str:
 
 # Page-level helpers handed to page.evaluate(). Each is one arrow function.
 
-AXE_COMPONENTS_JS = """
-async ([selectors, options]) => {
-  const present = selectors.filter((sel) => document.querySelector(sel) !== null);
-  if (present.length === 0) return {present, violations: []};
-  const result = await axe.run({include: present.map((sel) => [sel])}, options);
-  return {present, violations: result.violations};
-}
+PRESENT_JS = """
+(selectors) => selectors.filter((sel) => document.querySelector(sel) !== null)
 """
 
 AXE_PAGE_JS = """
-async (options) => {
+async ([options, components]) => {
+  // One axe run over the whole document. Each flagged node says whether it lies in
+  // one of the extension's components (a CSS selector of `components`, the node
+  // itself or an ancestor), so the component check needs no second run: axe judges
+  // a node the same whether the run's context is the document or the component
+  // (checked on the showcase: 1,580 component findings, identical both ways).
   // Structural signature of a flagged node, the key of the stock-theme baselines:
   // the node as tag.class[role] plus up to two nearest ancestors that carry a class
   // or a role, or are landmark/table elements. No ids, no text.
@@ -449,12 +515,29 @@ async (options) => {
     }
     return chain.join(' .. ');
   };
-  const result = await axe.run(document, options);
+  const inComponent = (target) => {
+    if (components.length === 0 || target.length !== 1 || typeof target[0] !== 'string') return false;
+    let el = null;
+    try { el = document.querySelector(target[0]); } catch (err) { return false; }
+    return el !== null && el.closest(components.join(',')) !== null;
+  };
+  // axe scrolls while it measures colours (and scrolls back). Themes that react to
+  // scrolling (furo's and pydata-sphinx-theme's "back to top" button) must not see
+  // that, or axe meets buttons no reader would see at this scroll position.
+  const mute = (event) => event.stopImmediatePropagation();
+  window.addEventListener('scroll', mute, true);
+  let result = null;
+  try {
+    result = await axe.run(document, options);
+  } finally {
+    window.removeEventListener('scroll', mute, true);
+  }
   return result.violations.map((v) => ({
     id: v.id, impact: v.impact, help: v.help, helpUrl: v.helpUrl,
     nodes: v.nodes.map((n) => ({
       target: n.target.map((t) => Array.isArray(t) ? t.join(' >>> ') : t).join(' , '),
       signature: signature(n.target),
+      component: inComponent(n.target),
       html: n.html.slice(0, 300),
       summary: (n.failureSummary || '').slice(0, 500),
     })),
@@ -464,23 +547,73 @@ async (options) => {
 
 SETTLE_JS = """
 async () => {
-  window.scrollTo(0, 0);  // the focus check of the previous scheme may have scrolled
-  // After a colour-scheme switch themes (furo) transition colours: wait until every
-  // finite animation has finished, so axe measures the final colours.
+  const frame = () => new Promise((resolve) => requestAnimationFrame(() => resolve(null)));
+  // The focus check of the previous scheme scrolled, smoothly where the theme
+  // says `scroll-behavior: smooth` (furo), and such a scroll may still be running:
+  // back to the top until the page has stayed there for two frames (at most ~1 s).
+  // Scroll handlers (furo's and pydata's "back to top" button) and media-query
+  // listeners (the "auto" mode of pydata-sphinx-theme sets <html data-theme>) run
+  // in those frames, and a scheme switch may start colour transitions only then.
+  const top = () => window.scrollTo({top: 0, left: 0, behavior: 'instant'});
+  top();
+  for (let still = 0, n = 0; still < 2 && n < 60; n++) {
+    await frame();
+    if (window.scrollX === 0 && window.scrollY === 0) {
+      still++;
+    } else {
+      still = 0;
+      top();
+    }
+  }
+  getComputedStyle(document.body).color;  // flush styles, so transitions have started
+  // Themes (furo) transition colours: wait until every finite animation has
+  // finished, so axe measures the final colours.
   const finite = document.getAnimations().filter((a) => {
     const timing = a.effect ? a.effect.getComputedTiming() : null;
     return timing !== null && Number.isFinite(timing.endTime);
   });
   const timeout = new Promise((resolve) => setTimeout(resolve, 3000));
   await Promise.race([Promise.all(finite.map((a) => a.finished.catch(() => null))), timeout]);
-  await new Promise((resolve) => requestAnimationFrame(() => resolve(null)));
+  await frame();
   return finite.length;
+}
+"""
+
+SCHEME_JS = """
+(selectors) => {
+  // Which scheme the theme shows: <html data-theme> (pydata-sphinx-theme and
+  // themes built on it) and the backdrop of the first component, i.e. the first
+  // opaque background colour at or above it, as relative luminance (0 black, 1 white).
+  const first = document.querySelector(selectors.join(','));
+  const canvas = document.createElement('canvas');
+  canvas.width = canvas.height = 1;
+  const ctx = canvas.getContext('2d', {willReadFrequently: true});
+  const rgba = (colour) => {  // any CSS colour syntax, as sRGB bytes
+    ctx.clearRect(0, 0, 1, 1);
+    ctx.fillStyle = colour;
+    ctx.fillRect(0, 0, 1, 1);
+    return Array.from(ctx.getImageData(0, 0, 1, 1).data);
+  };
+  let backdrop = 'rgb(255, 255, 255)';  // the canvas when nothing is painted
+  let bytes = [255, 255, 255, 255];
+  for (let el = first || document.body; el !== null; el = el.parentElement) {
+    const colour = getComputedStyle(el).backgroundColor;
+    const value = rgba(colour);
+    if (value[3] > 127) { backdrop = colour; bytes = value; break; }
+  }
+  const [r, g, b] = bytes.slice(0, 3).map((c) => {
+    const v = c / 255;
+    return v <= 0.04045 ? v / 12.92 : Math.pow((v + 0.055) / 1.055, 2.4);
+  });
+  return {dataTheme: document.documentElement.dataset.theme || '', backdrop,
+          luminance: Math.round((0.2126 * r + 0.7152 * g + 0.0722 * b) * 1000) / 1000};
 }
 """
 
 OVERFLOW_JS = """
 (selectors) => {
-  window.scrollTo(0, 0);  // rectangles below are relative to an unscrolled page
+  // rectangles below are relative to an unscrolled page
+  window.scrollTo({top: 0, left: 0, behavior: 'instant'});
   const width = window.innerWidth;
   const scroller = document.scrollingElement || document.documentElement;
   const scrolls = (el) => ['auto', 'scroll', 'hidden', 'clip'].includes(getComputedStyle(el).overflowX);
@@ -575,6 +708,7 @@ class AxeHit:
     html: str
     summary: str
     key: str = ""
+    component: bool = False  # the node lies in one of the COMPONENTS
 
 
 @dataclass
@@ -593,6 +727,9 @@ class PageAudit:
     overflow_culprits: list[str] = field(default_factory=list)
     overflow: list[dict[str, Any]] = field(default_factory=list)
     focus: list[dict[str, Any]] = field(default_factory=list)
+    data_theme: str = ""  # <html data-theme>, as the theme's script left it
+    backdrop: str = ""  # the background colour behind the first component
+    luminance: float = 1.0  # of that backdrop
 
 
 @dataclass
@@ -641,6 +778,7 @@ def hits_from(raw: list[dict[str, Any]], page: str) -> list[AxeHit]:
                     html=node.get("html", "")[:300],
                     summary=node.get("summary", node.get("failureSummary", "")) or "",
                     key=node.get("signature", ""),
+                    component=bool(node.get("component", False)),
                 )
             )
     return hits

@@ -1,10 +1,11 @@
 """The extension's HTML in real Chromium (axe-core, focus, overflow) and in vnu.
 
-One class per theme, so that ``pytest -n auto --dist loadscope`` (as ``make test``
-runs it) keeps a theme's checks on one worker, which builds and audits that site
-once. Each test covers every page of one kind (reflection pages, the archive,
-author pages); ``audit`` in conftest.py loads each page once per viewport and
-checks it in both colour schemes.
+One class per theme (``THEMES`` in browser_support.py), so that ``pytest -n auto
+--dist loadscope`` (as ``make test`` runs it) keeps a theme's checks on one worker,
+which builds and audits that site once, and spreads the themes over the workers.
+Each test covers every page of one kind (reflection pages, the archive, author,
+tag and event pages); ``audit`` in conftest.py loads each page once per viewport
+and checks it in both colour schemes.
 """
 
 from __future__ import annotations
@@ -15,6 +16,8 @@ import pytest
 from browser_support import (
     KINDS,
     SCHEMES,
+    THEME_SPECS,
+    THEMES,
     VIEWPORTS,
     Audit,
     AuditFn,
@@ -43,6 +46,12 @@ def loaded(result: Audit) -> None:
 
 def where(result: Audit) -> str:
     return f"{result.theme}, {result.kind} pages, {result.scheme} scheme, {result.viewport}"
+
+
+def report(problems: list[str], what: str) -> None:
+    """Fail with every problem listed (one line each), not just the first."""
+    if problems:
+        pytest.fail(f"{len(problems)} {what}:\n" + "\n".join(problems), pytrace=False)
 
 
 class SiteChecks:
@@ -102,12 +111,40 @@ class SiteChecks:
                         f"{page.page}: no visible focus on {link['text']!r}: {link['link']}\n"
                         f"    unfocused: {link['before']}\n      focused: {link['after']}"
                     )
-        if problems:
-            pytest.fail(
-                f"{len(problems)} component links without a visible focus "
-                f"({where(result)}):\n" + "\n".join(problems),
-                pytrace=False,
-            )
+        report(problems, f"component links without a visible focus ({where(result)})")
+
+    @pytest.mark.browser
+    @pytest.mark.parametrize(ARGS, COMBOS)
+    def test_page_shows_the_color_scheme(
+        self, audit: AuditFn, kind: str, scheme: str, viewport: str
+    ) -> None:
+        """The dark run really is dark where the theme has a dark mode, and light where not.
+
+        A theme with a dark mode must show it under ``prefers-color-scheme: dark``
+        (pydata-style themes by setting ``<html data-theme>``), else the dark run
+        would check the light colours twice. A theme without one (alabaster,
+        sphinx-rtd-theme) must stay light: then the dark run checks that nothing
+        of ours breaks or turns dark on its own.
+        """
+        result = audit(self.theme, kind, scheme, viewport)
+        loaded(result)
+        mode = THEME_SPECS[self.theme].dark_mode
+        dark = scheme == "dark" and mode != "none"
+        problems = []
+        for page in result.pages:
+            if mode == "data-theme" and page.data_theme != scheme:
+                problems.append(f'{page.page}: <html data-theme="{page.data_theme}">')
+            if (page.luminance > 0.2) if dark else (page.luminance < 0.5):
+                problems.append(
+                    f"{page.page}: the first component sits on {page.backdrop} "
+                    f"(relative luminance {page.luminance})"
+                )
+        colours = "dark" if dark else "light"
+        report(
+            problems,
+            f"pages without the {colours} colours of {self.theme} "
+            f"(dark mode: {mode}; {where(result)})",
+        )
 
     @pytest.mark.browser
     @pytest.mark.parametrize(ARGS, PHONE)
@@ -139,11 +176,7 @@ class SiteChecks:
                 problems.append(sideways)
             else:  # the page's own content (a wide table in alabaster): not ours
                 warnings.warn(sideways, stacklevel=1)
-        if problems:
-            pytest.fail(
-                f"horizontal overflow ({where(result)}):\n" + "\n".join(problems),
-                pytrace=False,
-            )
+        report(problems, f"pages with horizontal overflow ({where(result)})")
 
     @pytest.mark.vnu
     @pytest.mark.parametrize("kind", KINDS)
@@ -168,3 +201,21 @@ class TestAlabaster(SiteChecks):
 
 class TestFuro(SiteChecks):
     theme = "furo"
+
+
+class TestPydataSphinxTheme(SiteChecks):
+    theme = "pydata_sphinx_theme"
+
+
+class TestSphinxBookTheme(SiteChecks):
+    theme = "sphinx_book_theme"
+
+
+class TestSphinxRtdTheme(SiteChecks):
+    theme = "sphinx_rtd_theme"
+
+
+def test_every_theme_has_a_class() -> None:
+    """A theme added to ``THEMES`` (and its baselines) gets a test class here too."""
+    classes = sorted(cls.theme for cls in SiteChecks.__subclasses__())
+    assert classes == sorted(THEMES)
