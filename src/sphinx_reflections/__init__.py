@@ -87,6 +87,7 @@ def setup(app: Sphinx) -> dict[str, Any]:
     app.connect("missing-reference", listings.label_as_text)
     app.connect("env-check-consistency", events.check_references)
     app.connect("html-collect-pages", listings.collect_pages)
+    app.connect("env-get-outdated", listings.rewrite_missing_pages)
     app.add_css_file("reflections.css")
     return {
         "version": __version__,

@@ -505,6 +505,28 @@ def collect_pages(app: Sphinx) -> list[Page]:
     return []
 
 
+def rewrite_missing_pages(
+    app: Sphinx, env: BuildEnvironment, added: set[str], changed: set[str], removed: set[str]
+) -> list[str]:
+    """``env-get-outdated``: bring back a generated page deleted from the output.
+
+    Sphinx before 9.0 skips the whole write phase, ``html-collect-pages``
+    included, when no document is out of date, so :func:`collect_pages` would
+    never see the missing file. Reading the root document again makes the write
+    phase run; this happens only when a page of the last build is gone.
+    """
+    from . import cache
+
+    builder = app.builder
+    if added or changed or removed or not page_builder(builder):
+        return []
+    state = cache.load(app, get_domain(env))
+    outfile = builder.get_outfilename  # type: ignore[attr-defined]
+    if all(Path(outfile(pagename)).is_file() for pagename in state.pages):
+        return []
+    return [env.config.root_doc]
+
+
 def write_if_changed(path: Path, data: bytes) -> None:
     """Keep the file (and its mtime) when the content is the same."""
     if path.is_file() and path.read_bytes() == data:
