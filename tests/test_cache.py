@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 
 from reflections_testutil import ROOTS, soup
-from sphinx_reflections import feeds
+from sphinx_reflections import feeds, listings
 from sphinx_reflections.metadata import PAGE_KEY
 
 
@@ -19,12 +19,21 @@ def _build_date(monkeypatch: pytest.MonkeyPatch) -> None:
 
 
 class Counter:
-    """Which generated pages were rendered and which feed bodies resolved again."""
+    """Which generated pages were rendered, which listing entries built and which
+    feed bodies resolved again."""
 
     def __init__(self, monkeypatch: pytest.MonkeyPatch) -> None:
         self.pages: list[str] = []
         self.resolved: list[str] = []
+        self.entries: list[str] = []
         original = feeds.Renderer._render
+        entry = listings.entry
+
+        def building(reflection: Any, *args: Any, **kwargs: Any) -> Any:
+            self.entries.append(reflection.docname)
+            return entry(reflection, *args, **kwargs)
+
+        monkeypatch.setattr(listings, "entry", building)
 
         def counting(renderer: feeds.Renderer, docname: str) -> str:
             self.resolved.append(docname)
@@ -42,6 +51,7 @@ class Counter:
         app.connect("html-page-context", seen)
         self.pages.clear()
         self.resolved.clear()
+        self.entries.clear()
         app.build()
         return app
 
@@ -73,6 +83,7 @@ def test_noop_rebuild_renders_no_generated_page(make_app, tmp_path, monkeypatch)
     monkeypatch.setattr(feeds, "atom", lambda *a, **k: written.append(a[0]) or original(*a, **k))
     count.build(make_app, src)
     assert count.pages == []
+    assert count.entries == []
     assert count.resolved == []  # feed entries come from the cache
     assert written == []  # and no feed is assembled again
     assert _outputs(app.outdir) == before
@@ -96,6 +107,11 @@ def test_tag_change_renders_only_the_pages_that_show_it(make_app, tmp_path, monk
     # no body resolved a second time: the edited one was captured while Sphinx wrote
     # it, the others come from the cache
     assert count.resolved == []
+    # every other entry on those pages is the last build's HTML: only the edited
+    # reflection's entry is built again, once per page that lists it
+    assert set(count.entries) == {"essays/twenty-years"}
+    listing = {"reflections/index", "reflections/authors/jenny", "reflections/tags/cx"}
+    assert len(count.entries) == len(rendered & listing | {"reflections/tags/strategy"})
     page = soup(app.outdir / "reflections" / "tags" / "strategy.html")
     assert "Twenty years in customer experience" in page.get_text()
 

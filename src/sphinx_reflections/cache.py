@@ -26,7 +26,7 @@ if TYPE_CHECKING:
 
     from .domain import ReflectionsDomain
 
-FORMAT = 1
+FORMAT = 2
 
 
 def digest(*parts: Any) -> str:
@@ -40,6 +40,8 @@ class WriteState:
 
     pages: dict[str, str] = dc.field(default_factory=dict)  # pagename -> fingerprint
     feeds: dict[str, str] = dc.field(default_factory=dict)  # feed pagename -> fingerprint
+    # pagename -> {entry fingerprint: HTML} (see listings.Entries)
+    entries: dict[str, dict[str, str]] = dc.field(default_factory=dict)
 
 
 def _path(app: Sphinx) -> Path:
@@ -64,7 +66,9 @@ def load(app: Sphinx, domain: ReflectionsDomain) -> WriteState:
         data = json.loads(_path(app).read_text(encoding="utf-8"))
         if data["identity"] != _identity(app, domain):
             return WriteState()
-        return WriteState(pages=dict(data["pages"]), feeds=dict(data["feeds"]))
+        return WriteState(
+            pages=dict(data["pages"]), feeds=dict(data["feeds"]), entries=dict(data["entries"])
+        )
     except (OSError, ValueError, KeyError, TypeError):
         return WriteState()
 
@@ -74,6 +78,7 @@ def save(app: Sphinx, domain: ReflectionsDomain, state: WriteState) -> None:
         "identity": _identity(app, domain),
         "pages": state.pages,
         "feeds": state.feeds,
+        "entries": state.entries,
     }
     path = _path(app)
     path.parent.mkdir(parents=True, exist_ok=True)

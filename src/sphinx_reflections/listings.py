@@ -41,6 +41,7 @@ if TYPE_CHECKING:
     from sphinx.environment import BuildEnvironment
 
 Page = tuple[str, dict[str, Any], str]
+EntryMaker = Callable[[Reflection], nodes.Element]
 
 
 def _section(title: str, ident: str) -> nodes.section:
@@ -82,15 +83,19 @@ def reflection_list(
     domain: ReflectionsDomain,
     summaries: bool = True,
     empty: str = "",
+    make_entry: EntryMaker | None = None,
 ) -> nodes.Element:
-    """A list of entries, or a short sentence when there are none."""
+    """A list of entries, or a short sentence when there are none.
+
+    ``make_entry`` (generated pages) may return an entry kept from the last build.
+    """
     if not reflections:
         text = empty or _("No reflections yet.")
         return nodes.paragraph(text, text, classes=["reflections-empty"])
     listing = nodes.bullet_list(classes=["reflections-list"])
     for reflection in reflections:
         item = nodes.list_item()
-        item += entry(reflection, domain, summaries)
+        item += make_entry(reflection) if make_entry else entry(reflection, domain, summaries)
         listing += item
     return listing
 
@@ -135,24 +140,26 @@ def reflection_grid(
     return grid
 
 
-def archive_tree(domain: ReflectionsDomain) -> nodes.section:
+def archive_tree(domain: ReflectionsDomain, make_entry: EntryMaker | None = None) -> nodes.section:
     page = _section(_("Reflections"), "reflections")
     visible = domain.visible()
     if not visible:
         page += reflection_list([], domain)
     for year, group in groupby(visible, key=lambda r: r.date.year):
         section = _section(str(year), f"year-{year}")
-        section += reflection_list(list(group), domain)
+        section += reflection_list(list(group), domain, make_entry=make_entry)
         page += section
     return page
 
 
-def author_tree(domain: ReflectionsDomain, person_id: str) -> nodes.section:
+def author_tree(
+    domain: ReflectionsDomain, person_id: str, make_entry: EntryMaker | None = None
+) -> nodes.section:
     person = domain.people[person_id]
     page = _section(person.name, "author")
     page += full_card(person, link=False)
     section = _section(_("Reflections"), "reflections")
-    section += reflection_list(domain.by_author(person_id), domain)
+    section += reflection_list(domain.by_author(person_id), domain, make_entry=make_entry)
     page += section
     mentioned = domain.mentioning(person_id)
     if mentioned:
@@ -198,7 +205,9 @@ def tags_index_tree(domain: ReflectionsDomain) -> nodes.section:
     return page
 
 
-def tag_tree(domain: ReflectionsDomain, info: TagInfo) -> nodes.section:
+def tag_tree(
+    domain: ReflectionsDomain, info: TagInfo, make_entry: EntryMaker | None = None
+) -> nodes.section:
     page = _section("#" + info.name, "tag")
     for event in events_with_tag(domain, info.key):
         page += callout(event, domain.env)
@@ -206,7 +215,8 @@ def tag_tree(domain: ReflectionsDomain, info: TagInfo) -> nodes.section:
         text = _("Also written as %s.") % ", ".join("#" + a for a in info.aliases)
         page += nodes.paragraph(text, text, classes=["reflections-aliases"])
     section = _section(_("Reflections"), "reflections")
-    section += reflection_list([domain.reflections[d] for d in info.reflections], domain)
+    listed = [domain.reflections[d] for d in info.reflections]
+    section += reflection_list(listed, domain, make_entry=make_entry)
     page += section
     if info.pages:
         section = _section(_("Other pages"), "other-pages")
@@ -251,16 +261,18 @@ def events_index_tree(domain: ReflectionsDomain) -> nodes.section:
     return page
 
 
-def event_tree(domain: ReflectionsDomain, event: Event) -> nodes.section:
+def event_tree(
+    domain: ReflectionsDomain, event: Event, make_entry: EntryMaker | None = None
+) -> nodes.section:
     page = _section(event.name, "event")
     page += callout(event, domain.env, link=False)
     section = _section(_("Reflections"), "reflections")
-    section += reflection_list(domain.about_event(event.id), domain)
+    section += reflection_list(domain.about_event(event.id), domain, make_entry=make_entry)
     page += section
     return page
 
 
-def alias_tree(alias: str, info: TagInfo) -> nodes.section:
+def alias_tree(alias: str, info: TagInfo, _make: EntryMaker | None = None) -> nodes.section:
     page = _section("#" + alias, "tag-alias")
     para = nodes.paragraph(classes=["reflections-alias-note"])
     para += nodes.Text(_("This tag is written as") + " ")
@@ -362,18 +374,25 @@ def _listed(domain: ReflectionsDomain, reflections: list[Reflection]) -> list[An
     return [(r, _title(domain, r.docname)) for r in reflections]
 
 
-PageSource = tuple[str, Callable[[], nodes.section], str, Any]
+PageSource = tuple[str, Callable[[EntryMaker], nodes.section], str, Any]
 
 
 def _pages(app: Sphinx) -> Iterator[PageSource]:
     """(pagename, tree maker, canonical pagename or "", inputs) of every generated page.
+
+    A tree maker takes the function that makes (or reuses) a listing entry.
 
     ``inputs`` is what the page shows beyond :func:`cache.site_inputs`; when
     neither changed since the last build the tree is never made.
     """
     domain = get_domain(app.env)
     visible = domain.visible()
-    yield domain.page_of("", "index"), lambda: archive_tree(domain), "", _listed(domain, visible)
+    yield (
+        domain.page_of("", "index"),
+        partial(archive_tree, domain),
+        "",
+        _listed(domain, visible),
+    )
     for person_id in sorted(domain.people):
         mentioned = domain.mentioning(person_id)
         yield (
@@ -387,7 +406,7 @@ def _pages(app: Sphinx) -> Iterator[PageSource]:
         )
     yield (
         domain.page_of("tags", "index"),
-        lambda: tags_index_tree(domain),
+        lambda _make: tags_index_tree(domain),
         "",
         sorted(domain.tag_table.items()),
     )
@@ -404,7 +423,7 @@ def _pages(app: Sphinx) -> Iterator[PageSource]:
                 _titled(domain, info.pages),
             ),
         )
-    yield domain.page_of("events", "index"), lambda: events_index_tree(domain), "", ()
+    yield domain.page_of("events", "index"), lambda _make: events_index_tree(domain), "", ()
     for ident, event in sorted(domain.all_events().items()):
         yield (
             domain.page_of("events", ident),
@@ -469,6 +488,7 @@ def collect_pages(app: Sphinx) -> list[Page]:
     state = cache.load(app, domain)
     site = cache.site_key(app, domain)
     scratch = outdir / ".reflections-scratch.html"
+    entries = Entries(state.entries, site, builder, domain)
     chrome: dict[str, str] = {}
     written: dict[str, str] = {}
     for pagename, make_tree, canonical, inputs in _pages(app):
@@ -486,8 +506,9 @@ def collect_pages(app: Sphinx) -> list[Page]:
         written[pagename] = fingerprint
         target = Path(builder.get_outfilename(pagename))  # type: ignore[attr-defined]
         if state.pages.get(pagename) == fingerprint and target.is_file():
+            entries.carry(pagename)
             continue
-        tree = make_tree()
+        tree = make_tree(entries.maker(pagename))
         kind, ident = _kind(domain, pagename)
         line = None if canonical else subscribe_line(builder, domain, pagename, kind, ident)
         if line is not None:
@@ -499,6 +520,7 @@ def collect_pages(app: Sphinx) -> list[Page]:
         write_if_changed(target, scratch.read_bytes())
     scratch.unlink(missing_ok=True)
     state.pages = written
+    state.entries = entries.new
     write_calendars(app)
     write_feeds(app, outdir, state, site)
     cache.save(app, domain, state)
@@ -525,6 +547,52 @@ def rewrite_missing_pages(
     if all(Path(outfile(pagename)).is_file() for pagename in state.pages):
         return []
     return [env.config.root_doc]
+
+
+class Entries:
+    """Listing entries per generated page, as rendered by this build or the last.
+
+    An entry whose inputs (the reflection, its title, the site data, the HTML
+    translator) are those of the last build is put in as that build's HTML
+    instead of being built, resolved and rendered again: after one reflection
+    changed, its tag pages and the archive render one entry each, not all of
+    them. Keys are per page, because links are relative and an entry does not
+    link the page it is on.
+    """
+
+    def __init__(
+        self,
+        old: dict[str, dict[str, str]],
+        site: str,
+        builder: Builder,
+        domain: ReflectionsDomain,
+    ) -> None:
+        self.old = old
+        self.new: dict[str, dict[str, str]] = {}
+        translator = builder.get_translator_class()
+        self.site = (site, f"{translator.__module__}.{translator.__qualname__}")
+        self.domain = domain
+
+    def carry(self, pagename: str) -> None:
+        """Keep the entries of a page that is not rendered again."""
+        if pagename in self.old:
+            self.new[pagename] = self.old[pagename]
+
+    def maker(self, pagename: str) -> EntryMaker:
+        old = self.old.get(pagename, {})
+        new = self.new[pagename] = {}
+
+        def make(reflection: Reflection) -> nodes.Element:
+            key = cache.digest(self.site, reflection, _title(self.domain, reflection.docname))
+            html = old.get(key)
+            if html is not None:
+                new[key] = html
+                return rnodes.reflections_entry_html(html=html)
+            node = entry(reflection, self.domain)
+            node.keep = partial(new.__setitem__, key)  # type: ignore[attr-defined]
+            return node
+
+        return make
 
 
 def write_if_changed(path: Path, data: bytes) -> None:

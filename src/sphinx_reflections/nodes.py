@@ -70,6 +70,14 @@ class reflections_entry(_Verbatim, nodes.General, nodes.Element):
     """One reflection in a listing (``article.reflections-entry``)."""
 
 
+class reflections_entry_html(nodes.General, nodes.Element):
+    """A listing entry as an earlier build rendered it (``html`` attribute).
+
+    Only generated pages hold these, and only when nothing the entry shows has
+    changed; other builders never see one.
+    """
+
+
 class reflections_nav(nodes.General, nodes.Element):
     """A labelled navigation block (``nav``), e.g. the hashtag cloud."""
 
@@ -122,14 +130,24 @@ def _attrs(node: nodes.Element) -> dict[str, Any]:
 
 def _open(tag: str) -> Any:
     def visit(self: HTML5Translator, node: nodes.Element) -> None:
+        if getattr(node, "keep", None):
+            node.start = len(self.body)  # type: ignore[attr-defined]
         self.body.append(self.starttag(node, tag, "", **_attrs(node)))
 
     def depart(self: HTML5Translator, node: nodes.Element) -> None:
         self.body.append(f"</{tag}>")
         if not isinstance(node, nodes.Inline):
             self.body.append("\n")
+        keep = getattr(node, "keep", None)
+        if keep:  # hand over this element's HTML (a listing entry to reuse next build)
+            keep("".join(self.body[node.start :]))  # type: ignore[attr-defined]
 
     return visit, depart
+
+
+def visit_entry_html(self: HTML5Translator, node: nodes.Element) -> None:
+    self.body.append(node["html"])
+    raise nodes.SkipNode
 
 
 def visit_time_html(self: HTML5Translator, node: nodes.Element) -> None:
@@ -256,6 +274,7 @@ def setup(app: Sphinx) -> None:
         **_each(passthrough),
     )
     app.add_node(reflections_avatar, html=(visit_avatar_html, None), **_each(skip))
+    app.add_node(reflections_entry_html, html=(visit_entry_html, None), **_each(skip))
     app.add_node(reflection_meta, html=skip, **_each(skip))
     app.add_node(reflections_cloud, html=skip, **_each(skip))
     app.add_node(reflections_listing, html=skip, **_each(skip))
