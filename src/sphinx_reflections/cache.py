@@ -5,8 +5,9 @@ while writing (the inputs each generated page was rendered from, the HTML of
 each feed entry) cannot live in the domain. It goes to small JSON files of
 our own next to the doctrees, per builder: the fingerprints in one file,
 trusted only for the same output folder and the same environment (``-E`` or a
-new doctree folder start from nothing), and each feed entry's HTML in a file
-keyed by its doctree (see :mod:`.feeds`).
+new doctree folder start from nothing); each feed entry's HTML in a file
+keyed by its doctree (see :mod:`.feeds`); the listing entries of each
+generated page in a file keyed by what they show (see ``listings.Entries``).
 """
 
 from __future__ import annotations
@@ -26,7 +27,7 @@ if TYPE_CHECKING:
 
     from .domain import ReflectionsDomain
 
-FORMAT = 2
+FORMAT = 1
 
 
 def digest(*parts: Any) -> str:
@@ -40,8 +41,6 @@ class WriteState:
 
     pages: dict[str, str] = dc.field(default_factory=dict)  # pagename -> fingerprint
     feeds: dict[str, str] = dc.field(default_factory=dict)  # feed pagename -> fingerprint
-    # pagename -> {entry fingerprint: HTML} (see listings.Entries)
-    entries: dict[str, dict[str, str]] = dc.field(default_factory=dict)
 
 
 def _path(app: Sphinx) -> Path:
@@ -66,9 +65,7 @@ def load(app: Sphinx, domain: ReflectionsDomain) -> WriteState:
         data = json.loads(_path(app).read_text(encoding="utf-8"))
         if data["identity"] != _identity(app, domain):
             return WriteState()
-        return WriteState(
-            pages=dict(data["pages"]), feeds=dict(data["feeds"]), entries=dict(data["entries"])
-        )
+        return WriteState(pages=dict(data["pages"]), feeds=dict(data["feeds"]))
     except (OSError, ValueError, KeyError, TypeError):
         return WriteState()
 
@@ -78,11 +75,38 @@ def save(app: Sphinx, domain: ReflectionsDomain, state: WriteState) -> None:
         "identity": _identity(app, domain),
         "pages": state.pages,
         "feeds": state.feeds,
-        "entries": state.entries,
     }
     path = _path(app)
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(json.dumps(data, ensure_ascii=False, sort_keys=True), encoding="utf-8")
+
+
+def _stored(app: Sphinx, kind: str, name: str) -> Path:
+    return Path(app.doctreedir) / f"reflections-{kind}-{app.builder.name}" / f"{name}.json"
+
+
+def read_stored(app: Sphinx, kind: str, name: str) -> dict[str, Any]:
+    """What :func:`write_stored` kept for ``name``, or ``{}``."""
+    try:
+        data = json.loads(_stored(app, kind, name).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    return data if isinstance(data, dict) else {}
+
+
+def write_stored(app: Sphinx, kind: str, name: str, data: dict[str, Any]) -> None:
+    """Keep one document's or page's data (feed HTML, listing entries) for later builds."""
+    path = _stored(app, kind, name)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(json.dumps(data, ensure_ascii=False, sort_keys=True), encoding="utf-8")
+
+
+def prune_stored(app: Sphinx, kind: str, keep: set[str]) -> None:
+    """Forget what was kept for names no longer in use (a tag page that went away)."""
+    folder = _stored(app, kind, "x").parent
+    for path in folder.rglob("*.json") if folder.is_dir() else ():
+        if path.relative_to(folder).with_suffix("").as_posix() not in keep:
+            path.unlink(missing_ok=True)
 
 
 def site_inputs(app: Sphinx, domain: ReflectionsDomain) -> str:

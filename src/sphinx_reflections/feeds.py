@@ -94,14 +94,8 @@ def content_key(app: Sphinx, docname: str, site: str) -> str:
     return cache.digest(site, stat.st_mtime_ns, stat.st_size)
 
 
-def _stored(app: Sphinx, docname: str) -> Path:
-    return Path(app.doctreedir) / f"reflections-feed-{app.builder.name}" / f"{docname}.json"
-
-
 def _store(app: Sphinx, docname: str, key: str, html: str) -> None:
-    path = _stored(app, docname)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(json.dumps({"key": key, "html": html}, ensure_ascii=False), encoding="utf-8")
+    cache.write_stored(app, "feed", docname, {"key": key, "html": html})
 
 
 def capture(
@@ -145,10 +139,7 @@ class Renderer:
     def content(self, docname: str) -> str:
         if docname not in self.cache:
             key = self.key(docname)
-            try:
-                stored = json.loads(_stored(self.app, docname).read_text(encoding="utf-8"))
-            except (OSError, ValueError):
-                stored = {}
+            stored = cache.read_stored(self.app, "feed", docname)
             if key and stored.get("key") == key:
                 self.cache[docname] = stored["html"]
             else:

@@ -22,7 +22,7 @@ from docutils.parsers.rst import directives
 from sphinx import addnodes
 from sphinx.util.docutils import SphinxDirective
 
-from . import cache
+from . import __version__, cache
 from . import nodes as rnodes
 from .authors import LISTED_TAGS, build_byline, full_card, resolve_for_builder
 from .config import get_config
@@ -488,7 +488,7 @@ def collect_pages(app: Sphinx) -> list[Page]:
     state = cache.load(app, domain)
     site = cache.site_key(app, domain)
     scratch = outdir / ".reflections-scratch.html"
-    entries = Entries(state.entries, site, builder, domain)
+    entries = Entries(app, site, domain)
     chrome: dict[str, str] = {}
     written: dict[str, str] = {}
     for pagename, make_tree, canonical, inputs in _pages(app):
@@ -506,7 +506,6 @@ def collect_pages(app: Sphinx) -> list[Page]:
         written[pagename] = fingerprint
         target = Path(builder.get_outfilename(pagename))  # type: ignore[attr-defined]
         if state.pages.get(pagename) == fingerprint and target.is_file():
-            entries.carry(pagename)
             continue
         tree = make_tree(entries.maker(pagename))
         kind, ident = _kind(domain, pagename)
@@ -517,10 +516,11 @@ def collect_pages(app: Sphinx) -> list[Page]:
         if not canonical:
             context[PAGE_KEY] = (kind, ident)
         builder.handle_page(name, context, template, outfilename=scratch)  # type: ignore[attr-defined]
+        entries.store()
         write_if_changed(target, scratch.read_bytes())
     scratch.unlink(missing_ok=True)
     state.pages = written
-    state.entries = entries.new
+    cache.prune_stored(app, Entries.KIND, set(written))
     write_calendars(app)
     write_feeds(app, outdir, state, site)
     cache.save(app, domain, state)
@@ -550,49 +550,49 @@ def rewrite_missing_pages(
 
 
 class Entries:
-    """Listing entries per generated page, as rendered by this build or the last.
+    """The listing entries of one generated page at a time, reused from the last build.
 
     An entry whose inputs (the reflection, its title, the site data, the HTML
-    translator) are those of the last build is put in as that build's HTML
+    translator) are those of the last build goes in as that build's HTML
     instead of being built, resolved and rendered again: after one reflection
     changed, its tag pages and the archive render one entry each, not all of
-    them. Keys are per page, because links are relative and an entry does not
-    link the page it is on.
+    them. They are kept per page, because links are relative and an entry does
+    not link the page it is on, and one page at a time, so memory holds one
+    page's worth.
     """
 
-    def __init__(
-        self,
-        old: dict[str, dict[str, str]],
-        site: str,
-        builder: Builder,
-        domain: ReflectionsDomain,
-    ) -> None:
-        self.old = old
-        self.new: dict[str, dict[str, str]] = {}
-        translator = builder.get_translator_class()
-        self.site = (site, f"{translator.__module__}.{translator.__qualname__}")
-        self.domain = domain
+    KIND = "entries"
 
-    def carry(self, pagename: str) -> None:
-        """Keep the entries of a page that is not rendered again."""
-        if pagename in self.old:
-            self.new[pagename] = self.old[pagename]
+    def __init__(self, app: Sphinx, site: str, domain: ReflectionsDomain) -> None:
+        self.app = app
+        translator = app.builder.get_translator_class()
+        self.site = (site, __version__, f"{translator.__module__}.{translator.__qualname__}")
+        self.domain = domain
+        self.page = ""
+        self.old: dict[str, Any] = {}
+        self.new: dict[str, str] = {}
 
     def maker(self, pagename: str) -> EntryMaker:
-        old = self.old.get(pagename, {})
-        new = self.new[pagename] = {}
+        """Start a page: the function its listings make entries with."""
+        self.page = pagename
+        self.old = cache.read_stored(self.app, self.KIND, pagename)
+        self.new = {}
+        return self._make
 
-        def make(reflection: Reflection) -> nodes.Element:
-            key = cache.digest(self.site, reflection, _title(self.domain, reflection.docname))
-            html = old.get(key)
-            if html is not None:
-                new[key] = html
-                return rnodes.reflections_entry_html(html=html)
-            node = entry(reflection, self.domain)
-            node.keep = partial(new.__setitem__, key)  # type: ignore[attr-defined]
-            return node
+    def _make(self, reflection: Reflection) -> nodes.Element:
+        key = cache.digest(self.site, reflection, _title(self.domain, reflection.docname))
+        html = self.old.get(key)
+        if isinstance(html, str):
+            self.new[key] = html
+            return rnodes.reflections_entry_html(html=html)
+        node = entry(reflection, self.domain)
+        node.keep = partial(self.new.__setitem__, key)  # type: ignore[attr-defined]
+        return node
 
-        return make
+    def store(self) -> None:
+        """Keep the entries of the page just rendered (its HTML has them all by now)."""
+        if self.new != self.old:
+            cache.write_stored(self.app, self.KIND, self.page, self.new)
 
 
 def write_if_changed(path: Path, data: bytes) -> None:
