@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import html
+import os
 import posixpath
 from collections.abc import Callable, Iterator
 from functools import partial
@@ -21,6 +22,7 @@ from docutils import nodes
 from docutils.parsers.rst import directives
 from sphinx import addnodes
 from sphinx.util.docutils import SphinxDirective
+from sphinx.util.parallel import ParallelTasks, make_chunks
 
 from . import __version__, cache
 from . import nodes as rnodes
@@ -475,7 +477,9 @@ def collect_pages(app: Sphinx) -> list[Page]:
     are those of the last build, and whose file is still there, is left alone.
     Other pages are rendered through the theme like any document, into a
     scratch file first, so an unchanged page keeps its file and modification
-    time (rsync, CDNs and incremental deploys see only real changes).
+    time (rsync, CDNs and incremental deploys see only real changes). With
+    ``-j N`` (and every extension parallel-write-safe) they are rendered in
+    ``N`` forked processes, the way Sphinx writes documents.
     """
     from .feeds import write_feeds
 
@@ -488,9 +492,9 @@ def collect_pages(app: Sphinx) -> list[Page]:
     state = cache.load(app, domain)
     site = cache.site_key(app, domain)
     scratch = outdir / ".reflections-scratch.html"
-    entries = Entries(app, site, domain)
     chrome: dict[str, str] = {}
     written: dict[str, str] = {}
+    jobs: list[tuple[str, Callable[[EntryMaker], nodes.section], str]] = []
     for pagename, make_tree, canonical, inputs in _pages(app):
         if pagename in app.env.all_docs:
             warn(
@@ -505,26 +509,50 @@ def collect_pages(app: Sphinx) -> list[Page]:
         fingerprint = cache.digest(site, chrome[folder], canonical, inputs)
         written[pagename] = fingerprint
         target = Path(builder.get_outfilename(pagename))  # type: ignore[attr-defined]
-        if state.pages.get(pagename) == fingerprint and target.is_file():
-            continue
-        tree = make_tree(entries.maker(pagename))
-        kind, ident = _kind(domain, pagename)
-        line = None if canonical else subscribe_line(builder, domain, pagename, kind, ident)
-        if line is not None:
-            tree.insert(1, line)
-        name, context, template = render(builder, pagename, tree, canonical)  # type: ignore[arg-type]
-        if not canonical:
-            context[PAGE_KEY] = (kind, ident)
-        builder.handle_page(name, context, template, outfilename=scratch)  # type: ignore[attr-defined]
-        entries.store()
-        write_if_changed(target, scratch.read_bytes())
+        if state.pages.get(pagename) != fingerprint or not target.is_file():
+            jobs.append((pagename, make_tree, canonical))
     scratch.unlink(missing_ok=True)
+    entries = Entries(app, site, domain)
+    if getattr(builder, "parallel_ok", False) and len(jobs) >= PARALLEL_PAGES:
+        tasks = ParallelTasks(app.parallel)
+        for chunk in make_chunks(jobs, app.parallel):  # type: ignore[arg-type]
+            tasks.add_task(partial(write_pages, app, entries), chunk)
+        tasks.join()
+    else:
+        write_pages(app, entries, jobs)
     state.pages = written
     cache.prune_stored(app, Entries.KIND, set(written))
     write_calendars(app)
     write_feeds(app, outdir, state, site)
     cache.save(app, domain, state)
     return []
+
+
+PARALLEL_PAGES = 8  # fewer pages are not worth forking for
+
+
+def write_pages(
+    app: Sphinx,
+    entries: Entries,
+    jobs: list[tuple[str, Callable[[EntryMaker], nodes.section], str]],
+) -> None:
+    """Render these generated pages and write those whose bytes changed."""
+    builder: Any = app.builder
+    domain = get_domain(app.env)
+    scratch = Path(builder.outdir) / f".reflections-scratch-{os.getpid()}.html"
+    for pagename, make_tree, canonical in jobs:
+        tree = make_tree(entries.maker(pagename))
+        kind, ident = _kind(domain, pagename)
+        line = None if canonical else subscribe_line(builder, domain, pagename, kind, ident)
+        if line is not None:
+            tree.insert(1, line)
+        name, context, template = render(builder, pagename, tree, canonical)
+        if not canonical:
+            context[PAGE_KEY] = (kind, ident)
+        builder.handle_page(name, context, template, outfilename=scratch)
+        entries.store()
+        write_if_changed(Path(builder.get_outfilename(pagename)), scratch.read_bytes())
+    scratch.unlink(missing_ok=True)
 
 
 def rewrite_missing_pages(
