@@ -565,8 +565,6 @@ def rewrite_missing_pages(
     never see the missing file. Reading the root document again makes the write
     phase run; this happens only when a page of the last build is gone.
     """
-    from . import cache
-
     builder = app.builder
     if added or changed or removed or not page_builder(builder):
         return []
