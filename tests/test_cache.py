@@ -142,3 +142,29 @@ def test_cache_survives_no_outdir_file(make_app, tmp_path, monkeypatch) -> None:
     count.build(make_app, src)
     assert count.pages == ["reflections/authors/jenny"]
     assert page.is_file()
+
+
+def test_generated_pages_of_a_folder_share_one_navigation(make_app, tmp_path, monkeypatch) -> None:
+    """The sidebar's table of contents is resolved once per output folder, not per page."""
+    from sphinx.builders.html import StandaloneHTMLBuilder
+
+    calls: list[tuple[str, str]] = []
+    original = StandaloneHTMLBuilder._get_local_toctree
+
+    def counting(builder: Any, docname: str, *args: Any, **kwargs: Any) -> str:
+        if docname.startswith("reflections/"):
+            calls.append((docname.rpartition("/")[0], repr(sorted(kwargs.items()))))
+        return original(builder, docname, *args, **kwargs)
+
+    monkeypatch.setattr(StandaloneHTMLBuilder, "_get_local_toctree", counting)
+    count = Counter(monkeypatch)
+    # alabaster's sidebar has the whole table of contents (the test default, basic, does not)
+    app = count.build(make_app, _copy(tmp_path), confoverrides={"html_theme": "alabaster"})
+    assert calls, "the theme's sidebar never asked for the table of contents"
+    assert len(calls) == len(set(calls))  # each folder and set of options once
+    tags = [p for p in count.pages if p.startswith("reflections/tags/")]
+    assert len(tags) > 2 and len({c for c in calls if c[0] == "reflections/tags"}) < len(tags)
+    # and every page still has the navigation
+    for page in tags:
+        html = (app.outdir / f"{page}.html").read_text(encoding="utf-8")
+        assert 'class="toctree-l1"' in html

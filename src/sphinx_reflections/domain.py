@@ -89,8 +89,9 @@ class ReflectionsDomain(Domain):
 
     def __init__(self, env: BuildEnvironment) -> None:
         super().__init__(env)
-        # per process and build, never pickled (see cache.site_key)
+        # per process and build, never pickled (see cache.site_key, listings.shared_toctree)
         self.site_key = ""
+        self.toctrees: dict[tuple[str, str], str] = {}
 
     # -- per-document state ---------------------------------------------------
 

@@ -334,6 +334,7 @@ def render(
     """
     resolve_xrefs(tree, builder, pagename)
     title = tree[0].astext()
+    toctree = partial(shared_toctree, builder, pagename)
     # the translator reads these per page; a build that wrote no document never set them
     builder.fignumbers = {}
     builder.secnumbers = {}
@@ -350,6 +351,8 @@ def render(
         "parents": [],
         "rellinks": [],
     }
+    if hasattr(builder, "_get_local_toctree"):
+        context["toctree"] = toctree
     if canonical:
         target = builder.get_relative_uri(pagename, canonical)
         base = builder.config.html_baseurl
@@ -362,6 +365,20 @@ def render(
         if not base:
             context["metatags"] += f'<link rel="canonical" href="{html.escape(target)}">\n'
     return pagename, context, "page.html"
+
+
+def shared_toctree(builder: StandaloneHTMLBuilder, pagename: str, **kwargs: Any) -> str:
+    """The theme's ``toctree()`` for a generated page, resolved once per folder and build.
+
+    Sidebars resolve the whole table of contents on every page. Generated
+    pages are in no toctree, so nothing in it is marked current for them, and
+    its relative links are the same for every page of one output folder.
+    """
+    domain = get_domain(builder.env)
+    key = (posixpath.dirname(builder.get_target_uri(pagename)), repr(sorted(kwargs.items())))
+    if key not in domain.toctrees:
+        domain.toctrees[key] = builder._get_local_toctree(pagename, **kwargs)
+    return domain.toctrees[key]
 
 
 def _kind(domain: ReflectionsDomain, pagename: str) -> tuple[str, str]:
@@ -761,6 +778,7 @@ def on_env_updated(app: Sphinx, env: BuildEnvironment) -> list[str]:
     domain.data["tag_table"] = build_tag_table(env)
     cache.env_token(domain)  # before Sphinx pickles the environment
     domain.site_key = ""  # this build's, see cache.site_key
+    domain.toctrees = {}  # and shared_toctree
     check_aliases(app, domain)
     stale = []
     before = domain.data["shown"]
