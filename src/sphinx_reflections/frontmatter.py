@@ -22,6 +22,7 @@ from sphinx.util.docutils import SphinxDirective
 from . import nodes as rnodes
 from .config import get_config
 from .domain import Reflection, get_domain
+from .registry import YAML_LOADER
 from .urls import safe_url
 from .warnings_ import ReflectionsWarning, warn
 
@@ -45,8 +46,7 @@ class RawMeta:
     hints: list[tuple[str, int]] = dc.field(default_factory=list)  # (message, line)
 
 
-# libyaml's parser where PyYAML was built with it: the same nodes and marks, faster
-_SafeLoader: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+_SafeLoader = YAML_LOADER  # the same nodes and marks as PyYAML's own, faster
 
 
 class TextDates(_SafeLoader):  # type: ignore[valid-type,misc]
