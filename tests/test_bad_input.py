@@ -130,6 +130,7 @@ PAGES: list[tuple[str, object, set[str]]] = [
 RAW = {
     "yaml-comment": "---\nreflection:\n  author: jenny\n  date: 2023-05-29\n  summary: At #Konferens2024 today\n---\n# Case\n\nText.\n",
     "malformed-yaml": "---\nreflection: [unclosed\n---\n# Case\n\nText.\n",
+    "unknown-yaml-tag": "---\nreflection:\n  author: jenny\n  date: !when 2023-05-29\n---\n# Case\n\nText.\n",
     "directive-bad-option": "Case\n====\n\n.. reflection::\n   :author: jenny\n   :date: 2023-05-29\n   :mood: happy\n\nText.\n",
     "directive-twice": "Case\n====\n\n.. reflection::\n   :author: jenny\n   :date: 2023-05-29\n\n.. reflection::\n   :author: jenny\n   :date: 2023-05-30\n\nText.\n",
     "author-card-unknown": "# Case\n\n```{author-card} ghost\n```\n",
@@ -145,6 +146,7 @@ RAW = {
 }
 RAW_EXPECT = {
     "malformed-yaml": set(),  # MyST reports it (myst.topmatter); the build goes on
+    "unknown-yaml-tag": {"bad-metadata"},  # no constructor for the tag
     "directive-bad-option": {"bad-metadata"},
     "directive-twice": {"duplicate"},
     "author-card-unknown": {"unknown-author"},

@@ -46,10 +46,7 @@ class RawMeta:
     hints: list[tuple[str, int]] = dc.field(default_factory=list)  # (message, line)
 
 
-_SafeLoader = YAML_LOADER  # the same nodes and marks as PyYAML's own, faster
-
-
-class TextDates(_SafeLoader):  # type: ignore[valid-type,misc]
+class TextDates(YAML_LOADER):  # type: ignore[valid-type,misc]
     """A SafeLoader that leaves dates as text, so ``2023-02-31`` is a warning, not a crash."""
 
 
@@ -80,10 +77,24 @@ def read_front_matter(app: Sphinx, docname: str, source: list[str]) -> None:
     if not match:
         return
     text = match.group(2)
+    loader = TextDates(text)  # one parse: the nodes (lines, hints), then the values from them
     try:
-        root = yaml.compose(text, Loader=_SafeLoader)
+        _take_reflection(app, docname, loader, text, match, source)
     except yaml.YAMLError:
         return  # MyST reports malformed front matter itself
+    finally:
+        loader.dispose()
+
+
+def _take_reflection(
+    app: Sphinx,
+    docname: str,
+    loader: TextDates,
+    text: str,
+    match: re.Match[str],
+    source: list[str],
+) -> None:
+    root = loader.get_single_node()
     if not isinstance(root, yaml.MappingNode):
         return
     offset = match.group(1).count("\n") + 1  # line number of the first YAML line
@@ -91,11 +102,20 @@ def read_front_matter(app: Sphinx, docname: str, source: list[str]) -> None:
         if key_node.value != "reflection":
             continue
         start = key_node.start_mark.line + offset
-        raw = (
-            yaml.load(yaml.serialize(value_node), Loader=TextDates)
-            if value_node.tag != "tag:yaml.org,2002:null"
-            else None
-        )
+        try:
+            raw = (
+                loader.construct_object(value_node, deep=True)
+                if value_node.tag != "tag:yaml.org,2002:null"
+                else None
+            )
+        except yaml.constructor.ConstructorError as exc:  # e.g. an unknown ``!tag``
+            mark = exc.problem_mark
+            warn(
+                ReflectionsWarning.BAD_METADATA,
+                f"front matter: {exc.problem}; the reflection block is ignored",
+                (docname, mark.line + offset if mark else start),
+            )
+            raw = None  # and the block is blanked below, so MyST never trips on it
         lines: dict[str, int] = {}
         hints: list[tuple[str, int]] = []
         yaml_text_lines = text.splitlines()
