@@ -81,8 +81,12 @@ def save(app: Sphinx, domain: ReflectionsDomain, state: WriteState) -> None:
     path.write_text(json.dumps(data, ensure_ascii=False, sort_keys=True), encoding="utf-8")
 
 
+def _store_folder(app: Sphinx, kind: str) -> Path:
+    return Path(app.doctreedir) / f"reflections-{kind}-{app.builder.name}"
+
+
 def _stored(app: Sphinx, kind: str, name: str) -> Path:
-    return Path(app.doctreedir) / f"reflections-{kind}-{app.builder.name}" / f"{name}.json"
+    return _store_folder(app, kind) / f"{name}.json"
 
 
 def read_stored(app: Sphinx, kind: str, name: str) -> dict[str, Any]:
@@ -103,7 +107,7 @@ def write_stored(app: Sphinx, kind: str, name: str, data: dict[str, Any]) -> Non
 
 def prune_stored(app: Sphinx, kind: str, keep: set[str]) -> None:
     """Forget what was kept for names no longer in use (a tag page that went away)."""
-    folder = _stored(app, kind, "x").parent
+    folder = _store_folder(app, kind)
     for path in folder.rglob("*.json") if folder.is_dir() else ():
         if path.relative_to(folder).with_suffix("").as_posix() not in keep:
             path.unlink(missing_ok=True)

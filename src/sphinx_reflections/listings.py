@@ -334,7 +334,6 @@ def render(
     """
     resolve_xrefs(tree, builder, pagename)
     title = tree[0].astext()
-    toctree = partial(shared_toctree, builder, pagename)
     # the translator reads these per page; a build that wrote no document never set them
     builder.fignumbers = {}
     builder.secnumbers = {}
@@ -352,7 +351,7 @@ def render(
         "rellinks": [],
     }
     if hasattr(builder, "_get_local_toctree"):
-        context["toctree"] = toctree
+        context["toctree"] = partial(shared_toctree, builder, pagename)
     if canonical:
         target = builder.get_relative_uri(pagename, canonical)
         base = builder.config.html_baseurl
@@ -394,6 +393,7 @@ def _listed(domain: ReflectionsDomain, reflections: list[Reflection]) -> list[An
 
 
 PageSource = tuple[str, Callable[[EntryMaker], nodes.section], str, Any]
+PageJob = tuple[str, Callable[[EntryMaker], nodes.section], str, Path]  # ..., output file
 
 
 def _pages(app: Sphinx) -> Iterator[PageSource]:
@@ -511,7 +511,7 @@ def collect_pages(app: Sphinx) -> list[Page]:
     scratch = outdir / ".reflections-scratch.html"
     chrome: dict[str, str] = {}
     written: dict[str, str] = {}
-    jobs: list[tuple[str, Callable[[EntryMaker], nodes.section], str]] = []
+    jobs: list[PageJob] = []
     for pagename, make_tree, canonical, inputs in _pages(app):
         if pagename in app.env.all_docs:
             warn(
@@ -527,7 +527,7 @@ def collect_pages(app: Sphinx) -> list[Page]:
         written[pagename] = fingerprint
         target = Path(builder.get_outfilename(pagename))  # type: ignore[attr-defined]
         if state.pages.get(pagename) != fingerprint or not target.is_file():
-            jobs.append((pagename, make_tree, canonical))
+            jobs.append((pagename, make_tree, canonical, target))
     scratch.unlink(missing_ok=True)
     entries = Entries(app, site, domain)
     if getattr(builder, "parallel_ok", False) and len(jobs) >= PARALLEL_PAGES:
@@ -548,16 +548,12 @@ def collect_pages(app: Sphinx) -> list[Page]:
 PARALLEL_PAGES = 8  # fewer pages are not worth forking for
 
 
-def write_pages(
-    app: Sphinx,
-    entries: Entries,
-    jobs: list[tuple[str, Callable[[EntryMaker], nodes.section], str]],
-) -> None:
+def write_pages(app: Sphinx, entries: Entries, jobs: list[PageJob]) -> None:
     """Render these generated pages and write those whose bytes changed."""
     builder: Any = app.builder
     domain = get_domain(app.env)
     scratch = Path(builder.outdir) / f".reflections-scratch-{os.getpid()}.html"
-    for pagename, make_tree, canonical in jobs:
+    for pagename, make_tree, canonical, target in jobs:
         tree = make_tree(entries.maker(pagename))
         kind, ident = _kind(domain, pagename)
         line = None if canonical else subscribe_line(builder, domain, pagename, kind, ident)
@@ -568,7 +564,7 @@ def write_pages(
             context[PAGE_KEY] = (kind, ident)
         builder.handle_page(name, context, template, outfilename=scratch)
         entries.store()
-        write_if_changed(Path(builder.get_outfilename(pagename)), scratch.read_bytes())
+        write_if_changed(target, scratch.read_bytes())
     scratch.unlink(missing_ok=True)
 
 
