@@ -1,14 +1,33 @@
-"""URL and path safety: only http(s), mailto and paths inside the source dir."""
+"""URLs and paths: what is remote, what is safe, where copied files go in the output.
+
+Only http(s), mailto and paths inside the source directory are accepted;
+one function answers "is this remote" for every caller (a local avatar named
+``httpd.png`` is a file, not a URL).
+"""
 
 from __future__ import annotations
 
 from pathlib import Path
 from urllib.parse import urlsplit
 
+#: Output folders of files the extension copies (HTML builders only).
+AVATAR_DIR = "_reflections/avatars"
+IMAGE_DIR = "_reflections/images"
+
 
 def is_remote(url: str) -> bool:
     """True for http(s) URLs, which are linked, never copied."""
     return urlsplit(url.strip()).scheme.lower() in ("http", "https")
+
+
+def avatar_target(person_id: str, avatar: str) -> str:
+    """Where a local avatar is copied to: one file per person, whatever it was called."""
+    return f"{AVATAR_DIR}/{person_id}{Path(avatar).suffix.lower()}"
+
+
+def image_target(image: str) -> str:
+    """Where a reflection's local cover image is copied to (its source path kept)."""
+    return f"{IMAGE_DIR}/{image}"
 
 
 def safe_url(url: str, srcdir: Path | None, https_only: bool = False) -> str | None:
