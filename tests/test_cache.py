@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 
 from reflections_testutil import ROOTS, soup
-from sphinx_reflections import feeds, listings
+from sphinx_reflections.site import feeds, pages
 from sphinx_reflections.metadata import PAGE_KEY
 
 
@@ -27,13 +27,13 @@ class Counter:
         self.resolved: list[str] = []
         self.entries: list[str] = []
         original = feeds.Renderer._render
-        entry = listings.entry
+        entry = pages.entry
 
         def building(reflection: Any, *args: Any, **kwargs: Any) -> Any:
             self.entries.append(reflection.docname)
             return entry(reflection, *args, **kwargs)
 
-        monkeypatch.setattr(listings, "entry", building)
+        monkeypatch.setattr(pages, "entry", building)
 
         def counting(renderer: feeds.Renderer, docname: str) -> str:
             self.resolved.append(docname)

@@ -9,7 +9,7 @@ import pytest
 
 from reflections_testutil import ROOTS, soup, warnings_of
 from sphinx_reflections.domain import get_domain
-from sphinx_reflections.hashtags import scan, slugify, tag_key
+from sphinx_reflections.text import scan, slugify, tag_key
 
 HANDLES = {"jennyexempel": "jenny", "björnöhman": "bjorn"}
 

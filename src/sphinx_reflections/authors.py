@@ -1,4 +1,8 @@
-"""People: registries, bylines, author cards, the ``{author}`` role, avatars."""
+"""People: author cards, bylines, the ``author-card`` directive and ``{author}`` role.
+
+The node builders here are shared: documents, listings and generated pages
+all show people and bylines through them, so a card looks the same everywhere.
+"""
 
 from __future__ import annotations
 
@@ -9,48 +13,20 @@ from docutils import nodes
 from docutils.parsers.rst import directives
 from sphinx.util.docutils import SphinxDirective, SphinxRole
 from sphinx.util.nodes import split_explicit_title
-from sphinx.util.osutil import copyfile, relative_uri
+from sphinx.util.osutil import copyfile
 
 from . import nodes as rnodes
-from .config import get_config
-from .domain import Reflection, get_domain, page_builder
+from .domain import Reflection, get_domain
+from .hashtags import hashtag_xref
 from .i18n import _, long_date
-from .registry import Person, load_events, load_people
-from .urls import is_remote
-from .warnings_ import ReflectionsWarning, warn
+from .nodes import PAGES_ONLY
+from .registry import Person
+from .urls import avatar_target, image_target, is_remote
 
 if TYPE_CHECKING:
     from sphinx.application import Sphinx
     from sphinx.builders import Builder
     from sphinx.environment import BuildEnvironment
-
-AVATAR_DIR = "_reflections/avatars"
-IMAGE_DIR = "_reflections/images"
-PAGES_ONLY = "reflections-pages-only"
-
-
-# -- registries ---------------------------------------------------------------------
-
-
-def load_registries(app: Sphinx) -> None:
-    """Read both registries once per build, before any document is read."""
-    cfg = get_config(app)
-    domain = get_domain(app.env)
-    people, people_src = load_people(cfg.authors, app.confdir, app.srcdir)
-    events, events_src = load_events(cfg.events, app.confdir)
-    domain.data["people"] = people
-    domain.data["events"] = events
-    domain.data["registry_files"] = [
-        str(source.path)
-        for source in (people_src, events_src)
-        if source.path and source.path.is_file()
-    ]
-
-
-def note_registry_dependency(env: BuildEnvironment) -> None:
-    """Re-read the current page whenever a registry file changes."""
-    for path in get_domain(env).data["registry_files"]:
-        env.note_dependency(path)
 
 
 # -- node builders ------------------------------------------------------------------
@@ -184,8 +160,6 @@ def meta_line(
         para += updated
     if reflection.tags:
         para += _sep()
-        from .hashtags import hashtag_xref
-
         shown = reflection.tags[:max_tags] if max_tags else reflection.tags
         for i, tag in enumerate(shown):
             if i:
@@ -220,24 +194,6 @@ def build_byline(
 # -- directive and role -------------------------------------------------------------------
 
 
-def known_person(env: BuildEnvironment, ident: str, where: str, location: Any) -> Person | None:
-    """The person with this id (or handle), or None after an ``unknown-author`` warning."""
-    from .frontmatter import suggest
-    from .hashtags import tag_key
-
-    domain = get_domain(env)
-    note_registry_dependency(env)
-    person = domain.people.get(ident) or domain.people.get(domain.handles().get(tag_key(ident), ""))
-    if person is None:
-        warn(
-            ReflectionsWarning.UNKNOWN_AUTHOR,
-            f"{where}: unknown person {ident!r}; add it to reflections_authors"
-            f"{suggest(ident, domain.people)}",
-            location,
-        )
-    return person
-
-
 class AuthorCardDirective(SphinxDirective):
     """Show a person's card: avatar, name, role, organization, bio, links.
 
@@ -252,7 +208,7 @@ class AuthorCardDirective(SphinxDirective):
 
     def run(self) -> list[nodes.Node]:
         ident = self.arguments[0].strip()
-        person = known_person(self.env, ident, "author-card", self.get_location())
+        person = get_domain(self.env).known_person(ident, "author-card", self.get_location())
         if person is None:
             return []
         if "compact" in self.options:
@@ -269,7 +225,7 @@ class AuthorRole(SphinxRole):
 
     def run(self) -> tuple[list[nodes.Node], list[nodes.system_message]]:
         has_title, title, ident = split_explicit_title(self.text)
-        person = known_person(self.env, ident.strip(), "{author}", self.get_location())
+        person = get_domain(self.env).known_person(ident.strip(), "{author}", self.get_location())
         if person is None:
             return [nodes.inline(self.rawtext, title)], []
         return [
@@ -277,54 +233,7 @@ class AuthorRole(SphinxRole):
         ], []
 
 
-# -- per-builder resolution -----------------------------------------------------------------------
-
-
-#: Output formats whose links cannot be followed: a card's links print their address.
-UNLINKED_FORMATS = frozenset({"text", "man"})
-
-
-def spell_out_links(tree: nodes.Element) -> None:
-    """``LinkedIn`` becomes ``LinkedIn: https://...``: on paper the label alone is no use."""
-    for ref in list(tree.findall(nodes.reference)):
-        url = ref.get("refuri", "")
-        if is_remote(url):
-            ref.replace_self(nodes.Text(f"{ref.astext()}: {url}"))
-
-
-def resolve_for_builder(tree: nodes.Node, builder: Builder, pagename: str) -> None:
-    """Fill avatar URLs for this page, drop what the builder cannot show."""
-    pages = page_builder(builder)
-    for node in list(tree.findall(nodes.Element)):
-        if node.get(PAGES_ONLY) and not pages:
-            node.parent.remove(node)
-    from sphinx.builders.singlehtml import SingleFileHTMLBuilder
-
-    from .events import resolve_event_nodes
-
-    resolve_event_nodes(tree, builder, pagename)
-    if builder.format in UNLINKED_FORMATS:
-        for card in list(tree.findall(rnodes.reflections_author_card)):
-            spell_out_links(card)
-    for pic in list(tree.findall(rnodes.reflections_avatar)):
-        uri = pic["uri"]
-        if builder.format != "html" or (is_remote(uri) and not pages):
-            pic.parent.remove(pic)
-            continue
-        if is_remote(uri):
-            pic["src"] = uri
-            continue
-        target = f"{AVATAR_DIR}/{pic['person']}{Path(uri).suffix.lower()}"
-        if isinstance(builder, SingleFileHTMLBuilder):
-            pic["src"] = target
-        else:
-            pic["src"] = relative_uri(builder.get_target_uri(pagename), target)
-
-
-def resolve_doctree(app: Sphinx, doctree: nodes.document, docname: str) -> None:
-    """``doctree-resolved``: per-builder avatars for documents (generated pages call
-    :func:`resolve_for_builder` themselves)."""
-    resolve_for_builder(doctree, app.builder, docname)
+# -- output files ---------------------------------------------------------------------------
 
 
 def copy_avatars(app: Sphinx, builder: Builder) -> None:
@@ -337,13 +246,17 @@ def copy_avatars(app: Sphinx, builder: Builder) -> None:
         if r.image and not is_remote(r.image)
     }
     for image in sorted(images):
-        dest = Path(builder.outdir, IMAGE_DIR, image)
+        dest = Path(builder.outdir, image_target(image))
         dest.parent.mkdir(parents=True, exist_ok=True)
         copyfile(app.srcdir / image, dest)
     for person in sorted(get_domain(app.env).people.values(), key=lambda p: p.id):
         if person.avatar and not is_remote(person.avatar):
-            dest = Path(
-                builder.outdir, AVATAR_DIR, f"{person.id}{Path(person.avatar).suffix.lower()}"
-            )
+            dest = Path(builder.outdir, avatar_target(person.id, person.avatar))
             dest.parent.mkdir(parents=True, exist_ok=True)
             copyfile(app.srcdir / person.avatar, dest)
+
+
+def register(app: Sphinx) -> None:
+    """The ``author-card`` directive and the ``{author}`` role."""
+    app.add_directive("author-card", AuthorCardDirective)
+    app.add_role("author", AuthorRole())

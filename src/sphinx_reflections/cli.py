@@ -238,7 +238,7 @@ def file_slug(title: str) -> str:
     Letters NFKD cannot take apart (ø, æ, ł) are spelled out first, so
     "Øresund" becomes ``oresund`` rather than losing its first letter.
     """
-    from .hashtags import FOLD, slugify
+    from .text import FOLD, slugify
 
     plain = unicodedata.normalize("NFKD", title.casefold().translate(FOLD))
     if not any(c.isascii() and c.isalnum() for c in plain):
@@ -255,7 +255,7 @@ def _split_ids(values: Sequence[str] | None) -> list[str]:
 
 def _date_arg(text: str) -> dt.date:
     """``--date``: ISO 8601 only, with the same advice a build would give."""
-    from .frontmatter import date_hint, parse_date
+    from .dates import date_hint, parse_date
 
     parsed = parse_date(text)
     if parsed is None:
@@ -296,7 +296,7 @@ def render_new(
 
 
 def _unknown(kind: str, ident: str, known: dict[str, Any], option: str) -> str:
-    from .frontmatter import suggest
+    from .text import suggest
 
     if not known:
         registry = "people" if kind == "author" else "events"

@@ -109,7 +109,6 @@ def register(app: Sphinx) -> None:
             types=field.metadata["types"],
             description=field.metadata["help"],
         )
-    app.connect("config-inited", validate, priority=400)
 
 
 _SEGMENT = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]*$")

@@ -1,4 +1,4 @@
-"""Events: callouts, the ``{event}`` role, event pages and iCalendar files.
+"""Events: callouts, the ``event`` directive and ``{event}`` role, reference checks.
 
 An event comes from the registry or is defined inline by an ``event``
 directive with options. Inline events live in the domain per document, so
@@ -8,10 +8,7 @@ references to them are checked once every document has been read.
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
-import os
 from typing import TYPE_CHECKING, Any, ClassVar
-from urllib.parse import urlsplit
 
 from babel.dates import format_interval, format_time
 from docutils import nodes
@@ -21,10 +18,13 @@ from sphinx.util.docutils import SphinxDirective, SphinxRole
 from sphinx.util.nodes import split_explicit_title
 
 from . import nodes as rnodes
-from .authors import PAGES_ONLY, spell_out_links
+from .dates import day, parse_when
 from .domain import get_domain
+from .hashtags import hashtag_xref
 from .i18n import _, babel_locale, long_date
-from .registry import Event, parse_when
+from .nodes import PAGES_ONLY
+from .registry import Event
+from .text import slugify, suggest
 from .urls import safe_url
 from .warnings_ import ReflectionsWarning, warn
 
@@ -35,18 +35,6 @@ if TYPE_CHECKING:
 
 
 # -- dates ------------------------------------------------------------------------------------
-
-
-def build_date(env: BuildEnvironment | None = None) -> dt.date:
-    """Today for this build: ``SOURCE_DATE_EPOCH`` when set, so builds are reproducible."""
-    epoch = os.environ.get("SOURCE_DATE_EPOCH")
-    if epoch and epoch.strip().isdigit():
-        return dt.datetime.fromtimestamp(int(epoch), tz=dt.UTC).date()
-    return dt.datetime.now(tz=dt.UTC).date()
-
-
-def _day(when: dt.date) -> dt.date:
-    return when.date() if isinstance(when, dt.datetime) else when
 
 
 def _offset(when: dt.datetime) -> str:
@@ -91,8 +79,6 @@ def event_link(
 
 def callout(event: Event, env: BuildEnvironment, link: bool = True) -> rnodes.reflections_event:
     """The event at a glance: an ``aside`` in HTML, a titled box elsewhere."""
-    from .hashtags import hashtag_xref
-
     box = rnodes.reflections_event(
         classes=["reflections-event", "sd-card", "sd-shadow-sm", "sd-mb-3"], event=event.id
     )
@@ -105,7 +91,7 @@ def callout(event: Event, env: BuildEnvironment, link: bool = True) -> rnodes.re
     when = nodes.paragraph(classes=["reflections-event-when"])
     text = when_text(event, env.config)
     when += rnodes.reflections_time(text, text, datetime=event.start.isoformat())
-    until = _day(event.end or event.start)
+    until = day(event.end or event.start)
     when += rnodes.reflections_upcoming(until=until.isoformat())  # a badge at write time
     box += when
     facts = [
@@ -168,11 +154,8 @@ class EventDirective(SphinxDirective):
     }
 
     def run(self) -> list[nodes.Node]:
-        from .authors import note_registry_dependency
-        from .frontmatter import suggest
-
         domain = get_domain(self.env)
-        note_registry_dependency(self.env)
+        domain.note_registry_dependency()
         ident = self.arguments[0].strip() if self.arguments else ""
         inline = {
             k
@@ -209,8 +192,6 @@ class EventDirective(SphinxDirective):
         return [box]
 
     def _inline(self, ident: str) -> Event | None:
-        from .hashtags import slugify
-
         domain = get_domain(self.env)
         where = self.get_location()
         name = self.options.get("name", "").strip()
@@ -273,12 +254,10 @@ class EventRole(SphinxRole):
     """Link to an event's page: ``{event}`kontaktdagen-2023```."""
 
     def run(self) -> tuple[list[nodes.Node], list[nodes.system_message]]:
-        from .authors import note_registry_dependency
-
         has_title, title, ident = split_explicit_title(self.text)
         ident = ident.strip()
         domain = get_domain(self.env)
-        note_registry_dependency(self.env)
+        domain.note_registry_dependency()
         domain.add_event_ref(self.env.docname, ident, self.lineno)
         event = domain.events.get(ident)
         text = title if has_title else (event.name if event else ident)
@@ -288,14 +267,8 @@ class EventRole(SphinxRole):
 
 def check_references(app: Sphinx, env: BuildEnvironment) -> None:
     """``env-check-consistency``: every event reference names a known event; no id twice."""
-    from .frontmatter import suggest
-
     domain = get_domain(env)
-    defined: dict[str, list[tuple[str, int]]] = {}
-    for docname in sorted(domain.data["inline_events"]):
-        for ident, (_event, line) in sorted(domain.data["inline_events"][docname].items()):
-            defined.setdefault(ident, []).append((docname, line))
-    for ident, places in sorted(defined.items()):
+    for ident, places in sorted(domain.inline_event_places().items()):
         for docname, line in places[1:]:
             first = places[0]
             warn(
@@ -315,153 +288,7 @@ def check_references(app: Sphinx, env: BuildEnvironment) -> None:
                 )
 
 
-# -- write-time resolution ----------------------------------------------------------------------------
-
-
-def resolve_event_nodes(tree: nodes.Node, builder: Any, pagename: str) -> None:
-    """Fill "upcoming" badges and calendar links for this builder and page."""
-    from sphinx.util.osutil import relative_uri
-
-    from .domain import page_builder
-
-    if builder.format != "html":
-        for box in list(tree.findall(rnodes.reflections_event)):
-            box.replace_self(as_admonition(box))
-    today = build_date()
-    for badge in list(tree.findall(rnodes.reflections_upcoming)):
-        if dt.date.fromisoformat(badge["until"]) >= today:
-            label = _("Upcoming")
-            badge.replace_self(
-                [
-                    nodes.Text(" "),
-                    nodes.inline(
-                        label,
-                        label,
-                        classes=[
-                            "reflections-upcoming",
-                            "sd-badge",
-                            "sd-outline-primary",
-                            "sd-text-primary",
-                        ],
-                    ),
-                ]
-            )
-        else:
-            badge.parent.remove(badge)
-    for ics in list(tree.findall(rnodes.reflections_ics)):
-        if not page_builder(builder):
-            ics.parent.remove(ics)
-            continue
-        domain = get_domain(builder.env)
-        target = domain.page_of("events", ics["event"]) + ".ics"
-        uri = relative_uri(builder.get_target_uri(pagename), target)
-        ref = nodes.reference("", "", *ics.children, refuri=uri, classes=["reflections-ics"])
-        ref["download"] = ""
-        ics.replace_self(ref)
-
-
-def as_admonition(box: rnodes.reflections_event) -> nodes.admonition:
-    """The callout as the titled box every builder knows (LaTeX, text, man, Texinfo)."""
-    title_para, *rest = box.children
-    admonition = nodes.admonition(classes=["reflections-event"])
-    strong = title_para.children[0]
-    admonition += nodes.title("", "", *[c.deepcopy() for c in strong.children])
-    body = nodes.container()
-    body += [child.deepcopy() for child in rest]
-    spell_out_links(body)  # no link to follow on paper: print the address
-    admonition += body
-    return admonition
-
-
-# -- iCalendar -------------------------------------------------------------------------------------------
-
-
-def _ics_text(value: str) -> str:
-    return (
-        value.replace("\\", "\\\\")
-        .replace(";", "\\;")
-        .replace(",", "\\,")
-        .replace("\r\n", "\\n")
-        .replace("\n", "\\n")
-    )
-
-
-def _fold(line: str) -> str:
-    """Fold at 75 octets without splitting a UTF-8 character (RFC 5545, 3.1)."""
-    out: list[str] = []
-    current = ""
-    size = 0
-    limit = 75
-    for ch in line:
-        width = len(ch.encode("utf-8"))
-        if size + width > limit:
-            out.append(current)
-            current, size, limit = " ", 1, 75
-        current += ch
-        size += width
-    out.append(current)
-    return "\r\n".join(out)
-
-
-def _stamp(when: dt.datetime) -> str:
-    return when.astimezone(dt.UTC).strftime("%Y%m%dT%H%M%SZ")
-
-
-def vevent(event: Event, uid_host: str, page_url: str) -> list[str]:
-    """The lines of one VEVENT."""
-    epoch = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
-    if epoch.isdigit():
-        stamp = dt.datetime.fromtimestamp(int(epoch), tz=dt.UTC)
-    elif isinstance(event.start, dt.datetime):
-        stamp = event.start
-    else:
-        stamp = dt.datetime.combine(event.start, dt.time(), tzinfo=dt.UTC)
-    lines = ["BEGIN:VEVENT", f"UID:{event.id}@{uid_host}", f"DTSTAMP:{_stamp(stamp)}"]
-    if isinstance(event.start, dt.datetime):
-        lines.append(f"DTSTART:{_stamp(event.start)}")
-        if isinstance(event.end, dt.datetime):
-            lines.append(f"DTEND:{_stamp(event.end)}")
-    else:
-        last = event.end or event.start
-        lines.append(f"DTSTART;VALUE=DATE:{event.start:%Y%m%d}")
-        lines.append(f"DTEND;VALUE=DATE:{last + dt.timedelta(days=1):%Y%m%d}")
-    lines.append(f"SUMMARY:{_ics_text(event.name)}")
-    if event.location:
-        lines.append(f"LOCATION:{_ics_text(event.location)}")
-    details = [event.description] if event.description else []
-    if event.organizer:
-        details.append(_("Organizer") + ": " + event.organizer)
-    if event.hashtag:
-        details.append("#" + event.hashtag)
-    if page_url:
-        details.append(page_url)
-    if details:
-        lines.append("DESCRIPTION:" + _ics_text("\n\n".join(details)))
-    if event.url:
-        lines.append(f"URL:{event.url}")
-    lines.append("END:VEVENT")
-    return lines
-
-
-def calendar(events: list[Event], uid_host: str, urls: dict[str, str], name: str) -> bytes:
-    lines = [
-        "BEGIN:VCALENDAR",
-        "VERSION:2.0",
-        "PRODID:-//sphinx-reflections//NONSGML sphinx-reflections//EN",
-        "CALSCALE:GREGORIAN",
-        "METHOD:PUBLISH",
-        f"X-WR-CALNAME:{_ics_text(name)}",
-    ]
-    for event in events:
-        lines += vevent(event, uid_host, urls.get(event.id, ""))
-    lines.append("END:VCALENDAR")
-    return ("\r\n".join(_fold(line) for line in lines) + "\r\n").encode("utf-8")
-
-
-def uid_host(config: Config) -> str:
-    host = urlsplit(config.html_baseurl or "").hostname
-    return (
-        host
-        or hashlib.sha1((config.project or "sphinx").encode("utf-8")).hexdigest()[:12]
-        + ".sphinx-reflections"
-    )
+def register(app: Sphinx) -> None:
+    """The ``event`` directive and the ``{event}`` role."""
+    app.add_directive("event", EventDirective)
+    app.add_role("event", EventRole())

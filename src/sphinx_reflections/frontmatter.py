@@ -20,9 +20,12 @@ from sphinx.transforms import SphinxTransform
 from sphinx.util.docutils import SphinxDirective
 
 from . import nodes as rnodes
+from .authors import build_byline
 from .config import get_config
+from .dates import date_hint, parse_date
 from .domain import Reflection, get_domain
 from .registry import YAML_LOADER
+from .text import is_tag, suggest, unique_tags
 from .urls import safe_url
 from .warnings_ import ReflectionsWarning, warn
 
@@ -212,47 +215,6 @@ def _as_list(value: Any) -> list[str] | None:
     return None
 
 
-_DOTTED = re.compile(r"^(\d{1,2})[./-](\d{1,2})[./-](\d{4})$")
-
-
-def date_hint(text: str) -> str:
-    """How to write a date the author typed another way."""
-    if re.fullmatch(r"\d{4}-\d{2}-\d{2}", text.strip()):
-        return "there is no such day in the calendar"
-    match = _DOTTED.match(text.strip())
-    if match:
-        a, b, year = (int(g) for g in match.groups())
-        guesses = []
-        for month, day in ((a, b), (b, a)):
-            try:
-                guesses.append(dt.date(year, month, day).isoformat())
-            except ValueError:
-                continue
-        if len(set(guesses)) == 1:
-            return f"write {guesses[0]}"
-        if guesses:
-            return f"write {' or '.join(dict.fromkeys(guesses))} (year-month-day)"
-    return "write it as YYYY-MM-DD, e.g. 2023-05-29"
-
-
-def parse_date(value: Any) -> dt.date | None:
-    """An ISO 8601 date (a date-time counts as its date); None otherwise."""
-    if isinstance(value, dt.datetime):
-        return value.date()
-    if isinstance(value, dt.date):
-        return value
-    if isinstance(value, str):
-        text = value.strip()
-        try:
-            if re.fullmatch(r"\d{4}-\d{2}-\d{2}", text):
-                return dt.date.fromisoformat(text)
-            if re.fullmatch(r"\d{4}-\d{2}-\d{2}[T ].+", text):
-                return dt.datetime.fromisoformat(text).date()
-        except ValueError:
-            return None
-    return None
-
-
 def _bool(value: Any) -> bool | None:
     if isinstance(value, bool):
         return value
@@ -359,8 +321,6 @@ def validate(raw: RawMeta, env: BuildEnvironment, docname: str) -> Fields:
             )
         else:
             fields.tags = tuple(dict.fromkeys(t.lstrip("#") for t in tags if t.lstrip("#")))
-            from .hashtags import is_tag
-
             odd = [t for t in fields.tags if not is_tag(t)]
             if odd:
                 bad(
@@ -394,13 +354,6 @@ def validate(raw: RawMeta, env: BuildEnvironment, docname: str) -> Fields:
         else:
             fields.draft = draft
     return fields
-
-
-def suggest(name: str, known: dict[str, Any]) -> str:
-    import difflib
-
-    close = difflib.get_close_matches(name, list(known), n=1, cutoff=0.6)
-    return f" (did you mean {close[0]!r}?)" if close else ""
 
 
 # -- the transform ----------------------------------------------------------------------
@@ -484,9 +437,8 @@ class ReflectionTransform(SphinxTransform):
                 f"a second reflection block ({extra.form}) on one page is ignored; the {metas[0].form} at line {metas[0].line} counts",
                 (docname, extra.line),
             )
-        from .authors import note_registry_dependency
-
-        note_registry_dependency(self.env)
+        domain = get_domain(self.env)
+        domain.note_registry_dependency()
         fields = validate(metas[0], self.env, docname)
         if fields.date is None:
             warn(
@@ -495,11 +447,8 @@ class ReflectionTransform(SphinxTransform):
                 (docname, metas[0].line),
             )
             return
-        domain = get_domain(self.env)
         for tag in fields.tags:
             domain.add_tag(docname, tag)
-        from .hashtags import unique_tags
-
         in_text = [next(iter(s)) for s in domain.tags.get(docname, {}).values()]
         all_tags = unique_tags([*fields.tags, *in_text], get_config(self.env).tag_aliases)
         title_node = next(self.document.findall(nodes.title), None)
@@ -522,10 +471,14 @@ class ReflectionTransform(SphinxTransform):
             words=words,
         )
         domain.add_reflection(reflection)
-        from .authors import build_byline
-
         line = build_byline(reflection, self.env)
         if title_node is not None and isinstance(title_node.parent, nodes.section):
             title_node.parent.insert(title_node.parent.index(title_node) + 1, line)
         else:
             self.document.insert(0, line)
+
+
+def register(app: Sphinx) -> None:
+    """The ``reflection`` directive and the transform that records a page's reflection."""
+    app.add_directive("reflection", ReflectionDirective)
+    app.add_transform(ReflectionTransform)

@@ -1,19 +1,16 @@
-"""#Hashtags and @mentions as authors type them, tag identity, slugs and clouds.
+"""#Hashtags and @mentions as authors type them, the tag table and the hashtag cloud.
 
-Tag identity is case-insensitive (NFC + casefold) but never strips letters:
-in Swedish *mässa* and *massa* are different words, so ``mässa2024`` keeps
-its ``ä`` unless ``reflections_slug_ascii`` asks for ASCII.
+Scanning and tag identity are pure (:mod:`.text`); this module turns what
+they find into links and index entries, records it in the domain, and after
+reading decides each tag's one spelling and page name.
 """
 
 from __future__ import annotations
 
-import dataclasses as dc
-import hashlib
-import unicodedata
-import weakref
+import difflib
 from collections import Counter
-from collections.abc import Callable, Iterator
-from typing import TYPE_CHECKING, Any, ClassVar, NamedTuple
+from collections.abc import Iterator
+from typing import TYPE_CHECKING, Any, ClassVar, cast
 
 from docutils import nodes
 from docutils.parsers.rst import directives
@@ -24,132 +21,16 @@ from sphinx.util.nodes import split_explicit_title
 
 from . import nodes as rnodes
 from .config import get_config
-from .domain import get_domain
+from .domain import TagInfo, get_domain
 from .i18n import _
-from .warnings_ import ReflectionsWarning, warn
+from .text import is_tag, scan, slugify, tag_key
+from .warnings_ import ReflectionsWarning, config_location, warn
 
 if TYPE_CHECKING:
     from sphinx.application import Sphinx
     from sphinx.environment import BuildEnvironment
 
     from .registry import Person
-
-
-# -- identity --------------------------------------------------------------------------
-
-
-def tag_key(tag: str) -> str:
-    """The identity of a tag: ``#Kontaktdagen2023`` and ``#kontaktdagen2023`` are one."""
-    return unicodedata.normalize("NFC", unicodedata.normalize("NFC", tag.lstrip("#")).casefold())
-
-
-def canonical_key(tag: str, aliases: dict[str, str]) -> str:
-    """The key of the tag an alias stands for (the tag's own key otherwise)."""
-    key = tag_key(tag)
-    for alias, target in aliases.items():
-        if tag_key(alias) == key:
-            return tag_key(target)
-    return key
-
-
-def unique_tags(tags: list[str] | tuple[str, ...], aliases: dict[str, str]) -> tuple[str, ...]:
-    """Tags as typed, one per tag (aliases count as their tag), first spelling kept."""
-    seen: set[str] = set()
-    found = []
-    for tag in tags:
-        key = canonical_key(tag, aliases)
-        if key not in seen:
-            seen.add(key)
-            found.append(tag)
-    return tuple(found)
-
-
-def _word_char(ch: str) -> bool:
-    category = unicodedata.category(ch)
-    return category[0] in "LMN" or ch == "_"
-
-
-# letters NFKD cannot take apart, spelled out so "Øresund" keeps its first letter
-FOLD = str.maketrans(
-    {"ø": "o", "æ": "ae", "œ": "oe", "ð": "d", "þ": "th", "ł": "l", "đ": "d", "ı": "i", "ß": "ss"}
-)
-
-
-def slugify(key: str, ascii_only: bool = False) -> str:
-    """A file name for a tag: letters and digits of any script kept, the rest ``-``."""
-    text = tag_key(key)
-    if ascii_only:
-        decomposed = unicodedata.normalize("NFKD", text.translate(FOLD))
-        text = "".join(c for c in decomposed if not unicodedata.combining(c))
-        chars = [c if c.isascii() and c.isalnum() else "-" for c in text]
-    else:
-        chars = [c if _word_char(c) and c != "_" else "-" for c in text]
-    slug = "-".join(part for part in "".join(chars).split("-") if part)
-    return slug or "tag-" + hashlib.sha1(key.encode("utf-8")).hexdigest()[:8]
-
-
-def is_tag(text: str) -> bool:
-    """Whether ``text`` (without ``#``) is a hashtag: a letter, then letters, digits, ``_``."""
-    return bool(text) and unicodedata.category(text[0])[0] == "L" and all(map(_word_char, text))
-
-
-# -- scanning prose ---------------------------------------------------------------------
-
-
-class Found(NamedTuple):
-    """One hashtag or mention in a text: ``text[start:end]`` is what was typed."""
-
-    start: int
-    end: int
-    kind: str  # "tag" or "mention"
-    value: str  # the tag without '#', or the person id
-
-
-def _opens(text: str, at: int) -> bool:
-    """A marker at ``at`` starts a hashtag or mention only after these."""
-    if at == 0:
-        return True
-    ch = text[at - 1]
-    return ch.isspace() or unicodedata.category(ch) in ("Ps", "Pi") or ch in "\"'"
-
-
-def _word_end(text: str, start: int) -> int:
-    end = start
-    while end < len(text) and _word_char(text[end]):
-        end += 1
-    return end
-
-
-def scan(text: str, person_for_handle: Callable[[str], str | None] | None) -> list[Found]:
-    """Every hashtag and registered @mention in ``text``, in one linear pass."""
-    found: list[Found] = []
-    at = 0
-    length = len(text)
-    while at < length:
-        ch = text[at]
-        if ch not in "#@" or not _opens(text, at):
-            at += 1
-            continue
-        end = _word_end(text, at + 1)
-        word = text[at + 1 : end]
-        if ch == "#":
-            if word and unicodedata.category(word[0])[0] == "L":
-                found.append(Found(at, end, "tag", word))
-                at = end
-                continue
-        elif word and person_for_handle is not None:
-            # an address (@user@example.com, @name.example) is not a mention
-            rest = text[end : end + 2]
-            emailish = rest[:1] == "@" or (
-                rest[:1] == "." and len(rest) == 2 and _word_char(rest[1])
-            )
-            person = None if emailish else person_for_handle(word)
-            if person:
-                found.append(Found(at, end, "mention", person))
-                at = end
-                continue
-        at = end if end > at + 1 else at + 1
-    return found
 
 
 # -- nodes ---------------------------------------------------------------------------------
@@ -165,17 +46,17 @@ def mention_xref(typed: str, person: Person) -> addnodes.pending_xref:
     return rnodes.xref("author", person.id, typed, ["reflections-mention"])
 
 
-_INDEXED: weakref.WeakKeyDictionary[nodes.document, set[str]] = weakref.WeakKeyDictionary()
+_INDEXED = "reflections_indexed"  # env.temp_data: what this document has indexed
 
 
-def _indexed(document: nodes.document, label: str) -> list[nodes.Node]:
+def _indexed(env: BuildEnvironment, document: nodes.document, label: str) -> list[nodes.Node]:
     """A target and a general-index entry (a PDF gets an index of hashtags and people).
 
     Only the first mention of a tag or person in a document is indexed: the
     index points to pages, and every node here stays in memory until the
     document is written.
     """
-    seen = _INDEXED.setdefault(document, set())
+    seen = cast("set[str]", env.temp_data.setdefault(_INDEXED, set()))
     if tag_key(label) in seen:
         return []
     seen.add(tag_key(label))
@@ -202,23 +83,24 @@ class HashtagRole(SphinxRole):
             )
             return [nodes.inline(self.rawtext, "#" + tag)], []
         record_tag(self.env, tag)
-        return [*_indexed(self.inliner.document, "#" + tag), hashtag_xref(tag)], []
+        return [*_indexed(self.env, self.inliner.document, "#" + tag), hashtag_xref(tag)], []
 
 
 class MentionRole(SphinxRole):
     """Mention a person by id or handle: ``{mention}`jenny``` or ``{mention}`Jenny <jenny>```."""
 
     def run(self) -> tuple[list[nodes.Node], list[nodes.system_message]]:
-        from .authors import known_person
-
         has_title, title, ident = split_explicit_title(self.text)
-        person = known_person(self.env, ident.strip().lstrip("@"), "{mention}", self.get_location())
+        domain = get_domain(self.env)
+        person = domain.known_person(ident.strip().lstrip("@"), "{mention}", self.get_location())
         if person is None:
             return [nodes.inline(self.rawtext, title)], []
-        domain = get_domain(self.env)
         domain.add_mentions(self.env.docname, [person.id])
         text = title if has_title else person.name
-        return [*_indexed(self.inliner.document, person.name), mention_xref(text, person)], []
+        return [
+            *_indexed(self.env, self.inliner.document, person.name),
+            mention_xref(text, person),
+        ], []
 
 
 # -- autolink --------------------------------------------------------------------------------
@@ -291,13 +173,13 @@ def linkify(
             if hit.kind == "tag":
                 found_tags.append(hit.value)
                 if document is not None:
-                    parts.extend(_indexed(document, typed))
+                    parts.extend(_indexed(env, document, typed))
                 parts.append(hashtag_xref(hit.value))
             else:
                 person = domain.people[hit.value]
                 found_people.append(person.id)
                 if document is not None:
-                    parts.extend(_indexed(document, person.name))
+                    parts.extend(_indexed(env, document, person.name))
                 parts.append(mention_xref(typed, person))
             last = hit.end
         if last < len(source):
@@ -322,9 +204,7 @@ class AutolinkTransform(SphinxTransform):
         if not (cfg.hashtag_autolink or cfg.mention_autolink):
             return
         if cfg.mention_autolink:
-            from .authors import note_registry_dependency
-
-            note_registry_dependency(self.env)
+            get_domain(self.env).note_registry_dependency()
         tags, people = linkify(
             self.document, self.env, self.document, cfg.hashtag_autolink, cfg.mention_autolink
         )
@@ -335,22 +215,6 @@ class AutolinkTransform(SphinxTransform):
 
 
 # -- the tag table ------------------------------------------------------------------------------
-
-
-@dc.dataclass(frozen=True)
-class TagInfo:
-    """One tag after reading: its canonical spelling, page and where it is used."""
-
-    key: str
-    name: str
-    slug: str
-    reflections: tuple[str, ...]  # visible reflections, newest first
-    pages: tuple[str, ...]  # other documents using it, by docname
-    aliases: tuple[str, ...] = ()
-
-    @property
-    def count(self) -> int:
-        return len(self.reflections) + len(self.pages)
 
 
 def build_tag_table(env: BuildEnvironment) -> dict[str, TagInfo]:
@@ -374,11 +238,7 @@ def build_tag_table(env: BuildEnvironment) -> dict[str, TagInfo]:
     slugs: dict[str, str] = {}
     for key in sorted(spellings):
         configured = [c for c in aliases.values() if tag_key(c) == key]
-        configured += [
-            e.hashtag
-            for _i, e in sorted(domain.all_events().items())
-            if e.hashtag and tag_key(e.hashtag) == key
-        ]
+        configured += [e.hashtag for e in domain.events_with_tag(key)]
         ranked = sorted(spellings[key].items(), key=lambda item: (-item[1], item[0]))
         name = configured[0] if configured else ranked[0][0]
         slug = slugify(key, cfg.slug_ascii)
@@ -401,6 +261,29 @@ def build_tag_table(env: BuildEnvironment) -> dict[str, TagInfo]:
         alias_names = tuple(sorted(a for a, c in cfg.tag_aliases.items() if tag_key(c) == key))
         table[key] = TagInfo(key, name, slug, reflections, pages, alias_names)
     return table
+
+
+def check_aliases(app: Sphinx, table: dict[str, TagInfo]) -> None:
+    """An alias must point to a tag some page uses; suggest the closest one otherwise."""
+    names = {info.name: key for key, info in table.items()}
+    for alias, target in sorted(get_config(app).tag_aliases.items()):
+        if tag_key(target) in table:
+            continue
+        close = difflib.get_close_matches(target, list(names), n=1, cutoff=0.6)
+        hint = f" (did you mean #{close[0]}?)" if close else ""
+        warn(
+            ReflectionsWarning.CONFIG,
+            f"reflections_tag_aliases: #{alias} points to #{target}, which no page uses{hint}; "
+            "the alias gets no page",
+            config_location(app.confdir, "reflections_tag_aliases"),
+        )
+
+
+def update_tag_table(app: Sphinx, env: BuildEnvironment) -> None:
+    """``env-updated``: one spelling and page per tag, now that every page is read."""
+    table = build_tag_table(env)
+    get_domain(env).set_tag_table(table)
+    check_aliases(app, table)
 
 
 # -- the cloud -----------------------------------------------------------------------------------
@@ -449,13 +332,9 @@ def cloud(table: dict[str, TagInfo], limit: int = 0) -> nodes.Element:
     return nav
 
 
-def resolve_clouds(app: Sphinx, doctree: nodes.document, docname: str) -> None:
-    """``doctree-resolved``: fill clouds now that every document has been read."""
-    table = get_domain(app.env).tag_table
-    for node in list(doctree.findall(rnodes.reflections_cloud)):
-        listing = cloud(table, node.get("limit", 0))
-        listing["classes"] += node["classes"]
-        from .listings import resolve_xrefs
-
-        resolve_xrefs(listing, app.builder, docname)  # Sphinx resolved the page already
-        node.replace_self(listing)
+def register(app: Sphinx) -> None:
+    """The hashtag and mention roles, the cloud directive and the autolink transform."""
+    app.add_role("hashtag", HashtagRole())
+    app.add_role("mention", MentionRole())
+    app.add_directive("hashtag-cloud", HashtagCloudDirective)
+    app.add_transform(AutolinkTransform)

@@ -46,5 +46,6 @@ def long_date(when: dt.date, config: Config) -> str:
     return _long(day, (config.language or "en").replace("-", "_"))
 
 
-def setup(app: Sphinx) -> None:
+def register(app: Sphinx) -> None:
+    """The message catalogue of the extension's labels."""
     app.add_message_catalog(MESSAGE_CATALOG, str(LOCALE_DIR))

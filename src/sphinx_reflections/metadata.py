@@ -15,10 +15,13 @@ import posixpath
 import re
 from typing import TYPE_CHECKING, Any
 
-from .authors import IMAGE_DIR
+from sphinx.util.osutil import relative_uri
+
 from .domain import Reflection, ReflectionsDomain, get_domain, page_builder
 from .i18n import _
 from .registry import Event, Person
+from .text import tag_key
+from .urls import avatar_target, image_target, is_remote
 
 if TYPE_CHECKING:
     from sphinx.application import Sphinx
@@ -52,7 +55,7 @@ class Urls:
         )
 
     def file(self, path: str) -> str | None:
-        if path.startswith(("http://", "https://")):
+        if is_remote(path):
             return path
         return posixpath.join(self.base, path) if self.base else None
 
@@ -64,15 +67,10 @@ def _drop_empty(data: dict[str, Any]) -> dict[str, Any]:
 def person_ld(
     person: Person, urls: Urls, domain: ReflectionsDomain, context: bool = False
 ) -> dict[str, Any]:
-    from .authors import AVATAR_DIR
-
     image = None
     if person.avatar:
-        suffix = posixpath.splitext(person.avatar)[1].lower()
         image = urls.file(
-            person.avatar
-            if person.avatar.startswith("http")
-            else f"{AVATAR_DIR}/{person.id}{suffix}"
+            person.avatar if is_remote(person.avatar) else avatar_target(person.id, person.avatar)
         )
     data = {
         "@context": "https://schema.org" if context else None,
@@ -85,7 +83,7 @@ def person_ld(
         else None,
         "description": person.bio,
         "image": image,
-        "sameAs": [url for _label, url in person.links if url.startswith("http")],
+        "sameAs": [url for _label, url in person.links if is_remote(url)],
     }
     return _drop_empty(data)
 
@@ -111,11 +109,18 @@ def event_ld(
     return _drop_empty(data)
 
 
+def _image(reflection: Reflection, urls: Urls) -> str | None:
+    """The absolute URL of a reflection's cover image, if it has one."""
+    if not reflection.image:
+        return None
+    return urls.file(
+        reflection.image if is_remote(reflection.image) else image_target(reflection.image)
+    )
+
+
 def posting_ld(
     reflection: Reflection, urls: Urls, domain: ReflectionsDomain, language: str
 ) -> dict[str, Any]:
-    from .hashtags import tag_key
-
     event = domain.all_events().get(reflection.event) if reflection.event else None
     keywords = []
     for tag in reflection.tags:
@@ -139,13 +144,7 @@ def posting_ld(
         "inLanguage": language,
         "wordCount": reflection.words,
         "about": event_ld(event, urls, domain) if event else None,
-        "image": urls.file(
-            reflection.image
-            if reflection.image.startswith("http")
-            else f"{IMAGE_DIR}/{reflection.image}"
-        )
-        if reflection.image
-        else None,
+        "image": _image(reflection, urls),
         "url": url,
         "mainEntityOfPage": url,
     }
@@ -198,8 +197,6 @@ def page_context(
     feeds = bool(app.config.html_baseurl)
 
     def rel(target: str) -> str:
-        from sphinx.util.osutil import relative_uri
-
         return relative_uri(builder.get_target_uri(pagename), target)
 
     kind, ident = context.get(PAGE_KEY, ("", ""))
@@ -237,16 +234,8 @@ def opengraph(
     app: Sphinx, reflection: Reflection, urls: Urls, context: dict[str, Any]
 ) -> list[str]:
     """``og:*`` (unless sphinxext-opengraph writes them) and ``article:*``."""
-    from .hashtags import tag_key
-
     domain = get_domain(app.env)
-    image = None
-    if reflection.image:
-        image = urls.file(
-            reflection.image
-            if reflection.image.startswith("http")
-            else f"{IMAGE_DIR}/{reflection.image}"
-        )
+    image = _image(reflection, urls)
     tags: list[str] = []
     if "sphinxext.opengraph" in app.extensions:
         # hand our facts to sphinxext-opengraph through the page's fields; never mutate env data
@@ -285,8 +274,3 @@ def opengraph(
         info = domain.tag_info(tag_key(tag))
         tags.append(_meta("article:tag", info.name if info else tag))
     return tags
-
-
-def setup(app: Sphinx) -> None:
-    # before sphinxext-opengraph (priority 500) reads the page's fields
-    app.connect("html-page-context", page_context, priority=400)

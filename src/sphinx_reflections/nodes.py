@@ -12,6 +12,8 @@ from typing import TYPE_CHECKING, Any
 from docutils import nodes
 from sphinx import addnodes
 
+from .compat import man_reference_handler
+
 if TYPE_CHECKING:
     from sphinx.application import Sphinx
     from sphinx.writers.html5 import HTML5Translator
@@ -32,6 +34,10 @@ CSS_HOOKS: dict[str, str] = {
     "reflections-avatar": "An author's avatar image (``img``, with alt text).",
     "reflections-draft": "The badge shown on a draft reflection.",
 }
+
+
+#: A node attribute: the node only makes sense where generated pages exist (html, dirhtml).
+PAGES_ONLY = "reflections-pages-only"
 
 
 class _Verbatim:
@@ -71,10 +77,10 @@ class reflections_entry(_Verbatim, nodes.General, nodes.Element):
 
 
 class reflections_entry_html(nodes.General, nodes.Element):
-    """A listing entry as an earlier build rendered it (``html`` attribute).
+    """A listing entry already rendered as HTML (``html`` attribute).
 
-    Only generated pages hold these, and only when nothing the entry shows has
-    changed; other builders never see one.
+    Only generated pages hold these (see ``site.pages.Entries``); other
+    builders never see one.
     """
 
 
@@ -130,17 +136,12 @@ def _attrs(node: nodes.Element) -> dict[str, Any]:
 
 def _open(tag: str) -> Any:
     def visit(self: HTML5Translator, node: nodes.Element) -> None:
-        if getattr(node, "keep", None):
-            node.start = len(self.body)  # type: ignore[attr-defined]
         self.body.append(self.starttag(node, tag, "", **_attrs(node)))
 
     def depart(self: HTML5Translator, node: nodes.Element) -> None:
         self.body.append(f"</{tag}>")
         if not isinstance(node, nodes.Inline):
             self.body.append("\n")
-        keep = getattr(node, "keep", None)
-        if keep:  # hand over this element's HTML (a listing entry to reuse next build)
-            keep("".join(self.body[node.start :]))  # type: ignore[attr-defined]
 
     return visit, depart
 
@@ -218,29 +219,16 @@ def _internal(node: nodes.Element) -> bool:
     return bool(node.get("internal")) or "refid" in node or not uri or uri.startswith("#")
 
 
-def _writer_reference(self: Any, step: str) -> Any:
-    """The handler this step would have without us.
-
-    Docutils 0.22 and later: the one Docutils chose for these settings; before:
-    the translator's own method (Sphinx's).
-    """
-    from docutils.writers import manpage
-
-    form = "no_macro" if getattr(self.settings, "text_references", True) else "with_macro"
-    chosen = getattr(manpage.Translator, f"_{step}_reference_{form}", None)
-    return chosen or getattr(type(self), f"{step}_reference")
-
-
 def visit_reference_man(self: Any, node: nodes.Element) -> None:
     """An internal link is its text; an external one is left to the writer."""
     if not _internal(node):
-        _writer_reference(self, "visit")(self, node)
+        man_reference_handler(self, "visit")(self, node)
 
 
 def depart_reference_man(self: Any, node: nodes.Element) -> None:
     """Close what :func:`visit_reference_man` opened."""
     if not _internal(node):
-        _writer_reference(self, "depart")(self, node)
+        man_reference_handler(self, "depart")(self, node)
 
 
 _OTHER = ("latex", "text", "man", "texinfo")
@@ -251,7 +239,7 @@ def _each(handlers: Any) -> dict[str, Any]:
     return dict.fromkeys(_OTHER, handlers)
 
 
-def setup(app: Sphinx) -> None:
+def register(app: Sphinx) -> None:
     """Register every node with a visitor for each builder family."""
     passthrough: Any = (visit_passthrough, depart_passthrough)
     skip: Any = (visit_skip, None)

@@ -15,6 +15,7 @@ from typing import Any
 
 import yaml
 
+from .dates import parse_when, shown
 from .urls import safe_url
 from .warnings_ import ReflectionsWarning, config_location, warn
 
@@ -246,29 +247,6 @@ def load_people(
 EVENT_FIELDS = {"name", "start", "end", "location", "url", "hashtag", "organizer", "description"}
 
 
-def parse_when(value: Any) -> dt.date | None:
-    """An ISO 8601 date, or date-time with offset; None when it is neither."""
-    if isinstance(value, dt.datetime):
-        return value if value.tzinfo else None
-    if isinstance(value, dt.date):
-        return value
-    if not isinstance(value, str):
-        return None
-    text = value.strip()
-    try:
-        if re.fullmatch(r"\d{4}-\d{2}-\d{2}", text):
-            return dt.date.fromisoformat(text)
-        when = dt.datetime.fromisoformat(text)
-    except ValueError:
-        return None
-    return when if when.tzinfo else None
-
-
-def _shown(value: Any) -> Any:
-    """A date as the author wrote it (YAML made it a date object), anything else as is."""
-    return value.isoformat() if isinstance(value, dt.date) else value
-
-
 def load_events(value: str | dict[str, Any], confdir: Path) -> tuple[dict[str, Event], Source]:
     """Read ``reflections_events``; bad entries are warned about and skipped."""
     option = "reflections_events"
@@ -283,14 +261,14 @@ def load_events(value: str | dict[str, Any], confdir: Path) -> tuple[dict[str, E
             start = parse_when(entry["start"])
             if start is None:
                 raise _EntryError(
-                    f"'start' {_shown(entry['start'])!r} is not an ISO 8601 date (2023-05-24) or date-time with offset (2023-05-24T09:00+02:00)"
+                    f"'start' {shown(entry['start'])!r} is not an ISO 8601 date (2023-05-24) or date-time with offset (2023-05-24T09:00+02:00)"
                 )
             end = None
             if entry.get("end") not in (None, ""):
                 end = parse_when(entry["end"])
                 if end is None:
                     raise _EntryError(
-                        f"'end' {_shown(entry['end'])!r} is not an ISO 8601 date or date-time with offset"
+                        f"'end' {shown(entry['end'])!r} is not an ISO 8601 date or date-time with offset"
                     )
                 if type(end) is not type(start):
                     raise _EntryError("'start' and 'end' must both be dates or both be date-times")

@@ -7,7 +7,7 @@ our own next to the doctrees, per builder: the fingerprints in one file,
 trusted only for the same output folder and the same environment (``-E`` or a
 new doctree folder start from nothing); each feed entry's HTML in a file
 keyed by its doctree (see :mod:`.feeds`); the listing entries of each
-generated page in a file keyed by what they show (see ``listings.Entries``).
+generated page in a file keyed by what they show (see ``pages.Entries``).
 """
 
 from __future__ import annotations
@@ -15,17 +15,18 @@ from __future__ import annotations
 import dataclasses as dc
 import hashlib
 import json
-import uuid
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from . import __version__
-from .config import get_config
+from .. import __version__
+from ..compat import build_info_hashes
+from ..config import get_config
+from ..dates import build_date
 
 if TYPE_CHECKING:
     from sphinx.application import Sphinx
 
-    from .domain import ReflectionsDomain
+    from ..domain import ReflectionsDomain
 
 FORMAT = 1
 
@@ -47,16 +48,8 @@ def _path(app: Sphinx) -> Path:
     return Path(app.doctreedir) / f"reflections-written-{app.builder.name}.json"
 
 
-def env_token(domain: ReflectionsDomain) -> str:
-    """An identity for this environment: a fresh one (``-E``) gets a new token."""
-    token: str = domain.data.setdefault("env_token", "")
-    if not token:
-        token = domain.data["env_token"] = uuid.uuid4().hex
-    return token
-
-
 def _identity(app: Sphinx, domain: ReflectionsDomain) -> list[str]:
-    return [str(FORMAT), __version__, str(Path(app.outdir).resolve()), env_token(domain)]
+    return [str(FORMAT), __version__, str(Path(app.outdir).resolve()), domain.env_token()]
 
 
 def load(app: Sphinx, domain: ReflectionsDomain) -> WriteState:
@@ -120,10 +113,7 @@ def site_inputs(app: Sphinx, domain: ReflectionsDomain) -> str:
     day of the build (event badges) and Sphinx's own configuration hash, the
     one it uses to decide that every document must be written again.
     """
-    from .events import build_date
-
-    builder = app.builder
-    info = getattr(builder, "build_info", None)
+    config_hash, tags_hash = build_info_hashes(app.builder)
     return digest(
         get_config(app),
         app.config.language,
@@ -133,13 +123,13 @@ def site_inputs(app: Sphinx, domain: ReflectionsDomain) -> str:
         sorted(domain.all_events().items()),
         sorted((key, t.name, t.slug) for key, t in domain.tag_table.items()),
         build_date(),
-        getattr(info, "config_hash", ""),
-        getattr(info, "tags_hash", ""),
+        config_hash,
+        tags_hash,
     )
 
 
 def site_key(app: Sphinx, domain: ReflectionsDomain) -> str:
-    """This build's :func:`site_inputs`, computed once (reset on ``env-updated``)."""
+    """This build's :func:`site_inputs`, computed once (reset by ``domain.start_build``)."""
     if not domain.site_key:
         domain.site_key = site_inputs(app, domain)
     return domain.site_key

@@ -17,16 +17,17 @@ from urllib.parse import urljoin
 from xml.etree import ElementTree as ET
 
 from docutils import nodes
-from sphinx.util.osutil import relative_uri
 
+from .. import nodes as rnodes
+from ..compat import prepare_partial, resolved_doctree
+from ..config import get_config
+from ..domain import Reflection, ReflectionsDomain, get_domain, page_builder
+from ..files import write_if_changed
+from ..i18n import _
+from ..text import tag_key
+from ..urls import image_target, is_remote
+from ..warnings_ import ReflectionsWarning, config_location, warn
 from . import cache
-from . import nodes as rnodes
-from .authors import IMAGE_DIR
-from .config import get_config
-from .domain import Reflection, ReflectionsDomain, get_domain, page_builder
-from .i18n import _
-from .listings import write_if_changed
-from .warnings_ import ReflectionsWarning, config_location, warn
 
 if TYPE_CHECKING:
     from sphinx.application import Sphinx
@@ -66,13 +67,10 @@ def absolutize(html: str, page_url: str) -> str:
 
 def render_body(builder: StandaloneHTMLBuilder, doctree: nodes.document, docname: str) -> str:
     """A resolved reflection's body as feed HTML: no title, no byline, absolute links."""
-    env = builder.env
     for node in list(doctree.findall(rnodes.reflections_byline)):
         node.parent.remove(node)
-    builder.imgpath = relative_uri(builder.get_target_uri(docname), builder.imagedir)
+    prepare_partial(builder, docname)
     builder.post_process_images(doctree)
-    builder.fignumbers = env.toc_fignumbers.get(docname, {})
-    builder.secnumbers = env.toc_secnumbers.get(docname, {})
     parts = []
     for section in doctree.children:
         if (
@@ -149,13 +147,8 @@ class Renderer:
         return self.cache[docname]
 
     def _render(self, docname: str) -> str:
-        builder = self.builder
-        env = builder.env
-        try:  # Sphinx 9 wants the builder's tags; 8.1 does not know the argument
-            doctree = env.get_and_resolve_doctree(docname, builder, tags=builder.tags)  # type: ignore[call-arg,unused-ignore]
-        except TypeError:
-            doctree = env.get_and_resolve_doctree(docname, builder)
-        return render_body(builder, doctree, docname)
+        doctree = resolved_doctree(self.builder.env, docname, self.builder)
+        return render_body(self.builder, doctree, docname)
 
 
 def _updated(entries: list[Reflection], domain: ReflectionsDomain) -> dt.date:
@@ -258,9 +251,9 @@ def _lang(builder: StandaloneHTMLBuilder) -> str:
 
 
 def _image_url(builder: StandaloneHTMLBuilder, image: str) -> str:
-    if image.startswith(("http://", "https://")):
+    if is_remote(image):
         return image
-    return posixpath.join(builder.config.html_baseurl, IMAGE_DIR, image)
+    return posixpath.join(builder.config.html_baseurl, image_target(image))
 
 
 def _people(
@@ -277,8 +270,6 @@ def _people(
 
 
 def _categories(reflection: Reflection, domain: ReflectionsDomain) -> list[tuple[str, str]]:
-    from .hashtags import tag_key
-
     found = []
     for tag in reflection.tags:
         info = domain.tag_info(tag_key(tag))

@@ -1,0 +1,125 @@
+"""Every use of a private Sphinx or Docutils API, in one place.
+
+Each function says why no public API serves. ``tests/test_compat.py`` checks
+each of them against the installed Sphinx and Docutils, so a release that
+changes one fails that test by name instead of producing a wrong page.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from docutils import nodes
+    from sphinx.builders import Builder
+    from sphinx.builders.html import StandaloneHTMLBuilder
+    from sphinx.environment import BuildEnvironment
+
+
+def local_toctree(builder: StandaloneHTMLBuilder, pagename: str, **kwargs: Any) -> str:
+    """The theme's ``toctree()`` for a page.
+
+    Private: ``StandaloneHTMLBuilder._get_local_toctree`` is what the
+    ``toctree`` template function calls; Sphinx exposes it only as that
+    closure in a page's context, which generated pages share (see
+    ``site.pages.shared_toctree``).
+    """
+    result: str = builder._get_local_toctree(pagename, **kwargs)
+    return result
+
+
+def has_local_toctree(builder: Builder) -> bool:
+    """Whether the builder can give a generated page the theme's ``toctree()``."""
+    return callable(getattr(builder, "_get_local_toctree", None))
+
+
+def resolved_doctree(env: BuildEnvironment, docname: str, builder: Builder) -> nodes.document:
+    """A document's doctree, resolved for this builder.
+
+    Sphinx 9 wants the builder's ``tags``; 8.1 does not know the argument.
+    """
+    try:
+        return env.get_and_resolve_doctree(docname, builder, tags=builder.tags)  # type: ignore[call-arg,unused-ignore]
+    except TypeError:
+        return env.get_and_resolve_doctree(docname, builder)
+
+
+def prepare_partial(builder: StandaloneHTMLBuilder, docname: str | None = None) -> None:
+    """Set what the HTML translator reads per page before ``render_partial``.
+
+    ``fignumbers``, ``secnumbers`` and ``imgpath`` are set by Sphinx's
+    ``write_doc`` for each document; a build that wrote no document never set
+    them, and a page rendered outside ``write_doc`` (a feed entry, a generated
+    page) must set them itself. No public API does.
+    """
+    env = builder.env
+    if docname is None:
+        builder.fignumbers = {}
+        builder.secnumbers = {}
+        return
+    from sphinx.util.osutil import relative_uri
+
+    builder.imgpath = relative_uri(builder.get_target_uri(docname), builder.imagedir)
+    builder.fignumbers = env.toc_fignumbers.get(docname, {})
+    builder.secnumbers = env.toc_secnumbers.get(docname, {})
+
+
+def build_info_hashes(builder: Builder) -> tuple[str, str]:
+    """The configuration and tags hashes Sphinx writes to ``.buildinfo``.
+
+    Private: ``build_info`` (``sphinx.builders.html._build_info.BuildInfo``)
+    is how Sphinx decides that every page must be written again; generated
+    pages follow the same decision.
+    """
+    info = getattr(builder, "build_info", None)
+    return str(getattr(info, "config_hash", "")), str(getattr(info, "tags_hash", ""))
+
+
+def skip_write_phase(builder: Builder) -> bool:
+    """Make a builder's write phase do nothing (``sphinx-reflections check``).
+
+    Private: ``Builder.write_documents`` is the step that resolves every
+    doctree; the dummy builder writes nothing, yet Sphinx would still resolve
+    every page. Returns False when this Sphinx has no such step.
+    """
+    if not callable(getattr(builder, "write_documents", None)):
+        return False
+    setattr(builder, "write_documents", _write_nothing)  # noqa: B010
+    return True
+
+
+def _write_nothing(docnames: object) -> None:
+    """Stands in for the builder's write phase."""
+
+
+def set_std_labels(
+    env: BuildEnvironment, labels: dict[str, tuple[str, str]], forget: list[str]
+) -> None:
+    """Make ``{ref}`` targets of generated pages (label -> (pagename, title)).
+
+    Private shape: the standard domain's ``labels``/``anonlabels`` mappings.
+    ``StandardDomain.note_hyperlink_target`` adds one but cannot remove one
+    whose page went away, and generated pages are not documents that
+    ``clear_doc`` would visit.
+    """
+    std: Any = env.get_domain("std")
+    for label in forget:
+        std.labels.pop(label, None)
+        std.anonlabels.pop(label, None)
+    for label, (pagename, title) in labels.items():
+        std.labels[label] = (pagename, "", title)
+        std.anonlabels[label] = (pagename, "")
+
+
+def man_reference_handler(translator: Any, step: str) -> Any:
+    """The ``visit``/``depart`` handler of ``reference`` the man writer would use.
+
+    Private: Docutils 0.22 picks ``_visit_reference_no_macro`` or
+    ``_with_macro`` on the translator instance (hiding Sphinx's method);
+    before 0.22 the translator's own method (Sphinx's) is the one.
+    """
+    from docutils.writers import manpage
+
+    form = "no_macro" if getattr(translator.settings, "text_references", True) else "with_macro"
+    chosen = getattr(manpage.Translator, f"_{step}_reference_{form}", None)
+    return chosen or getattr(type(translator), f"{step}_reference")

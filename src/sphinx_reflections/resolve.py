@@ -1,0 +1,213 @@
+"""The write-time resolution stage: one owner for every tree the extension writes.
+
+Documents reach it through ``doctree-resolved``; generated pages (see
+:mod:`.site.pages`) call :func:`resolve_generated` on the trees they build.
+Either way the same steps run, in this order:
+
+1. clouds and listings are filled in, now that every document has been read
+   (documents only: generated pages are built complete);
+2. cross-references in what the extension built are resolved from the page
+   they are on (Sphinx resolved the document's own already);
+3. what depends on the builder: pages-only parts dropped where there are no
+   generated pages, event callouts as admonitions outside HTML, "upcoming"
+   badges, calendar links, card links spelled out on paper, avatar URLs.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import TYPE_CHECKING, Any
+
+from docutils import nodes
+from sphinx import addnodes
+from sphinx.util.osutil import relative_uri
+
+from . import nodes as rnodes
+from .dates import build_date
+from .domain import get_domain, page_builder
+from .hashtags import cloud
+from .i18n import _
+from .listings import reflection_grid, reflection_list
+from .nodes import PAGES_ONLY
+from .urls import avatar_target, is_remote
+
+if TYPE_CHECKING:
+    from sphinx.application import Sphinx
+    from sphinx.builders import Builder
+
+#: Output formats whose links cannot be followed: a card's links print their address.
+UNLINKED_FORMATS = frozenset({"text", "man"})
+
+
+def doctree_resolved(app: Sphinx, doctree: nodes.document, docname: str) -> None:
+    """``doctree-resolved``: finish a document for the builder writing it."""
+    fill_dynamic(doctree, app.builder, docname)
+    resolve_for_builder(doctree, app.builder, docname)
+
+
+def resolve_generated(tree: nodes.Element, builder: Builder, pagename: str) -> None:
+    """Finish a tree the extension built (a generated page) for this builder and page."""
+    resolve_references(tree, builder, pagename)
+    resolve_for_builder(tree, builder, pagename)
+
+
+# -- 1. clouds and listings -------------------------------------------------------------
+
+
+def fill_dynamic(doctree: nodes.document, builder: Builder, docname: str) -> None:
+    """Put the current clouds and listings where the directives left a placeholder."""
+    domain = get_domain(builder.env)
+    for place in list(doctree.findall(rnodes.reflections_cloud)):
+        shown = cloud(domain.tag_table, place.get("limit", 0))
+        shown["classes"] += place["classes"]
+        resolve_references(shown, builder, docname)
+        place.replace_self(shown)
+    grid = page_builder(builder) or builder.format == "html"
+    for node in list(doctree.findall(rnodes.reflections_listing)):
+        spec = node["spec"]
+        found = [r for r in domain.select(spec) if r.docname != docname]
+        if spec["layout"] == "grid" and grid:
+            result = reflection_grid(found, domain, spec["summary"])
+        else:
+            result = reflection_list(found, domain, spec["summary"], _("No reflections match."))
+        result["classes"] += node["classes"]
+        resolve_references(result, builder, docname)
+        node.replace_self(result)
+
+
+# -- 2. cross-references --------------------------------------------------------------------
+
+
+def resolve_references(tree: nodes.Element, builder: Builder, pagename: str) -> None:
+    """Resolve cross-references as Sphinx does for documents, from this page.
+
+    A listing links the same tags, people and pages many times; each target is
+    resolved once per page and its link attributes reused.
+    """
+    env = builder.env
+    seen: dict[tuple[str, str, str], dict[str, Any] | None] = {}
+    for xref in list(tree.findall(addnodes.pending_xref)):
+        contnode = xref.children[0] if xref.children else nodes.Text(xref["reftarget"])
+        key = (xref["refdomain"], xref["reftype"], xref["reftarget"])
+        if key not in seen:
+            seen[key] = None
+            if xref["refdomain"] == "std":
+                docname = xref["reftarget"].lstrip("/")
+                if docname in env.all_docs:
+                    uri = builder.get_relative_uri(pagename, docname)
+                    seen[key] = {"internal": True, "refuri": uri}
+            else:
+                domain = env.get_domain(xref["refdomain"])
+                new = domain.resolve_xref(
+                    env,
+                    pagename,
+                    builder,
+                    xref["reftype"],
+                    xref["reftarget"],
+                    xref,
+                    nodes.inline(),
+                )
+                if isinstance(new, nodes.reference) and len(new.children) <= 1:
+                    seen[key] = {k: v for k, v in new.attributes.items() if v}
+        attributes = seen[key]
+        if attributes is None:
+            xref.replace_self(contnode)
+            continue
+        reference = nodes.reference("", "", **attributes)
+        reference += contnode
+        xref.replace_self(reference)
+
+
+# -- 3. per builder ---------------------------------------------------------------------------
+
+
+def resolve_for_builder(tree: nodes.Node, builder: Builder, pagename: str) -> None:
+    """Drop what the builder cannot show, fill in what depends on it and on the page."""
+    pages = page_builder(builder)
+    for node in list(tree.findall(nodes.Element)):
+        if node.get(PAGES_ONLY) and not pages:
+            node.parent.remove(node)
+    resolve_events(tree, builder, pagename)
+    if builder.format in UNLINKED_FORMATS:
+        for card in list(tree.findall(rnodes.reflections_author_card)):
+            spell_out_links(card)
+    resolve_avatars(tree, builder, pagename)
+
+
+def resolve_events(tree: nodes.Node, builder: Builder, pagename: str) -> None:
+    """Callouts outside HTML, "upcoming" badges, calendar links for this page."""
+    if builder.format != "html":
+        for box in list(tree.findall(rnodes.reflections_event)):
+            box.replace_self(as_admonition(box))
+    today = build_date()
+    for badge in list(tree.findall(rnodes.reflections_upcoming)):
+        if dt.date.fromisoformat(badge["until"]) >= today:
+            label = _("Upcoming")
+            badge.replace_self(
+                [
+                    nodes.Text(" "),
+                    nodes.inline(
+                        label,
+                        label,
+                        classes=[
+                            "reflections-upcoming",
+                            "sd-badge",
+                            "sd-outline-primary",
+                            "sd-text-primary",
+                        ],
+                    ),
+                ]
+            )
+        else:
+            badge.parent.remove(badge)
+    for ics in list(tree.findall(rnodes.reflections_ics)):
+        if not page_builder(builder):
+            ics.parent.remove(ics)
+            continue
+        domain = get_domain(builder.env)
+        target = domain.page_of("events", ics["event"]) + ".ics"
+        uri = relative_uri(builder.get_target_uri(pagename), target)
+        ref = nodes.reference("", "", *ics.children, refuri=uri, classes=["reflections-ics"])
+        ref["download"] = ""
+        ics.replace_self(ref)
+
+
+def as_admonition(box: rnodes.reflections_event) -> nodes.admonition:
+    """The callout as the titled box every builder knows (LaTeX, text, man, Texinfo)."""
+    title_para, *rest = box.children
+    admonition = nodes.admonition(classes=["reflections-event"])
+    strong = title_para.children[0]
+    admonition += nodes.title("", "", *[c.deepcopy() for c in strong.children])
+    body = nodes.container()
+    body += [child.deepcopy() for child in rest]
+    spell_out_links(body)  # no link to follow on paper: print the address
+    admonition += body
+    return admonition
+
+
+def spell_out_links(tree: nodes.Element) -> None:
+    """``LinkedIn`` becomes ``LinkedIn: https://...``: on paper the label alone is no use."""
+    for ref in list(tree.findall(nodes.reference)):
+        url = ref.get("refuri", "")
+        if is_remote(url):
+            ref.replace_self(nodes.Text(f"{ref.astext()}: {url}"))
+
+
+def resolve_avatars(tree: nodes.Node, builder: Builder, pagename: str) -> None:
+    """Avatar URLs relative to this page; none where the builder shows no images."""
+    from sphinx.builders.singlehtml import SingleFileHTMLBuilder
+
+    pages = page_builder(builder)
+    for pic in list(tree.findall(rnodes.reflections_avatar)):
+        uri = pic["uri"]
+        if builder.format != "html" or (is_remote(uri) and not pages):
+            pic.parent.remove(pic)
+            continue
+        if is_remote(uri):
+            pic["src"] = uri
+            continue
+        target = avatar_target(pic["person"], uri)
+        if isinstance(builder, SingleFileHTMLBuilder):
+            pic["src"] = target
+        else:
+            pic["src"] = relative_uri(builder.get_target_uri(pagename), target)

@@ -1,0 +1,134 @@
+"""What the generated site consists of, and keeping the output folder and labels in step.
+
+After reading (``env-updated``) the names of every generated page and file
+are worked out and remembered in the domain: what an earlier build generated
+for a tag, person or event that is gone is deleted, and ``{ref}`` labels of
+generated pages are registered. ``rewrite_missing_pages`` brings back a page
+deleted from the output by hand.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from docutils import nodes
+
+from ..compat import set_std_labels
+from ..config import get_config
+from ..domain import ReflectionsDomain, get_domain, page_builder
+from ..i18n import _
+from ..text import slugify
+from . import cache
+
+if TYPE_CHECKING:
+    from sphinx.application import Sphinx
+    from sphinx.environment import BuildEnvironment
+
+
+def plan_outputs(app: Sphinx, env: BuildEnvironment) -> None:
+    """``env-updated``: name this build's outputs, note the stale ones, register labels."""
+    domain = get_domain(env)
+    domain.env_token()  # before Sphinx pickles the environment
+    domain.start_build()
+    pages, files = output_names(app, domain)
+    domain.set_outputs(pages, files)
+    register_labels(env, domain, std_too=page_builder(app.builder))
+
+
+def output_names(app: Sphinx, domain: ReflectionsDomain) -> tuple[set[str], set[str]]:
+    """Pagenames and other files (feeds, calendars) this build generates.
+
+    Remembered in the environment, so pages of a tag, person or event that is
+    gone are deleted instead of lingering in the output.
+    """
+    cfg = get_config(app)
+    events = domain.all_events()
+    pages = {
+        domain.page_of("", "index"),
+        domain.page_of("tags", "index"),
+        domain.page_of("events", "index"),
+    }
+    pages |= {domain.page_of("authors", i) for i in domain.people}
+    pages |= {domain.page_of("events", i) for i in events}
+    pages |= {domain.page_of("tags", t.slug) for t in domain.tag_table.values()}
+    pages |= {domain.page_of("tags", slugify(a, cfg.slug_ascii)) for a in cfg.tag_aliases}
+    files = {domain.page_of("events", i) + ".ics" for i in events}
+    if events:
+        files.add(domain.page_of("", "events") + ".ics")
+    if app.config.html_baseurl:
+        files |= {domain.page_of("", "atom") + ".xml", domain.page_of("", "feed") + ".json"}
+        files |= {domain.page_of("tags", t.slug) + ".xml" for t in domain.tag_table.values()}
+        files |= {domain.page_of("authors", i) + ".xml" for i in domain.people}
+        files |= {domain.page_of("events", i) + ".xml" for i in events}
+    return pages, files
+
+
+def remove_stale(app: Sphinx, domain: ReflectionsDomain) -> None:
+    """Delete what an earlier build generated for tags, people or events that are gone."""
+    builder = app.builder
+    outdir = Path(builder.outdir).resolve()
+    pages, files = domain.stale
+    paths = [Path(builder.get_outfilename(p)) for p in sorted(pages)]  # type: ignore[attr-defined]
+    paths += [outdir / f for f in sorted(files)]
+    for path in paths:
+        if path.resolve().is_relative_to(outdir) and path.is_file():
+            path.unlink()
+
+
+def register_labels(env: BuildEnvironment, domain: ReflectionsDomain, std_too: bool) -> None:
+    """Labels for the generated pages, so documents can write {ref}`reflections-archive`.
+
+    Builders without those pages get the label's text instead (see :func:`label_as_text`).
+    """
+    labels: dict[str, tuple[str, str]] = {
+        "reflections-archive": (domain.page_of("", "index"), _("Reflections")),
+        "reflections-tags": (domain.page_of("tags", "index"), _("Hashtags")),
+        "reflections-events": (domain.page_of("events", "index"), _("Events")),
+    }
+    for ident, person in domain.people.items():
+        labels[f"reflections-author-{ident}"] = (domain.page_of("authors", ident), person.name)
+    for ident, event in domain.all_events().items():
+        labels[f"reflections-event-{ident}"] = (domain.page_of("events", ident), event.name)
+    for info in domain.tag_table.values():
+        labels[f"reflections-tag-{info.slug}"] = (
+            domain.page_of("tags", info.slug),
+            "#" + info.name,
+        )
+    titles = {label: title for label, (_page, title) in labels.items()}
+    registered = sorted(labels) if std_too else []
+    old = domain.set_labels(registered, titles)
+    set_std_labels(env, labels if std_too else {}, old)
+
+
+def label_as_text(
+    app: Sphinx, env: BuildEnvironment, node: Any, contnode: nodes.Element
+) -> nodes.Node | None:
+    """``missing-reference``: a {ref} to a generated page, in a builder without it, is text."""
+    titles = get_domain(env).label_titles
+    target = node.get("reftarget", "")
+    if node.get("refdomain") != "std" or node.get("reftype") != "ref" or target not in titles:
+        return None
+    if node.get("refexplicit"):
+        return contnode
+    return nodes.inline(titles[target], titles[target])
+
+
+def rewrite_missing_pages(
+    app: Sphinx, env: BuildEnvironment, added: set[str], changed: set[str], removed: set[str]
+) -> list[str]:
+    """``env-get-outdated``: bring back a generated page deleted from the output.
+
+    Sphinx before 9.0 skips the whole write phase, ``html-collect-pages``
+    included, when no document is out of date, so :func:`collect_pages` would
+    never see the missing file. Reading the root document again makes the write
+    phase run; this happens only when a page of the last build is gone.
+    """
+    builder = app.builder
+    if added or changed or removed or not page_builder(builder):
+        return []
+    state = cache.load(app, get_domain(env))
+    outfile = builder.get_outfilename  # type: ignore[attr-defined]
+    if all(Path(outfile(pagename)).is_file() for pagename in state.pages):
+        return []
+    return [env.config.root_doc]
