@@ -19,13 +19,13 @@ import re
 import sys
 import tempfile
 import time
-import unicodedata
 from collections.abc import Iterator, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, TextIO
+from typing import Any, TextIO
 
-if TYPE_CHECKING:
-    from .registry import Event, Person
+from .dates import date_hint, parse_date
+from .registry import Event, Person, load_events, load_people
+from .text import file_slug, suggest, yaml_list, yaml_scalar
 
 PROG = "sphinx-reflections"
 EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE = 0, 1, 2
@@ -179,8 +179,6 @@ def collected_warnings() -> Iterator[list[Found]]:
 
 def load_registries(project: Project) -> tuple[dict[str, Person], dict[str, Event], list[Found]]:
     """Both registries, with their problems as located warnings instead of log output."""
-    from .registry import load_events, load_people
-
     with collected_warnings() as found:
         people, _ = load_people(project.authors, project.confdir, project.confdir)
         events, _ = load_events(project.events, project.confdir)
@@ -212,39 +210,6 @@ PLACEHOLDERS = {
     },
 }
 
-_PLAIN = re.compile(r"^[^\W\d_][\w .'/-]*$")
-
-
-def yaml_scalar(value: str) -> str:
-    """A string as YAML reads it back unchanged: plain when safe, else double-quoted."""
-    import json
-
-    import yaml
-
-    text = value.strip()
-    if text and _PLAIN.match(text) and not text.endswith(":") and yaml.safe_load(text) == text:
-        return text
-    return json.dumps(value, ensure_ascii=False)
-
-
-def yaml_list(values: Sequence[str]) -> str:
-    """A flow list (``[a, b]``), each item quoted when it needs it."""
-    return "[" + ", ".join(yaml_scalar(v) for v in values) + "]"
-
-
-def file_slug(title: str) -> str:
-    """The file name stem for a title: ASCII, lower case, words joined by ``-``.
-
-    Letters NFKD cannot take apart (ø, æ, ł) are spelled out first, so
-    "Øresund" becomes ``oresund`` rather than losing its first letter.
-    """
-    from .hashtags import FOLD, slugify
-
-    plain = unicodedata.normalize("NFKD", title.casefold().translate(FOLD))
-    if not any(c.isascii() and c.isalnum() for c in plain):
-        return ""
-    return slugify(title, ascii_only=True)
-
 
 def _split_ids(values: Sequence[str] | None) -> list[str]:
     found: list[str] = []
@@ -255,8 +220,6 @@ def _split_ids(values: Sequence[str] | None) -> list[str]:
 
 def _date_arg(text: str) -> dt.date:
     """``--date``: ISO 8601 only, with the same advice a build would give."""
-    from .frontmatter import date_hint, parse_date
-
     parsed = parse_date(text)
     if parsed is None:
         raise argparse.ArgumentTypeError(f"{text!r} is not an ISO 8601 date; {date_hint(text)}")
@@ -296,8 +259,6 @@ def render_new(
 
 
 def _unknown(kind: str, ident: str, known: dict[str, Any], option: str) -> str:
-    from .frontmatter import suggest
-
     if not known:
         registry = "people" if kind == "author" else "events"
         return f"unknown {kind} {ident!r}: the project has no {registry} registry; set {option} in conf.py"

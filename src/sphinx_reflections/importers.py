@@ -24,7 +24,7 @@ from typing import Any
 
 import yaml
 
-from .cli import file_slug, yaml_list, yaml_scalar
+from .text import file_slug, yaml_list, yaml_scalar
 
 # -- the report ------------------------------------------------------------------------------
 
