@@ -25,6 +25,7 @@ from typing import Any
 import yaml
 
 from .text import file_slug, yaml_list, yaml_scalar
+from .urls import is_remote
 
 # -- the report ------------------------------------------------------------------------------
 
@@ -483,9 +484,7 @@ class AblogReader:
         if isinstance(authors, dict):
             for key, value in authors.items():
                 name, url = (value[0], value[1]) if isinstance(value, tuple | list) else (value, "")
-                links = (
-                    {"Website": str(url)} if isinstance(url, str) and url.startswith("http") else {}
-                )
+                links = {"Website": str(url)} if isinstance(url, str) and is_remote(url) else {}
                 self.people[str(key)] = PersonInfo(str(name or key), links=links)
         self.default_author = conf.get("blog_default_author") or ""
 
@@ -824,11 +823,11 @@ def _links(entry: dict[str, Any]) -> dict[str, str]:
     raw = entry.get("links")
     if isinstance(raw, dict):
         for label, url in raw.items():
-            if isinstance(url, str) and url.startswith(("https://", "http://")):
+            if isinstance(url, str) and is_remote(url):
                 found[str(label)] = url
     for key in ("url", "web", "website"):
         url = entry.get(key)
-        if isinstance(url, str) and url.startswith(("https://", "http://")):
+        if isinstance(url, str) and is_remote(url):
             found.setdefault("Website", url)
     return found
 
