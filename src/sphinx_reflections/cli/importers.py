@@ -24,8 +24,8 @@ from typing import Any
 
 import yaml
 
-from .text import file_slug, yaml_list, yaml_scalar
-from .urls import is_remote
+from ..text import file_slug, yaml_list, yaml_scalar
+from ..urls import is_remote
 
 # -- the report ------------------------------------------------------------------------------
 
