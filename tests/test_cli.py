@@ -15,7 +15,7 @@ import yaml
 from reflections_testutil import warnings_of
 from sphinx_reflections.cli import main
 from sphinx_reflections.cli.check import parse_warnings
-from sphinx_reflections.cli.importers import parse_blog_date
+from sphinx_reflections.cli.importers.common import parse_blog_date
 from sphinx_reflections.domain import get_domain
 
 FIXTURES = Path(__file__).parent / "fixtures"
