@@ -13,6 +13,9 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+from sphinx.config import Config
+from sphinx.errors import ConfigError
+
 from ..registry import Event, Person, load_events, load_people
 from .base import Problem, UsageError, relative
 
@@ -61,9 +64,7 @@ def _suffixes(value: Any) -> list[str]:
 
 def load_project(confdir: Path) -> Project:
     """Execute conf.py the way Sphinx does, so computed values are seen as Sphinx sees them."""
-    # defers a heavy import: Sphinx's config reader pulls in Jinja
-    from sphinx.config import Config
-    from sphinx.errors import ConfigError
+    # defers a heavy import: Sphinx's tags module pulls in Jinja
     from sphinx.util.tags import Tags
 
     confdir = confdir.resolve()  # Sphinx reads conf.py from inside its folder
