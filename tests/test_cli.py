@@ -13,9 +13,10 @@ import pytest
 import yaml
 
 from reflections_testutil import warnings_of
-from sphinx_reflections.cli import main, parse_warnings
+from sphinx_reflections.cli import main
+from sphinx_reflections.cli.check import parse_warnings
+from sphinx_reflections.cli.importers.common import parse_blog_date
 from sphinx_reflections.domain import get_domain
-from sphinx_reflections.importers import parse_blog_date
 
 FIXTURES = Path(__file__).parent / "fixtures"
 

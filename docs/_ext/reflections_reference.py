@@ -398,7 +398,8 @@ class CliDirective(ReferenceDirective):
         cli = _module("sphinx_reflections.cli")
         if cli is None or not hasattr(cli, "build_parser"):
             return self.missing("sphinx_reflections.cli.build_parser")
-        self.depend_on(cli)
+        # the parser is built in cli/__init__.py; the choices of `new --lang` come from cli/new.py
+        self.depend_on(cli, _module("sphinx_reflections.cli.new"))
         parser = cli.build_parser()
         result: list[nodes.Node] = []
         texts = [("sphinx-reflections", parser.format_help())]
