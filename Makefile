@@ -1,10 +1,10 @@
 # sphinx-reflections developer tasks (GNU make).
 #
-#   make test        ruff + mypy + pytest (with the browser suite when npm is available)
+#   make test        ruff + mypy + layers + pytest (with the browser suite when npm is available)
 #   make test-lowest  pytest with the lowest supported dependencies (constraints/lowest.txt)
 #   make test-newest  pytest with the newest release of every dependency
 #   make docs        build the showcase knowledge base, warnings are errors
-#   make lint        ruff + mypy only
+#   make lint        ruff + mypy + the layers contract (tools/check_layers.py)
 #   make serve       live-reloading docs (sphinx-autobuild)
 #   make locale      recompile the message catalogues (.po -> .mo)
 #   make bench       time and memory against plain Sphinx (tools/bench.py; BENCH_ARGS=...)
@@ -79,6 +79,7 @@ node_modules: $(NODE_STAMP)
 lint: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/mypy
+	$(BIN)/python tools/check_layers.py
 
 # ruff, mypy and pytest all run even when an earlier one fails (one CI run shows
 # everything); the target fails if any did. pytest exits 5 when it collected
@@ -87,6 +88,7 @@ test: $(TEST_DEPS)
 	@failed=""; \
 	$(BIN)/ruff check . || failed="$$failed ruff"; \
 	$(BIN)/mypy || failed="$$failed mypy"; \
+	$(BIN)/python tools/check_layers.py || failed="$$failed layers"; \
 	rc=0; $(BIN)/pytest -n auto --dist loadscope tests $(PYTEST_ARGS) || rc=$$?; \
 	if [ $$rc -eq 5 ]; then echo "make test: pytest collected no tests" >&2; fi; \
 	if [ $$rc -ne 0 ]; then failed="$$failed pytest(exit $$rc)"; fi; \

@@ -9,8 +9,8 @@ from typing import Any
 import pytest
 
 from reflections_testutil import ROOTS, soup
-from sphinx_reflections.site import feeds, pages
 from sphinx_reflections.metadata import PAGE_KEY
+from sphinx_reflections.site import feeds, pages
 
 
 @pytest.fixture(autouse=True)

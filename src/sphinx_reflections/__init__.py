@@ -11,7 +11,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-__version__ = "0.1.0"
+from ._version import __version__
 
 if TYPE_CHECKING:
     from sphinx.application import Sphinx
@@ -26,6 +26,7 @@ def _add_static(app: Sphinx) -> None:
 
 def setup(app: Sphinx) -> dict[str, Any]:
     """Register the extension: components first, then every event by build phase."""
+    # deferred: ``import sphinx_reflections`` (the CLI, __version__) stays light
     from . import (
         authors,
         config,
@@ -98,7 +99,7 @@ def setup(app: Sphinx) -> dict[str, Any]:
 
 def __getattr__(name: str) -> Any:
     """``DIRECTIVES`` and ``ROLES`` for the generated reference docs."""
-    if name == "DIRECTIVES":
+    if name == "DIRECTIVES":  # deferred like setup(): only the docs ask for these
         from .authors import AuthorCardDirective
         from .events import EventDirective
         from .frontmatter import ReflectionDirective
@@ -112,7 +113,7 @@ def __getattr__(name: str) -> Any:
             "event": EventDirective,
             "reflections": ReflectionsDirective,
         }
-    if name == "ROLES":
+    if name == "ROLES":  # deferred like setup()
         from .authors import AuthorRole
         from .events import EventRole
         from .hashtags import HashtagRole, MentionRole

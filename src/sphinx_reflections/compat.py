@@ -9,6 +9,9 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+from docutils.writers import manpage
+from sphinx.util.osutil import relative_uri
+
 if TYPE_CHECKING:
     from docutils import nodes
     from sphinx.builders import Builder
@@ -57,8 +60,6 @@ def prepare_partial(builder: StandaloneHTMLBuilder, docname: str | None = None) 
         builder.fignumbers = {}
         builder.secnumbers = {}
         return
-    from sphinx.util.osutil import relative_uri
-
     builder.imgpath = relative_uri(builder.get_target_uri(docname), builder.imagedir)
     builder.fignumbers = env.toc_fignumbers.get(docname, {})
     builder.secnumbers = env.toc_secnumbers.get(docname, {})
@@ -118,8 +119,6 @@ def man_reference_handler(translator: Any, step: str) -> Any:
     ``_with_macro`` on the translator instance (hiding Sphinx's method);
     before 0.22 the translator's own method (Sphinx's) is the one.
     """
-    from docutils.writers import manpage
-
     form = "no_macro" if getattr(translator.settings, "text_references", True) else "with_macro"
     chosen = getattr(manpage.Translator, f"_{step}_reference_{form}", None)
     return chosen or getattr(type(translator), f"{step}_reference")

@@ -16,6 +16,9 @@ from collections.abc import Iterable, Iterator, Set
 from typing import TYPE_CHECKING, Any
 
 from docutils import nodes
+from sphinx.builders.epub3 import Epub3Builder
+from sphinx.builders.html import StandaloneHTMLBuilder
+from sphinx.builders.singlehtml import SingleFileHTMLBuilder
 from sphinx.domains import Domain
 from sphinx.util.nodes import make_refnode
 
@@ -81,10 +84,6 @@ PER_DOC = ("reflections", "mentions", "tags", "dynamic", "inline_events", "callo
 
 def page_builder(builder: Builder) -> bool:
     """Whether this builder writes the generated pages (html, dirhtml and kin)."""
-    from sphinx.builders.epub3 import Epub3Builder
-    from sphinx.builders.html import StandaloneHTMLBuilder
-    from sphinx.builders.singlehtml import SingleFileHTMLBuilder
-
     return isinstance(builder, StandaloneHTMLBuilder) and not isinstance(
         builder, Epub3Builder | SingleFileHTMLBuilder
     )

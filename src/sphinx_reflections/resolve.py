@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING, Any
 
 from docutils import nodes
 from sphinx import addnodes
+from sphinx.builders.singlehtml import SingleFileHTMLBuilder
 from sphinx.util.osutil import relative_uri
 
 from . import nodes as rnodes
@@ -195,8 +196,6 @@ def spell_out_links(tree: nodes.Element) -> None:
 
 def resolve_avatars(tree: nodes.Node, builder: Builder, pagename: str) -> None:
     """Avatar URLs relative to this page; none where the builder shows no images."""
-    from sphinx.builders.singlehtml import SingleFileHTMLBuilder
-
     pages = page_builder(builder)
     for pic in list(tree.findall(rnodes.reflections_avatar)):
         uri = pic["uri"]

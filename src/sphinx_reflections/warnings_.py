@@ -7,6 +7,7 @@ problem with ``suppress_warnings`` and lets the docs list them all.
 from __future__ import annotations
 
 from enum import Enum
+from pathlib import Path
 from typing import Any
 
 from sphinx.util import logging
@@ -89,8 +90,6 @@ def config_location(confdir: Any, option: str) -> str:
     Sphinx's logger reads a location string without a colon as a docname,
     so a file location always carries a line.
     """
-    from pathlib import Path
-
     path = Path(confdir) / "conf.py"
     try:
         lines = path.read_text(encoding="utf-8").splitlines()

@@ -17,7 +17,7 @@ import os
 import sys
 from collections.abc import Sequence
 
-from .. import __version__
+from .._version import __version__
 from .base import EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE, PROG, Problem, UsageError
 from .check import cmd_check, jobs_arg
 from .import_ import cmd_import

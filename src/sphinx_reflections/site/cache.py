@@ -18,7 +18,7 @@ import json
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from .. import __version__
+from .._version import __version__
 from ..compat import build_info_hashes
 from ..config import get_config
 from ..dates import build_date

@@ -22,8 +22,8 @@ from typing import TYPE_CHECKING, Any
 from docutils import nodes
 from sphinx.util.parallel import ParallelTasks, make_chunks
 
-from .. import __version__
 from .. import nodes as rnodes
+from .._version import __version__
 from ..compat import has_local_toctree, local_toctree, prepare_partial
 from ..config import get_config
 from ..domain import Reflection, ReflectionsDomain, get_domain
