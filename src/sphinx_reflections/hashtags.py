@@ -7,7 +7,6 @@ reading decides each tag's one spelling and page name.
 
 from __future__ import annotations
 
-import difflib
 from collections import Counter
 from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any, ClassVar, cast
@@ -23,7 +22,7 @@ from . import nodes as rnodes
 from .config import get_config
 from .domain import TagInfo, get_domain
 from .i18n import _
-from .text import is_tag, scan, slugify, tag_key
+from .text import closest, is_tag, scan, slugify, tag_key
 from .warnings_ import ReflectionsWarning, config_location, warn
 
 if TYPE_CHECKING:
@@ -269,8 +268,8 @@ def check_aliases(app: Sphinx, table: dict[str, TagInfo]) -> None:
     for alias, target in sorted(get_config(app).tag_aliases.items()):
         if tag_key(target) in table:
             continue
-        close = difflib.get_close_matches(target, list(names), n=1, cutoff=0.6)
-        hint = f" (did you mean #{close[0]}?)" if close else ""
+        close = closest(target, names)
+        hint = f" (did you mean #{close}?)" if close else ""
         warn(
             ReflectionsWarning.CONFIG,
             f"reflections_tag_aliases: #{alias} points to #{target}, which no page uses{hint}; "

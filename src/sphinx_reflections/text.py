@@ -153,10 +153,16 @@ def scan(text: str, person_for_handle: Callable[[str], str | None] | None) -> li
 # -- messages ----------------------------------------------------------------------------
 
 
+def closest(name: str, known: Iterable[str]) -> str | None:
+    """The known name most like ``name``, when one is close enough to be a typo."""
+    close = difflib.get_close_matches(name, list(known), n=1, cutoff=0.6)
+    return close[0] if close else None
+
+
 def suggest(name: str, known: Iterable[str]) -> str:
     """`` (did you mean 'x'?)`` for the closest known name, or nothing."""
-    close = difflib.get_close_matches(name, list(known), n=1, cutoff=0.6)
-    return f" (did you mean {close[0]!r}?)" if close else ""
+    found = closest(name, known)
+    return f" (did you mean {found!r}?)" if found else ""
 
 
 # -- YAML we write ------------------------------------------------------------------------

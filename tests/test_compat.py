@@ -1,0 +1,115 @@
+"""Every private Sphinx or Docutils API the extension uses still works (compat.py).
+
+Each test names the API it checks, so a Sphinx or Docutils release that changes
+one fails here by name, instead of a wrong page somewhere else. Run by
+``make test`` with the newest releases and by ``make test-lowest`` with the
+oldest supported ones.
+"""
+
+from __future__ import annotations
+
+import inspect
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+
+import docutils
+import pytest
+from docutils import nodes
+from docutils.writers import manpage
+from sphinx import addnodes
+from sphinx.builders import Builder
+from sphinx.builders.html import StandaloneHTMLBuilder
+from sphinx.testing.util import SphinxTestApp
+
+from reflections_testutil import ROOTS
+from sphinx_reflections import compat
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory: pytest.TempPathFactory) -> Iterator[SphinxTestApp]:
+    src = tmp_path_factory.mktemp("compat") / "kb"
+    shutil.copytree(ROOTS / "test-basic", src)
+    app = SphinxTestApp("html", srcdir=src)
+    try:
+        app.build()
+        yield app
+    finally:
+        app.cleanup()
+
+
+def test_get_local_toctree_still_gives_the_theme_toctree(built) -> None:
+    """``StandaloneHTMLBuilder._get_local_toctree(docname, collapse=True, **kwargs)``."""
+    parameters = inspect.signature(StandaloneHTMLBuilder._get_local_toctree).parameters
+    assert list(parameters)[:3] == ["self", "docname", "collapse"]
+    assert compat.has_local_toctree(built.builder)
+    html = compat.local_toctree(built.builder, "reflections/index", titles_only=True)
+    assert 'href="../article.html"' in html, html
+
+
+def test_write_doc_still_sets_the_per_page_numbers_and_image_path() -> None:
+    """``fignumbers``, ``secnumbers`` and ``imgpath``, which ``prepare_partial`` sets."""
+    source = inspect.getsource(StandaloneHTMLBuilder.write_doc)
+    for name in ("self.fignumbers", "self.secnumbers", "self.imgpath"):
+        assert name in source, f"Sphinx's write_doc no longer sets {name}"
+
+
+def test_prepare_partial(built) -> None:
+    builder = built.builder
+    compat.prepare_partial(builder, "essays/twenty-years")
+    assert builder.imgpath == "../_images"
+    compat.prepare_partial(builder)
+    assert builder.fignumbers == {} and builder.secnumbers == {}
+
+
+def test_resolved_doctree_has_no_pending_references(built) -> None:
+    """``env.get_and_resolve_doctree`` (``tags=`` since Sphinx 9)."""
+    tree = compat.resolved_doctree(built.env, "essays/twenty-years", built.builder)
+    assert isinstance(tree, nodes.document)
+    assert not list(tree.findall(addnodes.pending_xref))
+    assert any(r.get("refuri", "").endswith("tags/cx.html") for r in tree.findall(nodes.reference))
+
+
+def test_build_info_hashes(built) -> None:
+    """``builder.build_info.config_hash`` / ``tags_hash`` (``.buildinfo``)."""
+    config_hash, tags_hash = compat.build_info_hashes(built.builder)
+    assert len(config_hash) == 32 and len(tags_hash) == 32
+    assert config_hash in Path(built.outdir, ".buildinfo").read_text(encoding="utf-8")
+
+
+def test_write_documents_is_still_the_write_step(make_app, tmp_path: Path) -> None:
+    """``Builder.write_documents``: replaced for ``check`` so no doctree is resolved."""
+    assert "write_documents" in inspect.getsource(Builder.write)
+    src = tmp_path / "kb"
+    shutil.copytree(ROOTS / "test-basic", src)
+    app = make_app("dummy", srcdir=src)
+    resolved: list[str] = []
+    app.connect("doctree-resolved", lambda _app, _tree, docname: resolved.append(docname))
+    assert compat.skip_write_phase(app.builder)
+    app.build()
+    assert resolved == []
+    assert app.env.found_docs  # every page was still read
+
+
+def test_std_labels_are_still_plain_mappings(built) -> None:
+    """``StandardDomain.labels`` / ``anonlabels``: generated pages are registered there."""
+    std = built.env.get_domain("std")
+    assert std.labels["reflections-archive"][0] == "reflections/index"
+    assert std.anonlabels["reflections-archive"] == ("reflections/index", "")
+
+
+def test_man_reference_handler_is_the_writers_own() -> None:
+    """Docutils 0.22 picks ``_visit_reference_no_macro``; older ones use the method."""
+
+    class Settings:
+        text_references = True
+
+    class Translator(manpage.Translator):
+        def __init__(self) -> None:  # only the settings are read
+            self.settings = Settings()
+
+    handler = compat.man_reference_handler(Translator(), "visit")
+    if docutils.__version_info__ >= (0, 22):
+        assert handler is manpage.Translator._visit_reference_no_macro
+    else:
+        assert handler is Translator.visit_reference

@@ -1,0 +1,50 @@
+"""One answer to "is this URL remote", and a local file that merely looks like one."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+
+from reflections_testutil import ROOTS, soup
+from sphinx_reflections.urls import avatar_target, is_remote
+
+
+@pytest.mark.parametrize(
+    ("value", "remote"),
+    [
+        ("https://example.org/a.png", True),
+        ("HTTP://EXAMPLE.ORG/a.png", True),
+        ("  https://example.org/a.png", True),
+        ("httpd.png", False),
+        ("http-logo.svg", False),
+        ("_static/people/https.svg", False),
+        ("mailto:jenny@example.org", False),
+        ("//example.org/a.png", False),
+    ],
+)
+def test_is_remote(value: str, remote: bool) -> None:
+    assert is_remote(value) is remote
+
+
+def test_a_local_avatar_named_like_a_url_is_copied_and_linked_as_a_file(
+    make_app, tmp_path: Path
+) -> None:
+    src = tmp_path / "kb"
+    shutil.copytree(ROOTS / "test-basic", src)
+    (src / "httpd.png").write_bytes((src / "_static/people/jenny.svg").read_bytes())
+    people = src / "people.yml"
+    text = people.read_text(encoding="utf-8")
+    assert "avatar: _static/people/jenny.svg" in text
+    people.write_text(text.replace("avatar: _static/people/jenny.svg", "avatar: httpd.png"))
+    app = make_app("html", srcdir=src)
+    app.build()
+    copied = Path(app.outdir, avatar_target("jenny", "httpd.png"))
+    assert copied.read_bytes() == (src / "httpd.png").read_bytes()
+    page = soup(Path(app.outdir, "reflections/authors/jenny.html"))
+    img = page.select_one("article.reflections-author-card img.reflections-avatar")
+    assert img is not None and img["src"] == "../../_reflections/avatars/jenny.png"
+    person = json.loads(page.select_one('script[type="application/ld+json"]').string)
+    assert person["image"] == "https://kb.example.com/_reflections/avatars/jenny.png"
