@@ -12,6 +12,10 @@ that defines it, so the manual cannot drift from the extension.
     One row per member of :class:`sphinx_reflections.warnings_.ReflectionsWarning`.
 ``reflections-css-hooks``
     One row per entry of :data:`sphinx_reflections.nodes.CSS_HOOKS`.
+``reflections-pipeline``
+    Every event connection of ``setup()``, by build phase, read from its source.
+``reflections-layers``
+    The layers of the package, from ``tools/check_layers.py``.
 ``reflections-directives``
     Every directive of ``sphinx_reflections.DIRECTIVES`` with its arguments,
     options and docstring, and every role of ``sphinx_reflections.ROLES`` with
@@ -29,8 +33,10 @@ from __future__ import annotations
 import dataclasses as dc
 import importlib
 import inspect
+import re
 from collections.abc import Callable, Iterable, Sequence
 from enum import Enum
+from pathlib import Path
 from types import ModuleType
 from typing import Any, ClassVar, cast
 
@@ -419,6 +425,124 @@ class CliDirective(ReferenceDirective):
         return result
 
 
+# -- how it works: the pipeline and the layers, from the code ------------------------------
+
+
+def connections(source: str) -> list[tuple[str, list[tuple[str, str, str, str]]]]:
+    """``setup()``'s event connections: (phase, [(event, handler, priority, comment)]).
+
+    Read from the source with ``ast`` (not by running ``setup``), with the
+    ``# -- phase ---`` headings and the comment lines just above each call.
+    """
+    import ast
+
+    lines = source.splitlines()
+    tree = ast.parse(source)
+    setup_def = next(n for n in tree.body if isinstance(n, ast.FunctionDef) and n.name == "setup")
+    phases: list[tuple[str, list[tuple[str, str, str, str]]]] = []
+    for statement in setup_def.body:
+        call = getattr(statement, "value", None)
+        if not (
+            isinstance(call, ast.Call)
+            and isinstance(call.func, ast.Attribute)
+            and call.func.attr == "connect"
+        ):
+            continue
+        comment: list[str] = []
+        heading = ""
+        number = statement.lineno - 2
+        while number >= 0 and lines[number].strip().startswith("#"):
+            text = lines[number].strip().lstrip("#").strip()
+            if text.startswith("--"):
+                heading = text.strip("- ")
+                break
+            comment.insert(0, text)
+            number -= 1
+        if not heading:  # the heading of the phase this call is in
+            for back in range(statement.lineno - 1, setup_def.lineno, -1):
+                text = lines[back - 1].strip()
+                if text.startswith("# --"):
+                    heading = text.lstrip("#").strip().strip("- ")
+                    break
+        event = ast.literal_eval(call.args[0])
+        handler = ast.unparse(call.args[1])
+        priority = next((ast.unparse(k.value) for k in call.keywords if k.arg == "priority"), "500")
+        if not phases or phases[-1][0] != heading:
+            phases.append((heading, []))
+        phases[-1][1].append((event, handler, priority, " ".join(comment)))
+    return phases
+
+
+class PipelineDirective(ReferenceDirective):
+    """Every event the extension connects to, by build phase, from ``setup()``'s source."""
+
+    def run(self) -> list[nodes.Node]:
+        package = _module("sphinx_reflections")
+        if package is None or package.__file__ is None:
+            return self.missing("sphinx_reflections.setup")
+        self.depend_on(package)
+        source = Path(package.__file__).read_text(encoding="utf-8")
+        result: list[nodes.Node] = []
+        for phase, calls in connections(source):
+            rows = []
+            for event, handler, priority, comment in calls:
+                text = comment or self.summary(handler)
+                rows.append(
+                    [
+                        _literal(event),
+                        _literal(handler),
+                        priority if priority != "500" else "500 (default)",
+                        self.parse_rst(text[0].upper() + text[1:] if text else ""),
+                    ]
+                )
+            result.append(_para(nodes.strong(phase.capitalize(), phase.capitalize())))
+            result.append(
+                build_table(
+                    ["Event", "Handler", "Priority", "What and why"], rows, [22, 34, 10, 44]
+                )
+            )
+        return result
+
+    def summary(self, handler: str) -> str:
+        """The first line of the handler's docstring."""
+        module_name, _dot, name = handler.rpartition(".")
+        module = (
+            _module(f"sphinx_reflections.{module_name}")
+            or _module(f"sphinx_reflections.site.{module_name}")
+            if module_name
+            else _module("sphinx_reflections")
+        )
+        function = getattr(module, name, None) if module else None
+        doc = inspect.getdoc(function) or ""
+        first = doc.split("\n\n")[0].replace("\n", " ") if doc else ""
+        return re.sub(r"^``[\w-]+``(?: \(\w+\))?: ", "", first)  # the event has a column
+
+
+class LayersDirective(ReferenceDirective):
+    """The layers of the package, top to bottom, from ``tools/check_layers.py``."""
+
+    def run(self) -> list[nodes.Node]:
+        import sys
+
+        tools = Path(self.env.srcdir).parent / "tools"
+        if str(tools) not in sys.path:
+            sys.path.insert(0, str(tools))
+        checker = _module("check_layers")
+        if checker is None:
+            return self.missing("tools/check_layers.py")
+        self.depend_on(checker)
+        rows = []
+        for number, (name, members) in enumerate(checker.LAYERS, start=1):
+            shown = []
+            for member in members:
+                short = (
+                    member.removeprefix("sphinx_reflections").lstrip(".") or "sphinx_reflections"
+                )
+                shown.append(short.replace(".*", "/") if member.endswith(".*") else short)
+            rows.append([str(number), name, ", ".join(shown)])
+        return [build_table(["", "Layer", "Modules"], rows, [6, 30, 64])]
+
+
 def setup(app: Sphinx) -> ExtensionMetadata:
     """Register the reference directives (a local extension of these docs)."""
     app.add_directive("reflections-config-table", ConfigTableDirective)
@@ -426,4 +550,6 @@ def setup(app: Sphinx) -> ExtensionMetadata:
     app.add_directive("reflections-css-hooks", CssHooksDirective)
     app.add_directive("reflections-directives", DirectivesDirective)
     app.add_directive("reflections-cli", CliDirective)
+    app.add_directive("reflections-pipeline", PipelineDirective)
+    app.add_directive("reflections-layers", LayersDirective)
     return {"version": "1.0", "parallel_read_safe": True, "parallel_write_safe": True}

@@ -20,6 +20,7 @@ STATIC_DIR = Path(__file__).parent / "static"
 
 
 def _add_static(app: Sphinx) -> None:
+    """Serve the extension's stylesheet from its own folder."""
     if str(STATIC_DIR) not in map(str, app.config.html_static_path):
         app.config.html_static_path.append(str(STATIC_DIR))
 

@@ -237,7 +237,7 @@ class AuthorRole(SphinxRole):
 
 
 def copy_avatars(app: Sphinx, builder: Builder) -> None:
-    """Copy local avatars and reflection images next to the HTML output (``write-started``)."""
+    """Copy local avatars and reflection images next to the HTML output."""
     if builder.format != "html":
         return
     images = {
