@@ -12,8 +12,8 @@ from __future__ import annotations
 import dataclasses as dc
 import datetime as dt
 import uuid
-from collections.abc import Iterable, Iterator, Set
-from typing import TYPE_CHECKING, Any
+from collections.abc import Callable, Hashable, Iterable, Iterator, Set
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from docutils import nodes
 from sphinx.builders.epub3 import Epub3Builder
@@ -32,6 +32,8 @@ if TYPE_CHECKING:
     from sphinx.application import Sphinx
     from sphinx.builders import Builder
     from sphinx.environment import BuildEnvironment
+
+T = TypeVar("T")
 
 #: The shape of the data below (and so of pickled environments): Sphinx reads an
 #: environment afresh when the extension's ``env_version`` changes.
@@ -119,10 +121,8 @@ class ReflectionsDomain(Domain):
 
     def __init__(self, env: BuildEnvironment) -> None:
         super().__init__(env)
-        # per process and build, never pickled: see site.cache.site_key and
-        # site.pages.shared_toctree; reset by start_build()
-        self.site_key = ""
-        self.toctrees: dict[tuple[str, str], str] = {}
+        # per process and build, never pickled (see remember()); reset by start_build()
+        self._memo: dict[Hashable, Any] = {}
 
     # -- reading: registries --------------------------------------------------------
 
@@ -285,9 +285,18 @@ class ReflectionsDomain(Domain):
         return token
 
     def start_build(self) -> None:
-        """Forget the per-process caches of the last build (they are never pickled)."""
-        self.site_key = ""
-        self.toctrees = {}
+        """Forget what the last build remembered (see :meth:`remember`)."""
+        self._memo = {}
+
+    def remember(self, key: Hashable, make: Callable[[], T]) -> T:
+        """``make()``, computed once per build and process (never pickled).
+
+        For values every generated page asks for that cannot change during the
+        write phase: the site's fingerprint, the theme's toctree of a folder.
+        """
+        if key not in self._memo:
+            self._memo[key] = make()
+        return self._memo[key]  # type: ignore[no-any-return]
 
     # -- queries ----------------------------------------------------------------------
 

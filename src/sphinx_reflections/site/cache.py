@@ -129,7 +129,5 @@ def site_inputs(app: Sphinx, domain: ReflectionsDomain) -> str:
 
 
 def site_key(app: Sphinx, domain: ReflectionsDomain) -> str:
-    """This build's :func:`site_inputs`, computed once (reset by ``domain.start_build``)."""
-    if not domain.site_key:
-        domain.site_key = site_inputs(app, domain)
-    return domain.site_key
+    """This build's :func:`site_inputs`, computed once."""
+    return domain.remember("site_inputs", lambda: site_inputs(app, domain))

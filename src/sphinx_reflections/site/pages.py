@@ -103,10 +103,9 @@ def shared_toctree(builder: StandaloneHTMLBuilder, pagename: str, **kwargs: Any)
     its relative links are the same for every page of one output folder.
     """
     domain = get_domain(builder.env)
-    key = (posixpath.dirname(builder.get_target_uri(pagename)), repr(sorted(kwargs.items())))
-    if key not in domain.toctrees:
-        domain.toctrees[key] = local_toctree(builder, pagename, **kwargs)
-    return domain.toctrees[key]
+    folder = posixpath.dirname(builder.get_target_uri(pagename))
+    key = ("toctree", folder, repr(sorted(kwargs.items())))
+    return domain.remember(key, lambda: local_toctree(builder, pagename, **kwargs))
 
 
 def _kind(domain: ReflectionsDomain, pagename: str) -> tuple[str, str]:
