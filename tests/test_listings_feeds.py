@@ -3,20 +3,14 @@
 from __future__ import annotations
 
 import json
-import shutil
 from pathlib import Path
 
 import feedparser
 import pytest
 
-from reflections_testutil import ROOTS, soup, warnings_of
+from reflections_testutil import copy_root, edit, soup, warnings_of
 
-EPOCH = "1735689600"
-
-
-@pytest.fixture(autouse=True)
-def _build_date(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv("SOURCE_DATE_EPOCH", EPOCH)
+pytestmark = pytest.mark.usefixtures("build_date")
 
 
 def _titles(block) -> list[str]:
@@ -51,9 +45,7 @@ def test_listing_in_text(app) -> None:
 
 
 def _copy(tmp_path: Path, root: str, name: str) -> Path:
-    src = tmp_path / name
-    shutil.copytree(ROOTS / f"test-{root}", src)
-    return src
+    return copy_root(root, tmp_path, name)
 
 
 def test_listing_page_rewritten_only_when_its_reflections_change(make_app, tmp_path) -> None:
@@ -71,7 +63,7 @@ def test_listing_page_rewritten_only_when_its_reflections_change(make_app, tmp_p
 
     # a listed reflection changes its date: the listing is rewritten, in the new order
     hashtag = src / "by-hashtag.md"
-    hashtag.write_text(hashtag.read_text().replace("2023-06-01", "2025-06-01"))
+    edit(hashtag, "2023-06-01", "2025-06-01")
     make_app("html", srcdir=src).build()
     assert listing.stat().st_mtime_ns != first[0]
     assert _titles(soup(listing).select_one(".all")) == ["By hashtag", "By callout", "By metadata"]
@@ -232,12 +224,9 @@ def test_opengraph_with_sphinxext_opengraph(make_app, tmp_path) -> None:
     pytest.importorskip("sphinxext.opengraph")
     src = _copy(tmp_path, "events", "ogp")
     conf = src / "conf.py"
-    conf.write_text(
-        conf.read_text().replace(
-            '"sphinx_reflections"]', '"sphinx_reflections", "sphinxext.opengraph"]'
-        )
-        + 'ogp_site_url = "https://kb.example.com/"\n'
-    )
+    edit(conf, '"sphinx_reflections"]', '"sphinx_reflections", "sphinxext.opengraph"]')
+    with conf.open("a", encoding="utf-8") as stream:
+        stream.write('ogp_site_url = "https://kb.example.com/"\n')
     app = make_app("html", srcdir=src)
     app.build()
     page = soup(app.outdir / "by-hashtag.html")
