@@ -7,6 +7,7 @@ import functools
 import inspect
 import os
 import shutil
+import sys
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -17,6 +18,13 @@ from bs4 import BeautifulSoup
 
 TESTS = Path(__file__).resolve().parent
 ROOTS = TESTS / "roots"
+TOOLS = TESTS.parent / "tools"
+
+# One knowledge-base generator for the tests and `make bench`: it lives in tools/.
+if str(TOOLS) not in sys.path:
+    sys.path.insert(0, str(TOOLS))
+
+import kbgen  # noqa: E402 - needs tools/ on the path
 
 #: The build date of every test that asks for the ``build_date`` fixture (2025-01-01),
 #: as Sphinx reads it from ``SOURCE_DATE_EPOCH``.
@@ -79,6 +87,17 @@ def edit(path: Path, old: str, new: str, count: int = 1) -> None:
     path.write_text(text.replace(old, new), encoding="utf-8")
     now = max(time.time_ns(), before + 1_000_000)
     os.utime(path, ns=(now, now))
+
+
+def write_kb(dest: Path, theme: str = "basic", **sizes: Any) -> kbgen.KnowledgeBase:
+    """Generate a knowledge base with tools/kbgen.py and write it as a project with the extension.
+
+    ``sizes`` go to :func:`kbgen.generate` (``reflections``, ``pages``, ``authors``,
+    ``tags``, ``events``); the result says what every page was made from.
+    """
+    kb = kbgen.generate(**sizes)
+    kbgen.write_project(kb, dest, "extension", theme)
+    return kb
 
 
 # -- spies -------------------------------------------------------------------------------

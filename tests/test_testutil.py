@@ -103,17 +103,21 @@ def test_no_spies_left_from_earlier_tests():
 
 
 def test_an_idle_spy_fails_its_test(pytester: pytest.Pytester) -> None:
+    # the same layout as the project: tests/ with the helpers, tools/ with the generator
+    (pytester.path / "tests").mkdir()
+    (pytester.path / "tools").mkdir()
     for name in ("conftest.py", "reflections_testutil.py"):
-        shutil.copy(TESTS / name, pytester.path / name)
-    pytester.makepyfile(test_idle=IDLE_TESTS)
-    result = pytester.runpytest_subprocess("-p", "no:cacheprovider", "-p", "no:xdist")
+        shutil.copy(TESTS / name, pytester.path / "tests" / name)
+    shutil.copy(TESTS.parent / "tools" / "kbgen.py", pytester.path / "tools" / "kbgen.py")
+    (pytester.path / "tests" / "test_idle.py").write_text(IDLE_TESTS, encoding="utf-8")
+    result = pytester.runpytest_subprocess("-p", "no:cacheprovider", "-p", "no:xdist", "tests")
     result.assert_outcomes(passed=2, failed=2)
     result.stdout.fnmatch_lines(
         [
             "spied on but never called: <Spy json.dumps: 0 call(s)>; *",
             "E       AssertionError: the test's own failure",
-            "FAILED test_idle.py::test_idle - Failed: spied on but never called*",
-            "FAILED test_idle.py::test_own_failure_comes_first - AssertionError*",
+            "FAILED tests/test_idle.py::test_idle - Failed: spied on but never called*",
+            "FAILED tests/test_idle.py::test_own_failure_comes_first - AssertionError*",
         ],
         consecutive=False,
     )
