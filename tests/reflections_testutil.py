@@ -6,6 +6,7 @@ import datetime as dt
 import functools
 import inspect
 import os
+import re
 import shutil
 import sys
 import time
@@ -15,6 +16,7 @@ from typing import Any, NamedTuple
 
 import pytest
 from bs4 import BeautifulSoup
+from docutils import nodes
 
 TESTS = Path(__file__).resolve().parent
 ROOTS = TESTS / "roots"
@@ -98,6 +100,106 @@ def write_kb(dest: Path, theme: str = "basic", **sizes: Any) -> kbgen.KnowledgeB
     kb = kbgen.generate(**sizes)
     kbgen.write_project(kb, dest, "extension", theme)
     return kb
+
+
+# -- doctrees ------------------------------------------------------------------------------
+
+SNAPSHOTS = TESTS / "snapshots"
+
+# Not facts about the page: where the file is, Sphinx's own bookkeeping, the reading document.
+_DROPPED = frozenset({"source", "translation_progress", "refdoc", "docname"})
+_AUTO_ID = re.compile(r"(id|index-)\d+")
+
+
+def resolved_doctree(app: Any, docname: str) -> nodes.document:
+    """A document as the builder writes it: references, toctrees and our nodes resolved."""
+    try:  # Sphinx 9 wants the builder's tags; 8.1 does not know the argument
+        return app.env.get_and_resolve_doctree(docname, app.builder, tags=app.builder.tags)
+    except TypeError:
+        return app.env.get_and_resolve_doctree(docname, app.builder)
+
+
+def doctree_text(tree: nodes.Node) -> str:
+    """A doctree as stable text, for comparing two trees and for snapshot files.
+
+    Like ``pformat()``, but independent of the Docutils version's formatting and of
+    where and when the page was read: attributes are sorted and written the same way
+    everywhere; ``source``, Sphinx's ``translation_progress`` and the docname
+    (``refdoc``) are left out, as are line numbers (they are no attributes); the
+    counter-made ids (``id3``, ``index-0``) become ``auto-1``, ``auto-2``... in order
+    of appearance, so a tree keeps saying which target an index entry points to
+    without depending on how many ids the parser made before. Text is written as
+    a Python string literal: invisible characters (thin spaces) show.
+    """
+    autos: dict[str, str] = {}
+
+    def auto(value: str) -> str:
+        if not _AUTO_ID.fullmatch(value):
+            return value
+        return autos.setdefault(value, f"auto-{len(autos) + 1}")
+
+    def value_text(key: str, value: Any) -> str:
+        if key in ("ids", "backrefs"):
+            return " ".join(auto(v) for v in value)
+        if key == "refid":
+            return auto(value)
+        if key == "entries":  # index entries: (kind, text, target id, main, key)
+            return "; ".join(repr((e[0], e[1], auto(e[2]), *e[3:])) for e in value)
+        if isinstance(value, list):  # space-separated, unless a name has a space in it
+            items = [str(v) for v in value]
+            return repr(items) if any(" " in v for v in items) else " ".join(items)
+        return str(value)
+
+    lines: list[str] = []
+
+    def walk(node: nodes.Node, depth: int) -> None:
+        pad = "    " * depth
+        if isinstance(node, nodes.Text):  # astext: rST keeps escapes as NULs in the node
+            lines.append(pad + repr(node.astext()))
+            return
+        assert isinstance(node, nodes.Element)
+        attrs = [
+            f"{key}={value_text(key, value)!r}"
+            for key, value in sorted(node.attributes.items())
+            if key not in _DROPPED and value not in (None, [])
+        ]
+        lines.append(pad + "<" + " ".join([node.tagname, *attrs]) + ">")
+        for child in node.children:
+            walk(child, depth + 1)
+
+    walk(tree, 0)
+    return "\n".join(lines) + "\n"
+
+
+def check_snapshot(name: str, text: str, header: str = "") -> None:
+    """``text`` must equal ``tests/snapshots/<name>``; ``UPDATE_SNAPSHOTS=1`` writes it.
+
+    A snapshot is written only on request, and then read by a person before it
+    is committed: it records what the code does, which is not yet what it should do.
+    The run that writes skips the test, so it cannot pass for a check.
+    """
+    path = SNAPSHOTS / name
+    content = (f"# {header}\n" if header else "") + text
+    if os.environ.get("UPDATE_SNAPSHOTS") == "1":
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(content, encoding="utf-8")
+        pytest.skip(f"wrote {path.relative_to(TESTS)}: read it before committing it")
+    if not path.is_file():
+        pytest.fail(
+            f"no snapshot {path}; write it with UPDATE_SNAPSHOTS=1 and read it", pytrace=False
+        )
+    expected = path.read_text(encoding="utf-8")
+    if expected != content:
+        import difflib
+
+        diff = "\n".join(
+            difflib.unified_diff(
+                expected.splitlines(), content.splitlines(), str(path), "this build", lineterm=""
+            )
+        )
+        raise AssertionError(
+            f"doctree differs from {path.name} (UPDATE_SNAPSHOTS=1 rewrites it):\n{diff}"
+        )
 
 
 # -- spies -------------------------------------------------------------------------------

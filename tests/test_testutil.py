@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 import reflections_testutil as testutil
-from reflections_testutil import ROOTS, copy_root, edit, spy
+from reflections_testutil import ROOTS, copy_root, doctree_text, edit, spy
 
 TESTS = Path(__file__).resolve().parent
 
@@ -128,3 +128,27 @@ def test_spy_needs_the_conftest_check(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(testutil, "_live_spies", None)
     with pytest.raises(RuntimeError, match="conftest"):
         spy(monkeypatch, shutil, "which")
+
+
+def test_doctree_text_keeps_facts_and_drops_bookkeeping() -> None:
+    from docutils import nodes
+    from docutils.utils import new_document
+    from sphinx import addnodes
+
+    tree = new_document("/somewhere/page.rst")
+    para = nodes.paragraph(classes=["a", "b"])
+    para += nodes.Text("and\x00 ")  # how rST keeps an escaped space
+    para += addnodes.index(entries=[("single", "#CX", "id7", "", None)], inline=True)
+    para += nodes.target(ids=["id7"])
+    para += nodes.reference("", "", nodes.Text("x\u2009y"), refuri="../t.html", refdoc="pages/p")
+    tree += nodes.section("", para, ids=["a-title"], names=["a title"])
+    assert doctree_text(tree) == (
+        "<document>\n"
+        "    <section ids='a-title' names=\"['a title']\">\n"
+        "        <paragraph classes='a b'>\n"
+        "            'and'\n"
+        "            <index entries=\"('single', '#CX', 'auto-1', '', None)\" inline='True'>\n"
+        "            <target ids='auto-1'>\n"
+        "            <reference refuri='../t.html'>\n"
+        "                'x\\u2009y'\n"
+    )
