@@ -271,7 +271,9 @@ def spy(monkeypatch: pytest.MonkeyPatch, owner: Any, name: str) -> Spy:
     """Wrap ``owner.name`` (a function, method, static or class method) to record its calls.
 
     The wrapper calls the original, so the build goes on as usual; monkeypatch
-    puts the original back after the test.
+    puts the original back after the test. Make spies in the test (or a
+    function-scoped fixture) and build serially: calls in ``-j`` workers happen in
+    other processes and are not seen.
     """
     if _live_spies is None:
         raise RuntimeError("spy() works in tests collected with tests/conftest.py only")
