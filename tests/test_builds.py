@@ -3,20 +3,18 @@
 from __future__ import annotations
 
 import hashlib
-import shutil
 from pathlib import Path
 
 import pytest
 
-from reflections_testutil import ROOTS, soup, warnings_of
+from reflections_testutil import copy_root, edit, soup, warnings_of
 
 pytestmark = pytest.mark.sphinx
 
 
 def _project(tmp_path: Path, name: str, extra: int = 0) -> Path:
     """A copy of test-basic, with ``extra`` more reflections to make -j worth it."""
-    src = tmp_path / name
-    shutil.copytree(ROOTS / "test-basic", src)
+    src = copy_root("basic", tmp_path, name)
     toc = []
     for i in range(extra):
         author = ("jenny", "bjorn", "sam")[i % 3]
@@ -73,7 +71,7 @@ def test_incremental_author_change_updates_both_author_pages(make_app, tmp_path)
     before = unrelated.stat().st_mtime_ns
 
     essay = src / "essays/together.md"
-    essay.write_text(essay.read_text().replace("[jenny, bjorn]", "sam"), encoding="utf-8")
+    edit(essay, "[jenny, bjorn]", "sam")
     app2 = make_app("html", srcdir=src)
     app2.build()
     assert "Written together" not in titles("jenny")
@@ -94,9 +92,7 @@ def test_registry_change_rereads_pages(make_app, tmp_path) -> None:
     app = make_app("html", srcdir=src)
     app.build()
     people = src / "people.yml"
-    people.write_text(
-        people.read_text().replace("role: CEO", "role: Chief Executive"), encoding="utf-8"
-    )
+    edit(people, "role: CEO", "role: Chief Executive")
     app2 = make_app("html", srcdir=src)
     app2.build()
     essay = soup(app2.outdir / "essays/second.html")

@@ -8,38 +8,34 @@ from typing import Any
 
 import pytest
 
-from reflections_testutil import ROOTS, soup
+from reflections_testutil import copy_root, edit, soup, spy
 from sphinx_reflections.metadata import PAGE_KEY
 from sphinx_reflections.site import feeds, pages
 
-
-@pytest.fixture(autouse=True)
-def _build_date(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1735689600")
+pytestmark = pytest.mark.usefixtures("build_date")
 
 
 class Counter:
     """Which generated pages were rendered, which listing entries built and which
     feed bodies resolved again."""
 
-    def __init__(self, monkeypatch: pytest.MonkeyPatch) -> None:
+    def __init__(self, monkeypatch: pytest.MonkeyPatch, feed_bodies: bool = False) -> None:
         self.pages: list[str] = []
-        self.resolved: list[str] = []
-        self.entries: list[str] = []
-        original = feeds.Renderer._render
-        entry = pages.entry
+        self._entries = spy(monkeypatch, pages, "entry")
+        # only where a test makes sure a body is resolved at least once (the spy
+        # check fails a test whose spy saw nothing): see _resolved_without_store
+        self._resolved = spy(monkeypatch, feeds.Renderer, "_render") if feed_bodies else None
 
-        def building(reflection: Any, *args: Any, **kwargs: Any) -> Any:
-            self.entries.append(reflection.docname)
-            return entry(reflection, *args, **kwargs)
+    @property
+    def entries(self) -> list[str]:
+        """The docname of every listing entry built in the last build."""
+        return [reflection.docname for reflection in self._entries.arg(0)]
 
-        monkeypatch.setattr(pages, "entry", building)
-
-        def counting(renderer: feeds.Renderer, docname: str) -> str:
-            self.resolved.append(docname)
-            return original(renderer, docname)
-
-        monkeypatch.setattr(feeds.Renderer, "_render", counting)
+    @property
+    def resolved(self) -> list[str]:
+        """The docname of every feed body resolved in the last build."""
+        assert self._resolved is not None, "Counter(..., feed_bodies=True) spies on them"
+        return self._resolved.arg(1)
 
     def build(self, make_app: Any, src: Path, **kwargs: Any) -> Any:
         app = make_app("html", srcdir=src, **kwargs)
@@ -50,16 +46,31 @@ class Counter:
 
         app.connect("html-page-context", seen)
         self.pages.clear()
-        self.resolved.clear()
-        self.entries.clear()
+        self._entries.reset()
+        if self._resolved is not None:
+            self._resolved.reset()
         app.build()
         return app
 
 
 def _copy(tmp_path: Path) -> Path:
-    src = tmp_path / "kb"
-    shutil.copytree(ROOTS / "test-basic", src)
-    return src
+    return copy_root("basic", tmp_path, "kb")
+
+
+def _resolved_without_store(
+    count: Counter, make_app: Any, src: Path, app: Any, tags: str
+) -> list[str]:
+    """The feed bodies resolved when the stored ones are gone and a tag changes.
+
+    Checks that ``count.resolved == []`` means something: without the store, the
+    feeds that list the edited reflection need the others' bodies resolved again
+    (the edited one is captured while its page is written).
+    """
+    (store,) = Path(app.doctreedir).glob("reflections-feed-*")
+    shutil.rmtree(store)
+    edit(src / "essays" / "twenty-years.md", f"tags: {tags}", "tags: [CX, Feeds]")
+    count.build(make_app, src)
+    return sorted(count.resolved)
 
 
 def _outputs(outdir: Path) -> dict[str, bytes]:
@@ -72,30 +83,34 @@ def _outputs(outdir: Path) -> dict[str, bytes]:
 
 def test_noop_rebuild_renders_no_generated_page(make_app, tmp_path, monkeypatch) -> None:
     src = _copy(tmp_path)
-    count = Counter(monkeypatch)
+    count = Counter(monkeypatch, feed_bodies=True)
+    atom = spy(monkeypatch, feeds, "atom")
     app = count.build(make_app, src)
     assert "reflections/index" in count.pages and "reflections/tags/cx" in count.pages
+    assert atom.calls  # the first build assembled the feeds
     before = _outputs(app.outdir)
     mtimes = {p: (app.outdir / p).stat().st_mtime_ns for p in before}
 
-    written = []
-    original = feeds.atom
-    monkeypatch.setattr(feeds, "atom", lambda *a, **k: written.append(a[0]) or original(*a, **k))
+    atom.reset()
     count.build(make_app, src)
     assert count.pages == []
     assert count.entries == []
     assert count.resolved == []  # feed entries come from the cache
-    assert written == []  # and no feed is assembled again
+    assert atom.calls == []  # and no feed is assembled again
     assert _outputs(app.outdir) == before
     assert {p: (app.outdir / p).stat().st_mtime_ns for p in before} == mtimes
+    assert _resolved_without_store(count, make_app, src, app, "[CX, AI]") == [
+        "essays/second",
+        "essays/together",
+    ]
 
 
 def test_tag_change_renders_only_the_pages_that_show_it(make_app, tmp_path, monkeypatch) -> None:
     src = _copy(tmp_path)
-    count = Counter(monkeypatch)
+    count = Counter(monkeypatch, feed_bodies=True)
     app = count.build(make_app, src)
     essay = src / "essays" / "twenty-years.md"
-    essay.write_text(essay.read_text().replace("tags: [CX, AI]", "tags: [CX, Strategy]"))
+    edit(essay, "tags: [CX, AI]", "tags: [CX, Strategy]")
 
     count.build(make_app, src)
     rendered = set(count.pages)
@@ -119,6 +134,10 @@ def test_tag_change_renders_only_the_pages_that_show_it(make_app, tmp_path, monk
     clean = make_app("html", srcdir=src, builddir=tmp_path / "clean")
     clean.build()
     assert _outputs(app.outdir) == _outputs(clean.outdir)
+    assert _resolved_without_store(count, make_app, src, app, "[CX, Strategy]") == [
+        "essays/second",
+        "essays/together",
+    ]
 
 
 def test_theme_change_renders_every_page_again(make_app, tmp_path, monkeypatch) -> None:
@@ -148,18 +167,15 @@ def test_generated_pages_of_a_folder_share_one_navigation(make_app, tmp_path, mo
     """The sidebar's table of contents is resolved once per output folder, not per page."""
     from sphinx.builders.html import StandaloneHTMLBuilder
 
-    calls: list[tuple[str, str]] = []
-    original = StandaloneHTMLBuilder._get_local_toctree
-
-    def counting(builder: Any, docname: str, *args: Any, **kwargs: Any) -> str:
-        if docname.startswith("reflections/"):
-            calls.append((docname.rpartition("/")[0], repr(sorted(kwargs.items()))))
-        return original(builder, docname, *args, **kwargs)
-
-    monkeypatch.setattr(StandaloneHTMLBuilder, "_get_local_toctree", counting)
+    toctrees = spy(monkeypatch, StandaloneHTMLBuilder, "_get_local_toctree")
     count = Counter(monkeypatch)
     # alabaster's sidebar has the whole table of contents (the test default, basic, does not)
     app = count.build(make_app, _copy(tmp_path), confoverrides={"html_theme": "alabaster"})
+    calls = [
+        (docname.rpartition("/")[0], repr(sorted(call.kwargs.items())))
+        for call in toctrees.calls
+        if (docname := call.args[1]).startswith("reflections/")
+    ]
     assert calls, "the theme's sidebar never asked for the table of contents"
     assert len(calls) == len(set(calls))  # each folder and set of options once
     tags = [p for p in count.pages if p.startswith("reflections/tags/")]

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from reflections_testutil import warnings_of
+from reflections_testutil import edit, warnings_of
 from sphinx_reflections.cli import main
 from sphinx_reflections.cli.check import parse_warnings
 from sphinx_reflections.cli.importers.common import parse_blog_date
@@ -308,7 +308,7 @@ def test_incremental_check_matches_a_fresh_one(tmp_path, monkeypatch, capsys) ->
     assert run("--incremental") == fresh  # nothing read again: all from the cache
     _page(docs, "bad.md")  # fixed
     assert run("--incremental") == run() != fresh
-    bad.write_text(bad.read_text().replace("jenny", "jeny"), encoding="utf-8")
+    edit(bad, "author: jenny", "author: jeny")
     (docs / "events.yml").write_text(EVENTS.replace("2023:", "2032:"), encoding="utf-8")
     again = run("--incremental")
     assert again == run()

@@ -9,12 +9,8 @@ import pytest
 
 from reflections_testutil import soup, warnings_of
 
-EPOCH_2025 = "1735689600"  # 2025-01-01T00:00:00Z
-
-
-@pytest.fixture(autouse=True)
-def _build_date(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv("SOURCE_DATE_EPOCH", EPOCH_2025)
+# every build here happens on 2025-01-01: which events are "upcoming" depends on it
+pytestmark = pytest.mark.usefixtures("build_date")
 
 
 @pytest.mark.sphinx("html", testroot="events")

@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 
 import pytest
 
-from reflections_testutil import ROOTS, soup, warnings_of
+from reflections_testutil import copy_root, edit, soup, warnings_of
 from sphinx_reflections.domain import get_domain
 from sphinx_reflections.text import scan, slugify, tag_key
 
@@ -303,9 +302,7 @@ def test_latex_index_of_hashtags(app) -> None:
 
 
 def _copy(tmp_path: Path, name: str) -> Path:
-    src = tmp_path / name
-    shutil.copytree(ROOTS / "test-hashtags", src)
-    return src
+    return copy_root("hashtags", tmp_path, name)
 
 
 def test_incremental_tag_change(make_app, tmp_path) -> None:
@@ -316,7 +313,7 @@ def test_incremental_tag_change(make_app, tmp_path) -> None:
     kb_mtime = kb_html.stat().st_mtime_ns
     assert not (app.outdir / "reflections/tags/fresh.html").exists()
     later = src / "later.rst"
-    later.write_text(later.read_text().replace("#massa2024", "#Fresh"), encoding="utf-8")
+    edit(later, "#massa2024", "#Fresh")
     app2 = make_app("html", srcdir=src)
     app2.build()
     assert (app2.outdir / "reflections/tags/fresh.html").is_file()

@@ -3,20 +3,14 @@
 from __future__ import annotations
 
 import json
-import shutil
 from pathlib import Path
 
 import feedparser
 import pytest
 
-from reflections_testutil import ROOTS, soup, warnings_of
+from reflections_testutil import copy_root, edit, soup, warnings_of
 
-EPOCH = "1735689600"
-
-
-@pytest.fixture(autouse=True)
-def _build_date(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv("SOURCE_DATE_EPOCH", EPOCH)
+pytestmark = pytest.mark.usefixtures("build_date")
 
 
 def _titles(block) -> list[str]:
@@ -51,9 +45,7 @@ def test_listing_in_text(app) -> None:
 
 
 def _copy(tmp_path: Path, root: str, name: str) -> Path:
-    src = tmp_path / name
-    shutil.copytree(ROOTS / f"test-{root}", src)
-    return src
+    return copy_root(root, tmp_path, name)
 
 
 def test_listing_page_rewritten_only_when_its_reflections_change(make_app, tmp_path) -> None:
@@ -71,7 +63,7 @@ def test_listing_page_rewritten_only_when_its_reflections_change(make_app, tmp_p
 
     # a listed reflection changes its date: the listing is rewritten, in the new order
     hashtag = src / "by-hashtag.md"
-    hashtag.write_text(hashtag.read_text().replace("2023-06-01", "2025-06-01"))
+    edit(hashtag, "2023-06-01", "2025-06-01")
     make_app("html", srcdir=src).build()
     assert listing.stat().st_mtime_ns != first[0]
     assert _titles(soup(listing).select_one(".all")) == ["By hashtag", "By callout", "By metadata"]
@@ -214,11 +206,16 @@ def test_json_ld_cannot_be_broken_out_of(make_app, tmp_path) -> None:
     )
 
 
+def _properties(path: Path) -> list[tuple[str, str]]:
+    """``(property, content)`` of every ``meta[property]`` of a page, in order."""
+    return [(m["property"], m["content"]) for m in soup(path).select("meta[property]")]
+
+
 @pytest.mark.sphinx("html", testroot="events")
 def test_opengraph_alone(app) -> None:
     app.build()
-    page = soup(app.outdir / "by-metadata.html")
-    props = [(m["property"], m["content"]) for m in page.select("meta[property]")]
+    assert "sphinxext.opengraph" not in app.extensions
+    props = _properties(app.outdir / "by-metadata.html")
     assert ("og:type", "article") in props
     assert ("og:url", "https://kb.example.com/by-metadata.html") in props
     assert ("article:published_time", "2023-05-29") in props
@@ -226,25 +223,47 @@ def test_opengraph_alone(app) -> None:
     assert ("article:section", "Leadership") in props
     names = [p for p, _c in props]
     assert len(names) == len(set(names) - {"article:tag"}) + names.count("article:tag")
+    # an ordinary page gets no OpenGraph from us (test_opengraph_with_sphinxext_opengraph
+    # relies on it: the og:* it finds there are sphinxext-opengraph's)
+    assert _properties(app.outdir / "kb.html") == []
+
+
+OG_BASICS = ["og:title", "og:type", "og:url", "og:site_name", "og:description"]
 
 
 def test_opengraph_with_sphinxext_opengraph(make_app, tmp_path) -> None:
     pytest.importorskip("sphinxext.opengraph")
     src = _copy(tmp_path, "events", "ogp")
     conf = src / "conf.py"
-    conf.write_text(
-        conf.read_text().replace(
-            '"sphinx_reflections"]', '"sphinx_reflections", "sphinxext.opengraph"]'
-        )
-        + 'ogp_site_url = "https://kb.example.com/"\n'
-    )
+    edit(conf, '"sphinx_reflections"]', '"sphinx_reflections", "sphinxext.opengraph"]')
+    with conf.open("a", encoding="utf-8") as stream:
+        stream.write('ogp_site_url = "https://kb.example.com/"\n')
     app = make_app("html", srcdir=src)
     app.build()
-    page = soup(app.outdir / "by-hashtag.html")
-    props = [m["property"] for m in page.select("meta[property]")]
-    singles = [p for p in props if p.startswith("og:")]
-    assert len(singles) == len(set(singles)), singles
-    types = [m["content"] for m in page.select('meta[property="og:type"]')]
-    assert types == ["article"]
-    assert "article:published_time" in props and props.count("article:tag") == 1
-    assert page.select_one('meta[property="og:title"]') is not None
+    assert "sphinxext.opengraph" in app.extensions
+
+    # an ordinary page: we write no og:* there, so these are sphinxext-opengraph's own
+    plain = dict(_properties(app.outdir / "kb.html"))
+    assert sorted(p for p in plain if p.startswith("og:")) == sorted(OG_BASICS)
+    assert plain["og:type"] == "website" and plain["og:title"] == "Kick-off"
+
+    # a reflection: the same tags, each exactly once (we hand sphinxext-opengraph our
+    # facts instead of writing a second set), with the reflection's type and summary
+    props = _properties(app.outdir / "by-hashtag.html")
+    og = [p for p, _c in props if p.startswith("og:")]
+    assert sorted(og) == sorted(OG_BASICS), og
+    values = dict(props)
+    assert values["og:type"] == "article"
+    assert values["og:title"] == "By hashtag"
+    assert values["og:url"] == "https://kb.example.com/by-hashtag.html"
+    assert values["og:description"] == "What a day at #kontaktdagen2023."
+    names = [p for p, _c in props]
+    assert names.count("article:published_time") == 1 and names.count("article:tag") == 1
+
+    # the cover image goes through sphinxext-opengraph too, once
+    cover = _properties(app.outdir / "by-metadata.html")
+    assert [c for p, c in cover if p == "og:image"] == [
+        "https://kb.example.com/_reflections/images/cover.svg"
+    ]
+    og = [p for p, _c in cover if p.startswith("og:")]
+    assert len(og) == len(set(og)), og

@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-import shutil
-
 import pytest
 
-from reflections_testutil import ROOTS, soup, warnings_of
+from reflections_testutil import copy_root, edit, soup, warnings_of
 from sphinx_reflections.domain import get_domain
 
 
@@ -113,9 +111,8 @@ def test_front_matter_and_directive_give_identical_results(app) -> None:
 
 @pytest.mark.parametrize("show_drafts", [False, True])
 def test_draft_is_badged_and_unlisted(make_app, tmp_path, show_drafts) -> None:
-    src = tmp_path / "forms"
-    shutil.copytree(ROOTS / "test-forms", src)
-    (src / "fm.md").write_text((src / "fm.md").read_text().replace("draft: false", "draft: true"))
+    src = copy_root("forms", tmp_path)
+    edit(src / "fm.md", "draft: false", "draft: true")
     app = make_app("html", srcdir=src, confoverrides={"reflections_show_drafts": show_drafts})
     app.build()
     page = soup(app.outdir / "fm.html")

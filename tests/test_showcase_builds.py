@@ -13,6 +13,8 @@ from pathlib import Path
 
 import pytest
 
+from reflections_testutil import edit
+
 DOCS = Path(__file__).resolve().parent.parent / "docs"
 pytestmark = pytest.mark.skipif(not (DOCS / "conf.py").is_file(), reason="needs the docs/ tree")
 EPOCH = "1767225600"  # 2026-01-01
@@ -86,12 +88,6 @@ def test_parallel_equals_serial(tmp_path) -> None:
     assert _diff(_tree(tmp_path / "j1/html"), _tree(tmp_path / "j2/html")) == []
 
 
-def _edit(path: Path, old: str, new: str) -> None:
-    text = path.read_text(encoding="utf-8")
-    assert old in text, (path, old)
-    path.write_text(text.replace(old, new, 1), encoding="utf-8")
-
-
 NEW_PIECE = """---
 orphan: true
 reflection:
@@ -108,15 +104,15 @@ Written for the incremental test, about #Kundresan2023.
 EDITS = [
     (
         "change a tag",
-        lambda s: _edit(s / "essays/the-assistant-drafts.md", "tags: [AI,", "tags: [Automation,"),
+        lambda s: edit(s / "essays/the-assistant-drafts.md", "tags: [AI,", "tags: [Automation,"),
     ),
     (
         "change an author",
-        lambda s: _edit(s / "essays/the-assistant-drafts.md", "author: amira", "author: petra"),
+        lambda s: edit(s / "essays/the-assistant-drafts.md", "author: amira", "author: petra"),
     ),
     (
         "change an event",
-        lambda s: _edit(
+        lambda s: edit(
             s / "essays/tjugo-ar-med-kunden.md",
             "event: kundresan-2023",
             "event: customer-summit-2027",
@@ -124,7 +120,7 @@ EDITS = [
     ),
     (
         "change a date",
-        lambda s: _edit(
+        lambda s: edit(
             s / "essays/the-assistant-drafts.md", "date: 2024-02-12", "date: 2022-02-12"
         ),
     ),
@@ -135,7 +131,7 @@ EDITS = [
     ("delete a reflection", lambda s: (s / "essays/new-piece.md").unlink()),
     (
         "flip draft",
-        lambda s: _edit(
+        lambda s: edit(
             s / "essays/the-assistant-drafts.md",
             "category: Technology",
             "category: Technology\n  draft: true",
@@ -149,13 +145,13 @@ def test_incremental_equals_clean_after_each_edit(tmp_path) -> None:
     live = tmp_path / "live"
     _build(src, live)
     leftovers: set[str] = set()
-    for number, (what, edit) in enumerate(EDITS):
+    for number, (what, change) in enumerate(EDITS):
         stem = {"change an event": "tjugo-ar-med-kunden"}.get(what, "the-assistant-drafts")
         if "reflection" in what:
             stem = "new-piece"
         before = _tree(live / "html")
         mtimes = {p: (live / "html" / p).stat().st_mtime_ns for p in before}
-        edit(src)
+        change(src)
         _build(src, live)
         clean = tmp_path / f"clean{number}"
         _build(src, clean)

@@ -1,7 +1,7 @@
 """What the #hashtag/@mention autolink transform costs: builds with it on and off.
 
 Builds the showcase (docs/) and a generated 500-page knowledge base (from
-tools/bench.py) once each with ``reflections_hashtag_autolink`` and
+tools/kbgen.py) once each with ``reflections_hashtag_autolink`` and
 ``reflections_mention_autolink`` on and off, in fresh subprocesses, and prints
 the wall times and their ratio. One run each, as the issue asks; use
 ``make bench`` for repeated, memory-aware figures.
@@ -18,7 +18,7 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 
-import bench  # noqa: E402 - the generator lives there
+import kbgen  # noqa: E402 - the generator lives there
 
 
 def build(src: Path, out: Path, autolink: bool) -> float:
@@ -36,8 +36,8 @@ def build(src: Path, out: Path, autolink: bool) -> float:
 def main() -> int:
     with tempfile.TemporaryDirectory(prefix="autolink-") as tmp:
         root = Path(tmp)
-        kb = bench.generate(reflections=250, pages=250)
-        bench.write_project(kb, root / "kb500", "extension", "alabaster")
+        kb = kbgen.generate(reflections=250, pages=250)
+        kbgen.write_project(kb, root / "kb500", "extension", "alabaster")
         sites = {"docs/ (showcase)": HERE.parent / "docs", "generated, 500 pages": root / "kb500"}
         print(f"{'site':24} {'autolink on':>12} {'off':>8} {'on/off':>7}")
         for name, src in sites.items():

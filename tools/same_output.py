@@ -76,10 +76,10 @@ def main(argv: list[str] | None = None) -> int:
     projects = {"showcase": sources / "showcase" / "docs"}
     if not args.no_kb:
         sys.path.insert(0, str(HERE))
-        import bench
+        import kbgen
 
-        kb = bench.generate(args.reflections, args.pages)
-        bench.write_project(kb, sources / "kb", "extension", "alabaster")
+        kb = kbgen.generate(args.reflections, args.pages)
+        kbgen.write_project(kb, sources / "kb", "extension", "alabaster")
         projects["kb"] = sources / "kb"
     for name, project in projects.items():
         for builder in BUILDERS:
