@@ -69,6 +69,13 @@ def test_every_subtype_is_typed_and_located(app) -> None:
     assert ("people.yml", "18") in duplicates
     assert ("twice.rst", "8") in duplicates
     assert any(f.startswith("reflections/index") for f, _, _ in got["duplicate"])
+    assert ("tags.yml", "7") in duplicates  # kund-resa is kundresa with a space
+    assert ("tags.yml", "9") in registry
+    # #CustomerJourney is an alias in the registry; #Kundresan is not there
+    assert [(f, line) for f, line, _ in got["unknown-tag"]] == [("unknown.md", "9")]
+    assert "#Kundresan is not in the tag registry (tags.yml) (did you mean #Kundresa?)" in (
+        got["unknown-tag"][0][2]
+    )
     unsafe = {(f, line) for f, line, _ in got["unsafe-url"]}
     assert {("people.yml", "11"), ("people.yml", "15"), ("badkeys.md", "8")} <= unsafe
     # every subtype but config is triggered by this root
@@ -138,3 +145,28 @@ def test_json_registry(app) -> None:
     assert len(registry) == 1 and "'sam'" in registry[0]
     assert "people.json:4:" in registry[0]
     assert "Jenny J" in (app.outdir / "reflections/authors/jenny.html").read_text()
+
+
+@pytest.mark.sphinx(
+    "html",
+    testroot="warnings",
+    freshenv=True,
+    confoverrides={"reflections_unknown_tags": "error"},
+)
+def test_unknown_tags_as_errors_fail_the_build(app) -> None:
+    app.build()
+    text = app._warning.getvalue()
+    assert "ERROR: #Kundresan is not in the tag registry" in text
+    assert app.statuscode == 1
+
+
+@pytest.mark.sphinx(
+    "html",
+    testroot="warnings",
+    freshenv=True,
+    confoverrides={"reflections_unknown_tags": "allow"},
+)
+def test_unknown_tags_are_allowed_by_default(app) -> None:
+    app.build()
+    assert "[reflections.unknown-tag]" not in app._warning.getvalue()
+    assert app.statuscode == 0

@@ -32,6 +32,7 @@ LAYERS: list[tuple[str, list[str]]] = [
             "sphinx_reflections.frontmatter",
             "sphinx_reflections.listings",
             "sphinx_reflections.metadata",
+            "sphinx_reflections.naming",
         ],
     ),
     ("cards and callouts", ["sphinx_reflections.authors", "sphinx_reflections.events"]),

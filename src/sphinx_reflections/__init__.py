@@ -38,6 +38,7 @@ def setup(app: Sphinx) -> dict[str, Any]:
         i18n,
         listings,
         metadata,
+        naming,
         nodes,
         resolve,
         site,
@@ -72,11 +73,14 @@ def setup(app: Sphinx) -> dict[str, Any]:
     app.connect("env-get-outdated", outputs.rewrite_missing_pages)
 
     # -- after reading: every page is in the domain ----------------------------------------
-    # in this order: the tag table (400) is what listings (500) and outputs (600) show
+    # in this order: the tag table (400) gets its page names (450), then listings (500)
+    # and outputs (600) show them
     app.connect("env-updated", hashtags.update_tag_table, priority=400)
+    app.connect("env-updated", naming.name_pages, priority=450)
     app.connect("env-updated", listings.outdated_listings, priority=500)
     app.connect("env-updated", outputs.plan_outputs, priority=600)
     app.connect("env-check-consistency", events.check_references)
+    app.connect("env-check-consistency", hashtags.check_unknown_tags)
 
     # -- writing ---------------------------------------------------------------------
     app.connect("write-started", authors.copy_avatars)
@@ -89,6 +93,10 @@ def setup(app: Sphinx) -> dict[str, Any]:
     # last, once every other extension changed the page: keep its feed entry HTML
     app.connect("html-page-context", feeds.capture, priority=900)
     app.connect("html-collect-pages", site.collect_pages)
+
+    # -- the end -------------------------------------------------------------------------
+    # errors a project asked for (reflections_unknown_tags = "error") fail the build
+    app.connect("build-finished", hashtags.fail_build)
 
     return {
         "version": __version__,

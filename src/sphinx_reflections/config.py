@@ -65,6 +65,23 @@ class ReflectionsConfig:
         "env",
         "Alias to canonical tag, e.g. ``{'kd23': 'Kontaktdagen2023'}``.",
     )
+    tags: str | dict[str, Any] = _option(
+        "",
+        (str, dict),
+        "env",
+        "The tag registry: a path to a YAML or JSON file (relative to ``conf.py``) or "
+        "a dict of tag id to entry (``name``, ``description``, ``aliases``). A tag in it "
+        "gets its ``name`` as spelling, its id as page name and its description on its "
+        "page. Empty: no registry.",
+    )
+    unknown_tags: str = _option(
+        "allow",
+        (str,),
+        "env",
+        "What a tag missing from ``reflections_tags`` gets: ``allow`` (nothing), "
+        "``warn`` (a ``reflections.unknown-tag`` warning) or ``error`` (the same as an "
+        "error, and the build fails).",
+    )
     slug_ascii: bool = _option(
         False,
         (bool,),
@@ -111,6 +128,7 @@ def register(app: Sphinx) -> None:
         )
 
 
+UNKNOWN_TAGS = ("allow", "warn", "error")
 _SEGMENT = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]*$")
 
 
@@ -126,6 +144,8 @@ def _problem(name: str, value: Any) -> str | None:
             return "must be one or more folder names of letters, digits, '.', '_' or '-'"
     if name in ("feed_length", "words_per_minute") and value < 1:
         return "must be 1 or more"
+    if name == "unknown_tags" and value not in UNKNOWN_TAGS:
+        return f"must be one of {', '.join(map(repr, UNKNOWN_TAGS))}"
     if name == "tag_aliases" and not all(
         isinstance(k, str) and isinstance(v, str) and k and v for k, v in value.items()
     ):

@@ -6,6 +6,7 @@ incremental deploys see only real changes.
 
 from __future__ import annotations
 
+import hashlib
 from pathlib import Path
 
 
@@ -16,3 +17,41 @@ def write_if_changed(path: Path, data: bytes) -> bool:
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_bytes(data)
     return True
+
+
+#: Names Windows reserves for devices, with any extension (``con.html`` too).
+WINDOWS_RESERVED = frozenset(
+    {"con", "prn", "aux", "nul"}
+    | {f"com{n}" for n in "123456789¹²³"}
+    | {f"lpt{n}" for n in "123456789¹²³"}
+)
+
+#: Bytes a generated name may take, leaving room for the longest suffix the
+#: extension adds (``.html``, ``.json``, a ``-2`` for a collision) within the
+#: 255 bytes file systems allow for one path component.
+STEM_BYTES = 200
+
+
+def safe_stem(name: str) -> str:
+    """``name`` as a file name every common file system takes, stable across builds.
+
+    Names over :data:`STEM_BYTES` bytes are cut on a character boundary and
+    get a hash of the whole name (two long names that share a beginning stay
+    apart); names Windows reserves (``con``, ``nul``, ``com1``…) get ``-x``;
+    a trailing dot or space, which Windows drops, becomes part of a safe name.
+    """
+    stem = name.rstrip(". ") or "x"
+    if stem != name:
+        stem = f"{stem}-{_digest(name)}"
+    if stem.split(".")[0].casefold() in WINDOWS_RESERVED:
+        stem = f"{stem}-x"
+    if len(stem.encode("utf-8")) > STEM_BYTES:
+        suffix = "-" + _digest(name)
+        room = STEM_BYTES - len(suffix)
+        cut = stem.encode("utf-8")[:room].decode("utf-8", errors="ignore").rstrip("-. ")
+        stem = cut + suffix
+    return stem
+
+
+def _digest(name: str) -> str:
+    return hashlib.sha256(name.encode("utf-8")).hexdigest()[:10]

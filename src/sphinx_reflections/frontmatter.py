@@ -25,7 +25,7 @@ from .config import get_config
 from .dates import date_hint, parse_date
 from .domain import Reflection, get_domain
 from .registry import YAML_LOADER
-from .text import is_tag, suggest, unique_tags
+from .text import has_words, suggest, unique_tags
 from .urls import safe_url
 from .warnings_ import ReflectionsWarning, warn
 
@@ -320,15 +320,15 @@ def validate(raw: RawMeta, env: BuildEnvironment, docname: str) -> Fields:
                 f"'tags' must be a list of tags or comma-separated text, not {type(values['tags']).__name__}",
             )
         else:
-            fields.tags = tuple(dict.fromkeys(t.lstrip("#") for t in tags if t.lstrip("#")))
-            odd = [t for t in fields.tags if not is_tag(t)]
-            if odd:
+            named = [t.strip().lstrip("#").strip() for t in tags]
+            empty = [t for t in named if t and not has_words(t)]
+            if empty:
                 bad(
                     "tags",
-                    f"tag(s) {', '.join(map(repr, odd))} cannot be typed as a #hashtag; a tag "
-                    "starts with a letter and has only letters, digits and '_' "
-                    "(write KnowledgeManagement, not Knowledge management)",
+                    f"tag(s) {', '.join(map(repr, empty))} have no letters or digits, so "
+                    "they cannot name a tag page; they are left out",
                 )
+            fields.tags = tuple(dict.fromkeys(t for t in named if t and has_words(t)))
 
     if fields.event:
         # checked once every page is read: the event may be defined inline elsewhere
@@ -448,9 +448,9 @@ class ReflectionTransform(SphinxTransform):
             )
             return
         for tag in fields.tags:
-            domain.add_tag(docname, tag)
+            domain.add_tag(docname, tag, line=metas[0].lines.get("tags", metas[0].line))
         in_text = [next(iter(s)) for s in domain.tags.get(docname, {}).values()]
-        all_tags = unique_tags([*fields.tags, *in_text], get_config(self.env).tag_aliases)
+        all_tags = unique_tags([*fields.tags, *in_text], domain.tag_aliases())
         title_node = next(self.document.findall(nodes.title), None)
         title = title_node.astext() if title_node else docname
         words = count_words(self.document)

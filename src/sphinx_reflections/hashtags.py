@@ -23,7 +23,7 @@ from .config import get_config
 from .domain import TagInfo, get_domain
 from .i18n import _
 from .text import closest, is_tag, scan, slugify, tag_key
-from .warnings_ import ReflectionsWarning, config_location, warn
+from .warnings_ import ReflectionsWarning, config_location, error, warn
 
 if TYPE_CHECKING:
     from sphinx.application import Sphinx
@@ -81,7 +81,7 @@ class HashtagRole(SphinxRole):
                 self.get_location(),
             )
             return [nodes.inline(self.rawtext, "#" + tag)], []
-        record_tag(self.env, tag)
+        record_tag(self.env, tag, self.lineno)
         return [*_indexed(self.env, self.inliner.document, "#" + tag), hashtag_xref(tag)], []
 
 
@@ -146,15 +146,16 @@ def linkify(
     document: nodes.document | None,
     tags: bool,
     mentions: bool,
-) -> tuple[list[str], list[str]]:
+) -> tuple[list[tuple[str, int | None]], list[str]]:
     """Turn hashtags and registered mentions in ``tree`` into links.
 
-    Returns the tags (as typed) and person ids found, in document order.
+    Returns the tags (as typed, with the line they are on when known) and
+    the person ids found, in document order.
     """
     domain = get_domain(env)
     handles = domain.handles()
     lookup = (lambda h: handles.get(tag_key(h))) if mentions and handles else None
-    found_tags: list[str] = []
+    found_tags: list[tuple[str, int | None]] = []
     found_people: list[str] = []
     for text in list(text_nodes(tree)):
         source = str(text)
@@ -170,7 +171,7 @@ def linkify(
                 parts.append(nodes.Text(source[last : hit.start]))
             typed = source[hit.start : hit.end]
             if hit.kind == "tag":
-                found_tags.append(hit.value)
+                found_tags.append((hit.value, _line(text)))
                 if document is not None:
                     parts.extend(_indexed(env, document, typed))
                 parts.append(hashtag_xref(hit.value))
@@ -189,8 +190,17 @@ def linkify(
     return found_tags, found_people
 
 
-def record_tag(env: BuildEnvironment, tag: str, count: int = 1) -> None:
-    get_domain(env).add_tag(env.docname, tag, count)
+def _line(node: nodes.Node) -> int | None:
+    """The source line of the nearest element that knows it."""
+    while node is not None:
+        if getattr(node, "line", None):
+            return node.line  # type: ignore[no-any-return]
+        node = node.parent
+    return None
+
+
+def record_tag(env: BuildEnvironment, tag: str, line: int | None = None) -> None:
+    get_domain(env).add_tag(env.docname, tag, line=line)
 
 
 class AutolinkTransform(SphinxTransform):
@@ -207,8 +217,8 @@ class AutolinkTransform(SphinxTransform):
         tags, people = linkify(
             self.document, self.env, self.document, cfg.hashtag_autolink, cfg.mention_autolink
         )
-        for tag in tags:
-            record_tag(self.env, tag)
+        for tag, line in tags:
+            record_tag(self.env, tag, line)
         if people:
             get_domain(self.env).add_mentions(self.env.docname, people)
 
@@ -217,11 +227,18 @@ class AutolinkTransform(SphinxTransform):
 
 
 def build_tag_table(env: BuildEnvironment) -> dict[str, TagInfo]:
-    """Resolve spellings, aliases and slugs once per build (``env-updated``)."""
+    """One spelling and a page name per tag, once every page is read (``env-updated``).
+
+    The spelling is the tag registry's ``name``, else the target of an alias,
+    else an event's hashtag as its registry writes it, else the most used
+    spelling (ties: code point order). The page name is the registry id, else
+    the slug of the tag; :mod:`.naming` then makes every name distinct and safe.
+    """
     cfg = get_config(env)
     domain = get_domain(env)
-    aliases = {tag_key(a): c for a, c in cfg.tag_aliases.items()}
-    canonical_of = {alias: tag_key(target) for alias, target in aliases.items()}
+    aliases = domain.tag_aliases()
+    canonical_of = {tag_key(alias): tag_key(target) for alias, target in aliases.items()}
+    registered = {tag_key(tag.name): tag for tag in domain.tag_registry.values()}
     spellings: dict[str, Counter[str]] = {}
     users: dict[str, set[str]] = {}
     hidden = {d for d, r in domain.reflections.items() if r.draft and not cfg.show_drafts}
@@ -234,36 +251,27 @@ def build_tag_table(env: BuildEnvironment) -> dict[str, TagInfo]:
             users.setdefault(key, set()).add(docname)
     visible = domain.visible()
     table: dict[str, TagInfo] = {}
-    slugs: dict[str, str] = {}
     for key in sorted(spellings):
-        configured = [c for c in aliases.values() if tag_key(c) == key]
+        entry = registered.get(key)
+        configured = [entry.name] if entry else []
+        configured += [c for c in aliases.values() if tag_key(c) == key]
         configured += [e.hashtag for e in domain.events_with_tag(key)]
         ranked = sorted(spellings[key].items(), key=lambda item: (-item[1], item[0]))
         name = configured[0] if configured else ranked[0][0]
-        slug = slugify(key, cfg.slug_ascii)
-        if slug in slugs:
-            other = slugs[slug]
-            first_free = next(f"{slug}-{n}" for n in range(2, 1000) if f"{slug}-{n}" not in slugs)
-            where = sorted(users[key])[0]
-            warn(
-                ReflectionsWarning.DUPLICATE,
-                f"tags #{name} and #{table[other].name} share the page name {slug!r}; "
-                f"#{name} gets {first_free!r} instead (add a reflections_tag_aliases entry "
-                "if they are the same tag)",
-                where,
-            )
-            slug = first_free
-        slugs[slug] = key
+        slug = entry.id if entry else slugify(key, cfg.slug_ascii)
         docs = users[key]
         reflections = tuple(r.docname for r in visible if r.docname in docs)
         pages = tuple(sorted(docs - set(reflections)))
-        alias_names = tuple(sorted(a for a, c in cfg.tag_aliases.items() if tag_key(c) == key))
-        table[key] = TagInfo(key, name, slug, reflections, pages, alias_names)
+        alias_names = tuple(
+            sorted(a for a, c in aliases.items() if tag_key(c) == key and tag_key(a) != key)
+        )
+        description = entry.description if entry else ""
+        table[key] = TagInfo(key, name, slug, reflections, pages, alias_names, description)
     return table
 
 
 def check_aliases(app: Sphinx, table: dict[str, TagInfo]) -> None:
-    """An alias must point to a tag some page uses; suggest the closest one otherwise."""
+    """A configured alias must point to a tag some page uses; suggest the closest one."""
     names = {info.name: key for key, info in table.items()}
     for alias, target in sorted(get_config(app).tag_aliases.items()):
         if tag_key(target) in table:
@@ -283,6 +291,44 @@ def update_tag_table(app: Sphinx, env: BuildEnvironment) -> None:
     table = build_tag_table(env)
     get_domain(env).set_tag_table(table)
     check_aliases(app, table)
+
+
+def check_unknown_tags(app: Sphinx, env: BuildEnvironment) -> None:
+    """``env-check-consistency``: tags missing from the registry, by ``reflections_unknown_tags``."""
+    cfg = get_config(app)
+    domain = get_domain(env)
+    if cfg.unknown_tags == "allow" or not cfg.tags:
+        return
+    registry = domain.tag_registry
+    aliases = domain.tag_aliases()
+    canonical_of = {tag_key(alias): tag_key(target) for alias, target in aliases.items()}
+    known = {tag_key(tag.name) for tag in registry.values()}
+    names = sorted(tag.name for tag in registry.values())
+    where = cfg.tags if isinstance(cfg.tags, str) else "reflections_tags in conf.py"
+    report = error if cfg.unknown_tags == "error" else warn
+    unknown = 0
+    for docname in sorted(domain.tags):
+        for key, spellings in sorted(domain.tags[docname].items()):
+            if canonical_of.get(key, key) in known:
+                continue
+            spelling = sorted(spellings.items(), key=lambda item: (-item[1], item[0]))[0][0]
+            close = closest(spelling, names)
+            hint = f" (did you mean #{close}?)" if close else ""
+            report(
+                ReflectionsWarning.UNKNOWN_TAG,
+                f"#{spelling} is not in the tag registry ({where}){hint}; add it there, "
+                "or use a tag it has",
+                (docname, domain.tag_line(docname, key)),
+            )
+            unknown += 1
+    if unknown and cfg.unknown_tags == "error":
+        domain.fail(f"{unknown} tag(s) are not in the tag registry")
+
+
+def fail_build(app: Sphinx, exception: Exception | None) -> None:
+    """``build-finished``: a build with errors the project asked for ends with status 1."""
+    if exception is None and get_domain(app.env).failures:
+        app.statuscode = 1
 
 
 # -- the cloud -----------------------------------------------------------------------------------

@@ -223,7 +223,7 @@ def page_context(
         head.append(
             _feed_link(rel(domain.page_of("", "feed") + ".json"), title, "application/feed+json")
         )
-        if kind in ("authors", "events", "tags") and ident and ident != "index":
+        if kind in ("authors", "events", "tags") and ident:
             own = domain.page_of(kind, ident) + ".xml"
             head.append(_feed_link(rel(own), page_title))
     if head:

@@ -16,6 +16,7 @@ from typing import Any
 import yaml
 
 from .dates import parse_when, shown
+from .text import tag_key
 from .urls import safe_url
 from .warnings_ import ReflectionsWarning, config_location, warn
 
@@ -52,6 +53,16 @@ class Event:
     hashtag: str = ""
     organizer: str = ""
     description: str = ""
+
+
+@dc.dataclass(frozen=True)
+class Tag:
+    """One entry of the tag registry: the tag's spelling, page name and description."""
+
+    id: str  # the page name (tags/<id>.html)
+    name: str
+    description: str = ""
+    aliases: tuple[str, ...] = ()
 
 
 @dc.dataclass
@@ -301,3 +312,54 @@ def load_events(value: str | dict[str, Any], confdir: Path) -> tuple[dict[str, E
                 where,
             )
     return events, source
+
+
+TAG_FIELDS = {"name", "description", "aliases"}
+
+
+def load_tags(value: str | dict[str, Any], confdir: Path) -> tuple[dict[str, Tag], Source]:
+    """Read ``reflections_tags``; bad entries are warned about and skipped.
+
+    Two entries whose names or aliases are one tag (case, Unicode form and word
+    separators folded) are a ``reflections.duplicate`` warning; the first wins.
+    """
+    option = "reflections_tags"
+    data, source = _read(value, confdir, option)
+    tags: dict[str, Tag] = {}
+    owner: dict[str, str] = {}  # tag key -> id of the entry that has it
+    for ident, entry in _entries(data, source, "tag", option):
+        where = source.location(ident)
+        try:
+            _check_keys(entry, TAG_FIELDS)
+            name = _text(entry, "name") or ident
+            raw_aliases = entry.get("aliases") or []
+            if isinstance(raw_aliases, str):
+                raw_aliases = [raw_aliases]
+            if not isinstance(raw_aliases, list) or not all(
+                isinstance(a, str | int) and not isinstance(a, bool) for a in raw_aliases
+            ):
+                raise _EntryError("'aliases' must be a list of tags")
+            aliases = tuple(str(a).strip().lstrip("#") for a in raw_aliases if str(a).strip())
+            tag = Tag(ident, name.lstrip("#"), _text(entry, "description"), aliases)
+        except _EntryError as exc:
+            warn(
+                ReflectionsWarning.REGISTRY,
+                f"{option}: tag {ident!r}: {exc}; the entry is skipped",
+                where,
+            )
+            continue
+        keys = [tag_key(tag.name), *(tag_key(a) for a in tag.aliases)]
+        clash = next((owner[k] for k in keys if k in owner), None)
+        if clash is not None or not keys[0]:
+            warn(
+                ReflectionsWarning.DUPLICATE if clash else ReflectionsWarning.REGISTRY,
+                f"{option}: tag {ident!r} is the same tag as {clash!r} (names and aliases "
+                "match whatever their case, accents form and word separators); it is skipped"
+                if clash
+                else f"{option}: tag {ident!r} has no letters or digits in its name; it is skipped",
+                where,
+            )
+            continue
+        owner.update({k: ident for k in keys if k})
+        tags[ident] = tag
+    return tags, source

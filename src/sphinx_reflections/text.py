@@ -1,9 +1,11 @@
 """Names and text: tag identity, slugs, hashtag scanning, suggestions, YAML scalars.
 
 Pure functions of their arguments, used by every layer above (the build, the
-command line and the importers). Tag identity is case-insensitive (NFC +
-casefold) but never strips letters: in Swedish *mässa* and *massa* are
-different words, so ``mässa2024`` keeps its ``ä`` unless ASCII is asked for.
+command line and the importers). Tag identity folds case, Unicode forms and
+word separators (``culture change``, ``culture-change``, ``#CultureChange`` and
+``#culture_change`` are one tag) but never strips letters: in Swedish *mässa*
+and *massa* are different words, so ``mässa2024`` keeps its ``ä`` unless ASCII
+is asked for.
 """
 
 from __future__ import annotations
@@ -21,9 +23,34 @@ import yaml
 # -- tag identity ----------------------------------------------------------------------
 
 
+def _separator(ch: str) -> bool:
+    """Spaces, dashes and connectors (``_``) between the words of a tag."""
+    return ch.isspace() or unicodedata.category(ch) in ("Zs", "Pd", "Pc")
+
+
 def tag_key(tag: str) -> str:
-    """The identity of a tag: ``#Kontaktdagen2023`` and ``#kontaktdagen2023`` are one."""
-    return unicodedata.normalize("NFC", unicodedata.normalize("NFC", tag.lstrip("#")).casefold())
+    """The identity of a tag: case, Unicode form and word separators folded.
+
+    ``#Kontaktdagen2023`` and ``#kontaktdagen2023`` are one tag, and so are
+    ``culture change``, ``culture-change``, ``#CultureChange`` and
+    ``#culture_change`` (Unicode's caseless identifier match, NFKC + casefold).
+    """
+    text = unicodedata.normalize("NFKC", tag.strip().lstrip("#")).casefold()
+    folded = "".join(ch for ch in text if not _separator(ch))
+    return unicodedata.normalize("NFKC", folded)
+
+
+def has_words(tag: str) -> bool:
+    """Whether a tag written in metadata has a letter or digit to be named by."""
+    return any(ch.isalnum() for ch in tag_key(tag))
+
+
+_COLOUR = re.compile(r"(?:[0-9a-fA-F]{3,4}|[0-9a-fA-F]{6}|[0-9a-fA-F]{8})")
+
+
+def is_colour_code(word: str) -> bool:
+    """``fff``, ``c0ffee``, ``1e90ffcc``: a CSS colour after ``#``, not a hashtag in prose."""
+    return bool(_COLOUR.fullmatch(word))
 
 
 def canonical_key(tag: str, aliases: Mapping[str, str]) -> str:
@@ -67,8 +94,12 @@ FOLD = str.maketrans(
 
 
 def slugify(key: str, ascii_only: bool = False) -> str:
-    """A file name for a tag: letters and digits of any script kept, the rest ``-``."""
-    text = tag_key(key)
+    """A file name for a tag or title: letters and digits of any script kept, the rest ``-``.
+
+    A tag's slug is made from its key (:func:`tag_key`), where word separators
+    are already gone: ``culture change`` is ``culturechange``.
+    """
+    text = unicodedata.normalize("NFKC", key.strip().lstrip("#")).casefold()
     if ascii_only:
         decomposed = unicodedata.normalize("NFKD", text.translate(FOLD))
         text = "".join(c for c in decomposed if not unicodedata.combining(c))
@@ -131,7 +162,7 @@ def scan(text: str, person_for_handle: Callable[[str], str | None] | None) -> li
         end = _word_end(text, at + 1)
         word = text[at + 1 : end]
         if ch == "#":
-            if word and unicodedata.category(word[0])[0] == "L":
+            if word and unicodedata.category(word[0])[0] == "L" and not is_colour_code(word):
                 found.append(Found(at, end, "tag", word))
                 at = end
                 continue
@@ -148,6 +179,70 @@ def scan(text: str, person_for_handle: Callable[[str], str | None] | None) -> li
                 continue
         at = end if end > at + 1 else at + 1
     return found
+
+
+# -- sorting names as a reader of the language does --------------------------------------
+
+#: Letters that come after z, in order, in a language's alphabet.
+ALPHABET_TAILS: dict[str, str] = {
+    "sv": "åäö",
+    "fi": "åäö",
+    "da": "æøå",
+    "nb": "æøå",
+    "nn": "æøå",
+    "no": "æøå",
+}
+#: Letters a language files under another one (Swedish æ and ø with ä and ö).
+_LETTER_AS: dict[str, dict[str, str]] = {
+    "sv": {"æ": "ä", "ø": "ö"},
+    "fi": {"æ": "ä", "ø": "ö"},
+    "da": {"ä": "æ", "ö": "ø"},
+    "nb": {"ä": "æ", "ö": "ø"},
+    "nn": {"ä": "æ", "ö": "ø"},
+    "no": {"ä": "æ", "ö": "ø"},
+}
+
+
+def _language(language: str | None) -> str:
+    return (language or "en").replace("-", "_").split("_")[0].lower()
+
+
+def _letters(text: str, language: str | None) -> list[str]:
+    """The letters of ``text`` as the language sorts them: a base letter or a tail letter."""
+    lang = _language(language)
+    tail = ALPHABET_TAILS.get(lang, "")
+    same = _LETTER_AS.get(lang, {})
+    found = []
+    for ch in unicodedata.normalize("NFC", text.lstrip("#@")).casefold():
+        ch = same.get(ch, ch)
+        if ch in tail:
+            found.append(ch)
+            continue
+        base = unicodedata.normalize("NFD", ch)[0] if ch.isalpha() else ch
+        found.append(base.translate(FOLD))
+    return found
+
+
+def collation_key(text: str, language: str | None) -> str:
+    """A sort key that puts names where a reader of ``language`` looks for them.
+
+    A leading ``#`` or ``@`` is ignored (``#baldersbröd`` sorts under b);
+    accents sort with their letter, except the letters a language places after
+    z (Swedish and Finnish å ä ö, Danish and Norwegian æ ø å).
+    """
+    tail = ALPHABET_TAILS.get(_language(language), "")
+    out = []
+    for ch in _letters(text, language):
+        out.append(chr(0x2000 + tail.index(ch)) if ch in tail else ch)
+    return "".join(out)
+
+
+def index_letter(text: str, language: str | None) -> str | None:
+    """The letter a name is filed under in an index (``#baldersbröd``: ``B``), or None."""
+    letters = _letters(text, language)
+    if not letters or not letters[0][:1].isalpha():
+        return None
+    return letters[0][:1].upper()
 
 
 # -- messages ----------------------------------------------------------------------------

@@ -55,13 +55,19 @@ class ReflectionsWarning(Enum):
     DUPLICATE = (
         "duplicate",
         "Two things claim one name: two people with the same handle, two "
-        "``reflection`` blocks on one page, or a source document at the path of a "
-        "generated page.",
+        "``reflection`` blocks on one page, two tags in the tag registry, or two "
+        "generated pages (or a generated page and a document) that would be written "
+        "to one file; the later one gets a distinct name.",
     )
     UNSAFE_URL = (
         "unsafe-url",
         "A link is not http(s), mailto or relative, or an avatar or image path "
         "leaves the source directory or does not exist.",
+    )
+    UNKNOWN_TAG = (
+        "unknown-tag",
+        "A tag is not in the tag registry (``reflections_tags``) and "
+        "``reflections_unknown_tags`` is ``warn`` or ``error``.",
     )
     FEED = (
         "feed",
@@ -82,6 +88,11 @@ class ReflectionsWarning(Enum):
 def warn(kind: ReflectionsWarning, message: str, location: Any = None) -> None:
     """Emit a typed, located warning (``location`` as Sphinx's logger takes it)."""
     logger.warning(message, type=WARNING_TYPE, subtype=kind.value, location=location)
+
+
+def error(kind: ReflectionsWarning, message: str, location: Any = None) -> None:
+    """Like :func:`warn`, at error level: for problems a project asked to fail on."""
+    logger.error(message, type=WARNING_TYPE, subtype=kind.value, location=location)
 
 
 def config_location(confdir: Any, option: str) -> str:

@@ -326,8 +326,8 @@ def write_feeds(app: Sphinx, outdir: Path, state: WriteState, site: str) -> None
     builder = renderer.builder
     written: dict[str, str] = {}
     for pagename, title, entries in feed_pages(app):
-        is_main = pagename.endswith("/atom") or pagename == "atom"
-        page = domain.page_of("", "index") if is_main else pagename
+        is_main = pagename == domain.page_of("", "atom")
+        page = domain.index_of("") if is_main else pagename
         atom_name = pagename + ".xml"
         json_name = domain.page_of("", "feed") + ".json"
         files = [outdir / atom_name] + ([outdir / json_name] if is_main else [])

@@ -15,10 +15,8 @@ from typing import TYPE_CHECKING, Any
 from docutils import nodes
 
 from ..compat import set_std_labels
-from ..config import get_config
 from ..domain import ReflectionsDomain, get_domain, page_builder
 from ..i18n import _
-from ..text import slugify
 from . import cache
 
 if TYPE_CHECKING:
@@ -42,17 +40,13 @@ def output_names(app: Sphinx, domain: ReflectionsDomain) -> tuple[set[str], set[
     Remembered in the environment, so pages of a tag, person or event that is
     gone are deleted instead of lingering in the output.
     """
-    cfg = get_config(app)
     events = domain.all_events()
-    pages = {
-        domain.page_of("", "index"),
-        domain.page_of("tags", "index"),
-        domain.page_of("events", "index"),
-    }
+    pages = {domain.index_of(""), domain.index_of("tags"), domain.index_of("events")}
     pages |= {domain.page_of("authors", i) for i in domain.people}
     pages |= {domain.page_of("events", i) for i in events}
     pages |= {domain.page_of("tags", t.slug) for t in domain.tag_table.values()}
-    pages |= {domain.page_of("tags", slugify(a, cfg.slug_ascii)) for a in cfg.tag_aliases}
+    for info in domain.tag_table.values():
+        pages |= {p for p in map(domain.alias_page, info.aliases) if p}
     files = {domain.page_of("events", i) + ".ics" for i in events}
     if events:
         files.add(domain.page_of("", "events") + ".ics")
@@ -82,9 +76,9 @@ def register_labels(env: BuildEnvironment, domain: ReflectionsDomain, std_too: b
     Builders without those pages get the label's text instead (see :func:`label_as_text`).
     """
     labels: dict[str, tuple[str, str]] = {
-        "reflections-archive": (domain.page_of("", "index"), _("Reflections")),
-        "reflections-tags": (domain.page_of("tags", "index"), _("Hashtags")),
-        "reflections-events": (domain.page_of("events", "index"), _("Events")),
+        "reflections-archive": (domain.index_of(""), _("Reflections")),
+        "reflections-tags": (domain.index_of("tags"), _("Hashtags")),
+        "reflections-events": (domain.index_of("events"), _("Events")),
     }
     for ident, person in domain.people.items():
         labels[f"reflections-author-{ident}"] = (domain.page_of("authors", ident), person.name)

@@ -10,6 +10,7 @@ HTML an earlier build rendered.
 
 from __future__ import annotations
 
+import dataclasses as dc
 import hashlib
 import html
 import os
@@ -25,14 +26,11 @@ from sphinx.util.parallel import ParallelTasks, make_chunks
 from .. import nodes as rnodes
 from .._version import __version__
 from ..compat import has_local_toctree, local_toctree, prepare_partial
-from ..config import get_config
 from ..domain import Reflection, ReflectionsDomain, get_domain
 from ..files import write_if_changed
 from ..listings import EntryMaker, entry
 from ..metadata import PAGE_KEY
 from ..resolve import resolve_generated
-from ..text import slugify, tag_key
-from ..warnings_ import ReflectionsWarning, config_location, warn
 from . import cache
 from .trees import (
     alias_tree,
@@ -108,98 +106,97 @@ def shared_toctree(builder: StandaloneHTMLBuilder, pagename: str, **kwargs: Any)
     return domain.remember(key, lambda: local_toctree(builder, pagename, **kwargs))
 
 
-def _kind(domain: ReflectionsDomain, pagename: str) -> tuple[str, str]:
-    """(kind, id) of a generated page, for the metadata of its head."""
-    rest = pagename[len(domain.page_of("", "")) :].strip("/")
-    kind, _slash, ident = rest.partition("/")
-    return ("archive", "") if rest == "index" else (kind, ident)
-
-
 def _listed(domain: ReflectionsDomain, reflections: list[Reflection]) -> list[Any]:
     """What entries of these reflections show: their metadata and their titles."""
     return [(r, title_of(domain, r.docname)) for r in reflections]
 
 
-PageSource = tuple[str, Callable[[EntryMaker], nodes.section], str, Any]
-PageJob = tuple[str, Callable[[EntryMaker], nodes.section], str, Path]  # ..., output file
+@dc.dataclass(frozen=True)
+class PageSource:
+    """One generated page: where it goes, what it is, how to build it, what it shows.
+
+    ``kind`` and ``ident`` say what the page is about, for its head and its
+    feed links: ``archive``; ``tags``, ``authors`` or ``events`` with the tag's
+    slug, the person's or the event's id (an empty id: the index). ``inputs``
+    is what the page shows beyond :func:`cache.site_inputs`; when neither
+    changed since the last build the tree is never made. A ``canonical`` page
+    only points there (an alias page).
+    """
+
+    pagename: str
+    kind: str
+    ident: str
+    make_tree: Callable[[EntryMaker], nodes.section]
+    inputs: Any
+    canonical: str = ""
 
 
 def _pages(app: Sphinx) -> Iterator[PageSource]:
-    """(pagename, tree maker, canonical pagename or "", inputs) of every generated page.
-
-    A tree maker takes the function that makes (or reuses) a listing entry.
-
-    ``inputs`` is what the page shows beyond :func:`cache.site_inputs`; when
-    neither changed since the last build the tree is never made.
-    """
+    """Every generated page, in a fixed order."""
     domain = get_domain(app.env)
     visible = domain.visible()
-    yield (
-        domain.page_of("", "index"),
-        partial(archive_tree, domain),
+    yield PageSource(
+        domain.index_of(""),
+        "archive",
         "",
+        partial(archive_tree, domain),
         _listed(domain, visible),
     )
     for person_id in sorted(domain.people):
-        mentioned = domain.mentioning(person_id)
-        yield (
+        yield PageSource(
             domain.page_of("authors", person_id),
+            "authors",
+            person_id,
             partial(author_tree, domain, person_id),
-            "",
             (
                 _listed(domain, domain.by_author(person_id)),
-                titled(domain, mentioned),
+                titled(domain, domain.mentioning(person_id)),
             ),
         )
-    yield (
-        domain.page_of("tags", "index"),
-        lambda _make: tags_index_tree(domain),
+    yield PageSource(
+        domain.index_of("tags"),
+        "tags",
         "",
+        lambda _make: tags_index_tree(domain),
         sorted(domain.tag_table.items()),
     )
-    slugs = {info.slug for info in domain.tag_table.values()}
     for key in sorted(domain.tag_table):
         info = domain.tag_table[key]
-        yield (
+        yield PageSource(
             domain.page_of("tags", info.slug),
+            "tags",
+            info.slug,
             partial(tag_tree, domain, info),
-            "",
             (
                 info,
                 _listed(domain, [domain.reflections[d] for d in info.reflections]),
                 titled(domain, info.pages),
             ),
         )
-    yield domain.page_of("events", "index"), lambda _make: events_index_tree(domain), "", ()
+    yield PageSource(
+        domain.index_of("events"), "events", "", lambda _make: events_index_tree(domain), ()
+    )
     for ident, event in sorted(domain.all_events().items()):
-        yield (
+        yield PageSource(
             domain.page_of("events", ident),
+            "events",
+            ident,
             partial(event_tree, domain, event),
-            "",
             _listed(domain, domain.about_event(ident)),
         )
-    cfg = get_config(app)
-    for alias, target in sorted(cfg.tag_aliases.items()):
-        target_info = domain.tag_info(tag_key(target))
-        alias_slug = slugify(alias, cfg.slug_ascii)
-        if target_info is None or alias_slug == target_info.slug:
-            continue
-        if alias_slug in slugs:
-            warn(
-                ReflectionsWarning.DUPLICATE,
-                f"reflections_tag_aliases: the alias #{alias} would share the page {alias_slug!r} "
-                "with another tag; no alias page is written",
-                config_location(app.confdir, "reflections_tag_aliases"),
-            )
-            continue
-        slugs.add(alias_slug)
-        canonical = domain.page_of("tags", target_info.slug)
-        yield (
-            domain.page_of("tags", alias_slug),
-            partial(alias_tree, alias, target_info),
-            canonical,
-            (alias, target_info.name, target_info.slug),
-        )
+    for key in sorted(domain.tag_table):
+        info = domain.tag_table[key]
+        for alias in info.aliases:
+            page = domain.alias_page(alias)
+            if page is not None:
+                yield PageSource(
+                    page,
+                    "alias",
+                    alias,
+                    partial(alias_tree, alias, info),
+                    (alias, info.name, info.slug),
+                    canonical=domain.page_of("tags", info.slug),
+                )
 
 
 def _chrome(builder: Any, pagename: str, scratch: Path) -> str:
@@ -232,23 +229,17 @@ def write_generated_pages(app: Sphinx, state: cache.WriteState, site: str) -> No
     scratch = outdir / ".reflections-scratch.html"
     chrome: dict[str, str] = {}
     written: dict[str, str] = {}
-    jobs: list[PageJob] = []
-    for pagename, make_tree, canonical, inputs in _pages(app):
-        if pagename in app.env.all_docs:
-            warn(
-                ReflectionsWarning.DUPLICATE,
-                f"the source document {pagename!r} is where the generated page goes; it is not overwritten (change reflections_url_prefix)",
-                pagename,
-            )
-            continue
+    jobs: list[tuple[PageSource, Path]] = []
+    for page in _pages(app):
+        pagename = page.pagename
         folder = posixpath.dirname(pagename)
         if folder not in chrome:
             chrome[folder] = _chrome(builder, pagename, scratch)
-        fingerprint = cache.digest(site, chrome[folder], canonical, inputs)
+        fingerprint = cache.digest(site, chrome[folder], page.canonical, page.inputs)
         written[pagename] = fingerprint
         target = Path(builder.get_outfilename(pagename))
         if state.pages.get(pagename) != fingerprint or not target.is_file():
-            jobs.append((pagename, make_tree, canonical, target))
+            jobs.append((page, target))
     scratch.unlink(missing_ok=True)
     entries = Entries(app, site, domain)
     if getattr(builder, "parallel_ok", False) and len(jobs) >= PARALLEL_PAGES:
@@ -265,14 +256,14 @@ def write_generated_pages(app: Sphinx, state: cache.WriteState, site: str) -> No
 PARALLEL_PAGES = 8  # fewer pages are not worth forking for
 
 
-def write_pages(app: Sphinx, entries: Entries, jobs: list[PageJob]) -> None:
+def write_pages(app: Sphinx, entries: Entries, jobs: list[tuple[PageSource, Path]]) -> None:
     """Render these generated pages and write those whose bytes changed."""
     builder: Any = app.builder
     domain = get_domain(app.env)
     scratch = Path(builder.outdir) / f".reflections-scratch-{os.getpid()}.html"
-    for pagename, make_tree, canonical, target in jobs:
-        tree = make_tree(entries.maker(pagename))
-        kind, ident = _kind(domain, pagename)
+    for page, target in jobs:
+        pagename, kind, ident, canonical = page.pagename, page.kind, page.ident, page.canonical
+        tree = page.make_tree(entries.maker(pagename))
         line = None if canonical else subscribe_line(builder, domain, pagename, kind, ident)
         if line is not None:
             tree.insert(1, line)

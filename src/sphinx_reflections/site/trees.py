@@ -179,9 +179,9 @@ def subscribe_line(
                 (_("Atom feed"), domain.page_of("", "atom") + ".xml"),
                 (_("JSON Feed"), domain.page_of("", "feed") + ".json"),
             ]
-        elif kind in ("authors", "tags", "events") and ident and ident != "index":
+        elif kind in ("authors", "tags", "events") and ident:
             links.append((_("Atom feed"), domain.page_of(kind, ident) + ".xml"))
-    if kind == "events" and ident == "index" and domain.all_events():
+    if kind == "events" and not ident and domain.all_events():
         links.append((_("All events in your calendar"), domain.page_of("", "events") + ".ics"))
     if not links:
         return None
