@@ -125,6 +125,28 @@ PAGES: list[tuple[str, object, set[str]]] = [
         set(),
     ),
     ("yaml-comment", None, {"bad-metadata"}),  # written below as raw text
+    # names that would collide with the extension's own pages, or be bad file names
+    (
+        "reserved-tags",
+        {
+            "author": "jenny",
+            "date": "2023-05-29",
+            "tags": ["index", "atom", "feed", "events", "tags", "CON", "nul", "Tags"],
+        },
+        {"duplicate"},  # #index gets tags/index-2
+    ),
+    ("long-tag", {"author": "jenny", "date": "2023-05-29", "tags": ["å" * 200, "x" * 300]}, set()),
+    ("case-tags", {"author": "jenny", "date": "2023-05-29", "tags": ["Mässa", "MÄSSA"]}, set()),
+    (
+        "multi-word-tags",
+        {"author": "jenny", "date": "2023-05-29", "tags": ["culture change", "best-practices"]},
+        set(),
+    ),
+    (
+        "punctuation-tag",
+        {"author": "jenny", "date": "2023-05-29", "tags": ["!!!", "–"]},
+        {"bad-metadata"},
+    ),
 ]
 
 RAW = {
@@ -186,6 +208,12 @@ PEOPLE = {
     "not-a-mapping": "just a string",
     "empty": {},
     "huge": {"name": "H" * 10000, "bio": "b" * 100000},
+    # ids that are the extension's own names, reserved on Windows, or too long for a file
+    "atom": {"name": "Atom"},
+    "index": {"name": "Index"},
+    "CON": {"name": "Con"},
+    "Jenny": {"name": "Jenny with a capital"},
+    "x" * 300: {"name": "Long"},
 }
 EVENTS = {
     "ok-2023": {
@@ -203,6 +231,8 @@ EVENTS = {
     "mixed-kinds": {"name": "M", "start": "2023-05-24", "end": "2023-05-25T10:00+02:00"},
     "js-url": {"name": "J", "start": "2023-05-24", "url": "javascript:alert(1)"},
     "unknown-field": {"name": "U", "start": "2023-05-24", "venue": "x"},
+    "index": {"name": "Index event", "start": "2023-05-24"},
+    "nul": {"name": "Nul event", "start": "2023-05-24"},
 }
 
 
@@ -328,9 +358,15 @@ def test_every_registry_problem_is_reported(corpus) -> None:
         "unknown-field",
     ):
         assert f"event '{ident}'" in text or f"of '{ident}'" in text, ident
+    renamed = [w for w in registry_lines if "would be written to" in w]
+    assert any("(index) would be written to 'reflections/authors/index'" in w for w in renamed)
+    assert any("(Jenny) would be written to 'reflections/authors/Jenny'" in w for w in renamed)
+    assert any("(index) would be written to 'reflections/events/index'" in w for w in renamed)
+    assert all(w.endswith("[reflections.duplicate]") for w in renamed)
     assert all(
         w.startswith(("reflections_authors", "reflections_events"), w.index("WARNING: ") + 9)
         for w in registry_lines
+        if w not in renamed
     )
 
 

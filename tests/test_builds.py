@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import hashlib
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -107,3 +109,17 @@ def test_nothing_is_written_into_the_source_dir(make_app, tmp_path, builder) -> 
     app.build()
     app.build()  # and an incremental one
     assert _tree(src) == before
+
+
+def test_a_rebuild_that_changed_nothing_says_nothing_about_the_configuration(
+    tmp_path: Path,
+) -> None:
+    """As a user runs it: ``sphinx-build`` twice (sphinx-design adds a static folder late)."""
+    src = copy_root("basic", tmp_path)
+    command = [sys.executable, "-m", "sphinx", "-b", "html", str(src), str(tmp_path / "out")]
+    first = subprocess.run(command, capture_output=True, text=True, check=True)
+    assert "loading pickled environment" not in first.stdout
+    again = subprocess.run(command, capture_output=True, text=True, check=True)
+    assert "loading pickled environment" in again.stdout
+    assert "configuration has changed" not in again.stdout, again.stdout
+    assert "WARNING" not in again.stderr, again.stderr

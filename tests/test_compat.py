@@ -113,3 +113,14 @@ def test_man_reference_handler_is_the_writers_own() -> None:
         assert handler is manpage.Translator._visit_reference_no_macro
     else:
         assert handler is Translator.visit_reference
+
+
+def test_sphinx_design_static_folder_is_known_and_served_once(built) -> None:
+    """sphinx-design adds its own static folder on builder-inited (0.8)."""
+    folder = compat.sphinx_design_static_dir()
+    assert folder is not None
+    paths = [str(p) for p in built.config.html_static_path]
+    assert paths.count(folder) == 1, paths
+    assert Path(built.outdir, "_static", "sphinx-design.min.css").is_file() or any(
+        p.name.startswith("sphinx-design.") for p in Path(built.outdir, "_static").iterdir()
+    )

@@ -73,8 +73,9 @@ def test_every_subtype_is_typed_and_located(app) -> None:
     assert ("tags.yml", "9") in registry
     # #CustomerJourney is an alias in the registry; #Kundresan is not there
     assert [(f, line) for f, line, _ in got["unknown-tag"]] == [("unknown.md", "9")]
-    assert "#Kundresan is not in the tag registry (tags.yml) (did you mean #Kundresa?)" in (
-        got["unknown-tag"][0][2]
+    assert (
+        "#Kundresan is not in the tag registry (tags.yml) (did you mean #Kundresa?)"
+        in (got["unknown-tag"][0][2])
     )
     unsafe = {(f, line) for f, line, _ in got["unsafe-url"]}
     assert {("people.yml", "11"), ("people.yml", "15"), ("badkeys.md", "8")} <= unsafe

@@ -15,14 +15,32 @@ from ._version import __version__
 
 if TYPE_CHECKING:
     from sphinx.application import Sphinx
+    from sphinx.config import Config
 
 STATIC_DIR = Path(__file__).parent / "static"
 
 
-def _add_static(app: Sphinx) -> None:
-    """Serve the extension's stylesheet from its own folder."""
-    if str(STATIC_DIR) not in map(str, app.config.html_static_path):
-        app.config.html_static_path.append(str(STATIC_DIR))
+def _add_static(app: Sphinx, config: Config) -> None:
+    """Serve the extension's stylesheet (and sphinx-design's) from their own folders.
+
+    On ``config-inited``, before Sphinx compares the configuration with the one
+    the last build pickled: both then have the folders, and a rebuild that
+    changed nothing does not report ``html_static_path`` as changed.
+    sphinx-design adds its folder later, on ``builder-inited``; it is put
+    here first and the second copy is dropped by :func:`_one_static_path`.
+    """
+    from .compat import sphinx_design_static_dir  # deferred like setup()
+
+    design = sphinx_design_static_dir()
+    for folder in (str(STATIC_DIR), design):
+        if folder and folder not in map(str, config.html_static_path):
+            config.html_static_path.append(folder)
+
+
+def _one_static_path(app: Sphinx) -> None:
+    """Each static folder once (sphinx-design appended its folder a second time)."""
+    paths = app.config.html_static_path
+    paths[:] = list(dict.fromkeys(paths))
 
 
 def setup(app: Sphinx) -> dict[str, Any]:
@@ -63,8 +81,9 @@ def setup(app: Sphinx) -> dict[str, Any]:
     # invalid values become their defaults before anything reads them (Sphinx's own
     # config checks run at 800)
     app.connect("config-inited", config.validate, priority=400)
+    app.connect("config-inited", _add_static)
+    app.connect("builder-inited", _one_static_path, priority=900)  # after sphinx-design
     app.connect("builder-inited", domain.load_registries)  # before any page is read
-    app.connect("builder-inited", _add_static)
 
     # -- reading ---------------------------------------------------------------------
     # take the reflection: mapping out of MyST front matter before MyST parses it
@@ -88,6 +107,8 @@ def setup(app: Sphinx) -> dict[str, Any]:
     app.connect("missing-reference", outputs.label_as_text)
     # the resolution stage: the one owner of what the extension writes into a page
     app.connect("doctree-resolved", resolve.doctree_resolved)
+    # the general index in the order of the project's language (#tags under their letter)
+    app.connect("html-page-context", hashtags.sort_general_index)
     # JSON-LD and OpenGraph before sphinxext-opengraph (500) reads the page's fields
     app.connect("html-page-context", metadata.page_context, priority=400)
     # last, once every other extension changed the page: keep its feed entry HTML

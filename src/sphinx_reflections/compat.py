@@ -112,6 +112,20 @@ def set_std_labels(
         std.anonlabels[label] = (pagename, "")
 
 
+def sphinx_design_static_dir() -> str | None:
+    """The folder sphinx-design adds to ``html_static_path`` on ``builder-inited``.
+
+    Private: sphinx-design (0.8) appends ``sphinx_design.extension.STATIC_DIR``
+    after Sphinx compared the configuration with the last build's, so every
+    rebuild would report ``html_static_path`` as changed; knowing it lets
+    :func:`sphinx_reflections._add_static` put it there first.
+    """
+    from sphinx_design import extension
+
+    folder = getattr(extension, "STATIC_DIR", None)
+    return str(folder) if folder is not None else None
+
+
 def man_reference_handler(translator: Any, step: str) -> Any:
     """The ``visit``/``depart`` handler of ``reference`` the man writer would use.
 

@@ -22,7 +22,7 @@ from . import nodes as rnodes
 from .config import get_config
 from .domain import TagInfo, get_domain
 from .i18n import _
-from .text import closest, is_tag, scan, slugify, tag_key
+from .text import closest, collation_key, index_letter, is_tag, scan, slugify, tag_key
 from .warnings_ import ReflectionsWarning, config_location, error, warn
 
 if TYPE_CHECKING:
@@ -48,20 +48,28 @@ def mention_xref(typed: str, person: Person) -> addnodes.pending_xref:
 _INDEXED = "reflections_indexed"  # env.temp_data: what this document has indexed
 
 
+#: A node attribute marking the general-index entries of hashtags and people.
+INDEX_MARK = "reflections-index"
+
+
 def _indexed(env: BuildEnvironment, document: nodes.document, label: str) -> list[nodes.Node]:
     """A target and a general-index entry (a PDF gets an index of hashtags and people).
 
     Only the first mention of a tag or person in a document is indexed: the
     index points to pages, and every node here stays in memory until the
-    document is written.
+    document is written. The entry is filed under its first letter
+    (``#baldersbröd`` under B), not under "Symbols".
     """
     seen = cast("set[str]", env.temp_data.setdefault(_INDEXED, set()))
-    if tag_key(label) in seen:
+    identity = ("#" + tag_key(label)) if label.startswith("#") else label.casefold()
+    if identity in seen:
         return []
-    seen.add(tag_key(label))
+    seen.add(identity)
     target = nodes.target("", "")
     document.set_id(target)
-    entry = addnodes.index(entries=[("single", label, target["ids"][0], "", None)], inline=True)
+    letter = index_letter(label, env.config.language)
+    entry = addnodes.index(entries=[("single", label, target["ids"][0], "", letter)], inline=True)
+    entry[INDEX_MARK] = True
     return [entry, target]
 
 
@@ -329,6 +337,50 @@ def fail_build(app: Sphinx, exception: Exception | None) -> None:
     """``build-finished``: a build with errors the project asked for ends with status 1."""
     if exception is None and get_domain(app.env).failures:
         app.statuscode = 1
+
+
+def sort_general_index(
+    app: Sphinx, pagename: str, templatename: str, context: dict[str, Any], doctree: Any
+) -> None:
+    """``html-page-context``: the general index in the order a reader of the language expects.
+
+    Sphinx sorts by code point and files accented letters under their base
+    letter; a Swedish reader looks for Å, Ä and Ö after Z, a Danish one for
+    Æ, Ø and Å. Entries are sorted by :func:`.text.collation_key` (a leading
+    ``#`` ignored) and, on the one-page index, filed under the language's
+    letters. Groups a project named itself (index keys longer than a letter)
+    are left as they are.
+    """
+    if not pagename.startswith("genindex") or "genindexentries" not in context:
+        return
+    language = app.config.language
+    groups: list[tuple[str, list[Any]]] = context["genindexentries"]
+    symbols = _("Symbols")
+    if not app.config.html_split_index:
+        regrouped: dict[str, list[Any]] = {}
+        for letter, entries in groups:
+            for entry in entries:
+                category = entry[1][2]
+                own = category is None or len(category) == 1
+                name = (index_letter(entry[0], language) or symbols) if own else letter
+                regrouped.setdefault(name, []).append(entry)
+        groups = list(regrouped.items())
+
+    def group_order(group: tuple[str, list[Any]]) -> tuple[int, str]:
+        return (0, "") if group[0] == symbols else (1, collation_key(group[0], language))
+
+    groups = sorted(
+        (
+            (letter, sorted(entries, key=lambda e: (collation_key(e[0], language), e[0])))
+            for letter, entries in groups
+        ),
+        key=group_order,
+    )
+    context["genindexentries"][:] = groups
+    if "genindexcounts" in context:
+        context["genindexcounts"][:] = [
+            sum(1 + len(entry[1][1]) for entry in entries) for _letter, entries in groups
+        ]
 
 
 # -- the cloud -----------------------------------------------------------------------------------

@@ -2,8 +2,9 @@
 
 After reading, every generated page claims a name, in a fixed order: the
 documents first (a page someone wrote always keeps its place), then the
-archive, the indexes and their feeds, then one page per tag, alias, person
-and event. A name is taken when something claimed earlier would be written
+archive, the indexes and their feeds, then one page per tag (by key), alias,
+person and event (in registry order, so an entry added later never takes the
+name of one that was there before). A name is taken when something claimed earlier would be written
 to the same file with ``html`` or ``dirhtml``, or to a file whose name
 differs only by case (case-insensitive file systems), or where one needs a
 folder and the other a file of the same name. The later claimant then gets
@@ -169,7 +170,8 @@ def allocate(app: Sphinx, domain: ReflectionsDomain) -> dict[str, TagInfo]:
             )
             if stem is not None:
                 naming.names[("tag-alias", tag_key(alias))] = naming.page("tags", stem)
-    for ident in sorted(domain.people):
+    # in registry order: whoever was there first keeps the name when a new id clashes
+    for ident in domain.people:
         naming.give(
             "authors",
             ("authors", ident),
@@ -178,7 +180,7 @@ def allocate(app: Sphinx, domain: ReflectionsDomain) -> dict[str, TagInfo]:
             domain.location("authors", ident),
             COMPANIONS["authors"],
         )
-    for ident, event in sorted(domain.all_events().items()):
+    for ident, event in domain.all_events().items():
         naming.give(
             "events",
             ("events", ident),

@@ -26,7 +26,7 @@ from sphinx.util.osutil import relative_uri
 from . import nodes as rnodes
 from .dates import build_date
 from .domain import get_domain, page_builder
-from .hashtags import cloud
+from .hashtags import INDEX_MARK, cloud
 from .i18n import _
 from .listings import reflection_grid, reflection_list
 from .nodes import PAGES_ONLY
@@ -132,7 +132,48 @@ def resolve_for_builder(tree: nodes.Node, builder: Builder, pagename: str) -> No
     if builder.format in UNLINKED_FORMATS:
         for card in list(tree.findall(rnodes.reflections_author_card)):
             spell_out_links(card)
+    if builder.format == "latex":
+        index_for_latex(tree)
     resolve_avatars(tree, builder, pagename)
+
+
+#: What LaTeX and makeindex read as commands in an index entry, and how to write each.
+_LATEX_INDEX = str.maketrans(
+    {
+        "\\": r"\textbackslash{}",
+        "{": r"\sphinxleftcurlybrace{}",
+        "}": r"\sphinxrightcurlybrace{}",
+        "#": r"\#",
+        "$": r"\$",
+        "%": r"\%",
+        "&": r"\&",
+        "_": r"\_",
+        "~": r"\textasciitilde{}",
+        "^": r"\textasciicircum{}",
+        '"': '""',
+        "@": '"@',
+        "!": '"!',
+        "|": r"\textbar{}",
+    }
+)
+
+
+def index_for_latex(tree: nodes.Node) -> None:
+    """Index entries of hashtags and people, sorted by their letters in the PDF's index.
+
+    Sphinx writes ``\\index{\\#cx@...}``, which makeindex and xindy file under
+    symbols; the sort key without ``#`` files ``#cx`` under C (xindy then
+    orders letters as the project's language does).
+    """
+    for index in list(tree.findall(addnodes.index)):
+        if not index.get(INDEX_MARK):
+            continue
+        commands = []
+        for _type, label, _target, _main, _key in index["entries"]:
+            sort = label.lstrip("#@").translate(_LATEX_INDEX)
+            shown = label.translate(_LATEX_INDEX)
+            commands.append(rf"\index{{{sort}@\spxentry{{{shown}}}}}")
+        index.replace_self(nodes.raw("", "".join(commands), format="latex"))
 
 
 def resolve_events(tree: nodes.Node, builder: Builder, pagename: str) -> None:

@@ -96,6 +96,21 @@ def tags_index_tree(domain: ReflectionsDomain) -> nodes.section:
     else:
         text = _("No hashtags yet.")
         page += nodes.paragraph(text, text, classes=["reflections-empty"])
+    described = sorted((t for t in domain.tag_table.values() if t.description), key=lambda t: t.key)
+    if described:
+        section = page_section(_("What the tags are about"), "about-the-tags")
+        terms = nodes.definition_list(classes=["reflections-tag-descriptions"])
+        for info in described:
+            item = nodes.definition_list_item()
+            term = nodes.term()
+            term += hashtag_xref(info.name)
+            item += term
+            definition = nodes.definition()
+            definition += nodes.paragraph(info.description, info.description)
+            item += definition
+            terms += item
+        section += terms
+        page += section
     return page
 
 
@@ -103,6 +118,10 @@ def tag_tree(
     domain: ReflectionsDomain, info: TagInfo, make_entry: EntryMaker | None = None
 ) -> nodes.section:
     page = page_section("#" + info.name, "tag")
+    if info.description:
+        page += nodes.paragraph(
+            info.description, info.description, classes=["reflections-tag-description"]
+        )
     for event in domain.events_with_tag(info.key):
         page += callout(event, domain.env)
     if info.aliases:
