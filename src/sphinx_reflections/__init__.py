@@ -88,6 +88,8 @@ def setup(app: Sphinx) -> dict[str, Any]:
     # -- reading ---------------------------------------------------------------------
     # take the reflection: mapping out of MyST front matter before MyST parses it
     app.connect("source-read", frontmatter.read_front_matter)
+    # pages that name a person, event or tag whose registry entry changed are read again
+    app.connect("env-get-outdated", domain.registries_outdated)
     # a generated page deleted from the output makes the build run its write phase
     app.connect("env-get-outdated", outputs.rewrite_missing_pages)
 
@@ -98,6 +100,7 @@ def setup(app: Sphinx) -> dict[str, Any]:
     app.connect("env-updated", naming.name_pages, priority=450)
     app.connect("env-updated", listings.outdated_listings, priority=500)
     app.connect("env-updated", outputs.plan_outputs, priority=600)
+    app.connect("env-updated", domain.remember_registries, priority=700)
     app.connect("env-check-consistency", events.check_references)
     app.connect("env-check-consistency", hashtags.check_unknown_tags)
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import dataclasses as dc
 import datetime as dt
+import hashlib
 import uuid
 from collections.abc import Callable, Hashable, Iterable, Iterator, Set
 from typing import TYPE_CHECKING, Any, TypeVar
@@ -37,7 +38,7 @@ T = TypeVar("T")
 
 #: The shape of the data below (and so of pickled environments): Sphinx reads an
 #: environment afresh when the extension's ``env_version`` changes.
-DATA_VERSION = 4
+DATA_VERSION = 5
 
 
 @dc.dataclass(frozen=True)
@@ -87,6 +88,7 @@ PER_DOC = (
     "mentions",
     "tags",
     "tag_lines",
+    "used",
     "dynamic",
     "inline_events",
     "callouts",
@@ -113,6 +115,7 @@ class ReflectionsDomain(Domain):
         "mentions": {},  # docname -> sorted tuple of person ids
         "tags": {},  # docname -> {tag key -> {spelling -> count}}
         "tag_lines": {},  # docname -> {tag key -> line of its first use}
+        "used": {},  # docname -> sorted "kind:id" of people and events it names
         "dynamic": {},  # docname -> [what each cloud or listing on it shows (specs)]
         "inline_events": {},  # docname -> {event id -> (Event, line)}
         "callouts": {},  # docname -> sorted tuple of event ids shown as callouts
@@ -121,7 +124,10 @@ class ReflectionsDomain(Domain):
         "people": {},  # id -> Person
         "events": {},  # id -> Event
         "tag_registry": {},  # id -> Tag
-        "registry_files": [],  # registry paths every reading page depends on
+        "registry_files": [],  # the registry files (for sphinx-reflections check)
+        "registry_prints": {},  # "kind:id" -> fingerprint of a registry entry, last build
+        "registry_tag_keys": {},  # tag registry id -> the tag keys of its name and aliases
+        "link_pages": {},  # "kind:id" -> page a link to that tag, person or event goes to
         "locations": {},  # (kind, id) -> "file:line" of a registry entry
         "names": {},  # (kind, id) -> pagename, where it is not prefix/kind/id
         "tag_table": {},  # tag key -> TagInfo, rebuilt after reading
@@ -175,19 +181,28 @@ class ReflectionsDomain(Domain):
                     return (docname, events[ident][1])
         return self.data["locations"].get((kind, ident))
 
-    def note_registry_dependency(self) -> None:
-        """Re-read the page being read whenever a registry file changes."""
-        for path in self.data["registry_files"]:
-            self.env.note_dependency(path)
+    def note_use(self, kind: str, ident: str) -> None:
+        """The page being read names this person (``authors``) or event, known or not.
+
+        When that registry entry changes (or appears), exactly the pages that
+        name it are read again (see :func:`registries_outdated`).
+        """
+        used = self.data["used"].setdefault(self.env.docname, [])
+        name = f"{kind}:{ident}"
+        if name not in used:
+            used.append(name)
 
     def handles(self) -> dict[str, str]:
         """Case-folded handle -> person id."""
         return {tag_key(p.handle): p.id for p in self.people.values() if p.handle}
 
     def known_person(self, ident: str, where: str, location: Any) -> Person | None:
-        """The person with this id (or handle), or None after an ``unknown-author`` warning."""
-        self.note_registry_dependency()
+        """The person with this id (or handle), or None after an ``unknown-author`` warning.
+
+        The page being read is noted as naming that person (see :meth:`note_use`).
+        """
         person = self.people.get(ident) or self.people.get(self.handles().get(tag_key(ident), ""))
+        self.note_use("authors", person.id if person else ident)
         if person is None:
             warn(
                 ReflectionsWarning.UNKNOWN_AUTHOR,
@@ -353,6 +368,75 @@ class ReflectionsDomain(Domain):
         return self._memo[key]  # type: ignore[no-any-return]
 
     # -- queries ----------------------------------------------------------------------
+
+    def _used(self, docname: str, kind: str) -> set[str]:
+        prefix = kind + ":"
+        return {
+            u[len(prefix) :] for u in self.data["used"].get(docname, ()) if u.startswith(prefix)
+        }
+
+    def people_shown(self, docname: str) -> set[str]:
+        """Person ids a document shows or names: authors, mentions, cards, roles."""
+        reflection = self.reflections.get(docname)
+        return {
+            *(reflection.authors if reflection else ()),
+            *self.mentions.get(docname, ()),
+            *self._used(docname, "authors"),
+        }
+
+    def events_shown(self, docname: str) -> set[str]:
+        """Event ids a document shows or names: its event, callouts, roles, listings."""
+        reflection = self.reflections.get(docname)
+        return {
+            *((reflection.event,) if reflection and reflection.event else ()),
+            *self.callouts.get(docname, ()),
+            *(ident for ident, _line in self.event_refs.get(docname, ())),
+            *self.data["inline_events"].get(docname, {}),
+            *self._used(docname, "events"),
+        }
+
+    def link_targets(self, docname: str) -> list[tuple[str, str, str]]:
+        """(kind, id, page) of every tag, person and event page a document links to."""
+        found = []
+        for key in sorted(self.tags.get(docname, {})):
+            info = self.tag_info(key)
+            found.append(("tags", key, self.page_of("tags", info.slug) if info else ""))
+        for ident in sorted(self.people_shown(docname)):
+            found.append(("authors", ident, self.page_of("authors", ident)))
+        for ident in sorted(self.events_shown(docname)):
+            found.append(("events", ident, self.page_of("events", ident)))
+        return found
+
+    def link_pages(self) -> dict[str, str]:
+        """Where a link to each tag, person and event goes ("kind:id" -> pagename)."""
+        pages = {
+            f"tags:{key}": self.page_of("tags", info.slug) for key, info in self.tag_table.items()
+        }
+        pages |= {f"authors:{i}": self.page_of("authors", i) for i in self.people}
+        pages |= {f"events:{i}": self.page_of("events", i) for i in self.all_events()}
+        return pages
+
+    def moved_links(self) -> list[str]:
+        """Documents whose links now go elsewhere than in the last build, to write again.
+
+        A tag, person or event page that got another name (a collision that
+        appeared or went away) leaves links in documents that were not read
+        again pointing to the old address.
+        """
+        before: dict[str, str] = self.data["link_pages"]
+        now = self.link_pages()
+        self.data["link_pages"] = now
+        moved = {k for k in before.keys() & now.keys() if before[k] != now[k]}
+        if not moved:
+            return []
+        found = []
+        for docname in sorted(self.env.found_docs):
+            used = {f"tags:{key}" for key in self.tags.get(docname, {})}
+            used |= {f"authors:{i}" for i in self.people_shown(docname)}
+            used |= {f"events:{i}" for i in self.events_shown(docname)}
+            if used & moved:
+                found.append(docname)
+        return found
 
     def all_events(self) -> dict[str, Event]:
         """Registry events and inline ones (the first definition of an id wins)."""
@@ -531,3 +615,70 @@ def load_registries(app: Sphinx) -> None:
     locations |= {("events", i): events_src.location(i) for i in events}
     locations |= {("tags", i): tags_src.location(i) for i in tags}
     get_domain(app.env).set_registries(people, events, tags, files, locations)
+
+
+def _print(value: Any) -> str:
+    return hashlib.sha256(repr(value).encode("utf-8")).hexdigest()
+
+
+def registry_prints(domain: ReflectionsDomain) -> dict[str, str]:
+    """A fingerprint per registry entry, and one of all handles together."""
+    prints = {f"authors:{i}": _print(p) for i, p in domain.people.items()}
+    prints |= {f"events:{i}": _print(e) for i, e in domain.events.items()}
+    prints |= {f"tags:{i}": _print(t) for i, t in domain.tag_registry.items()}
+    prints["handles"] = _print(sorted(domain.handles().items()))
+    return prints
+
+
+def _tag_keys(domain: ReflectionsDomain) -> dict[str, list[str]]:
+    return {
+        i: sorted({tag_key(t.name), *(tag_key(a) for a in t.aliases)})
+        for i, t in domain.tag_registry.items()
+    }
+
+
+def registries_outdated(
+    app: Sphinx, env: BuildEnvironment, added: set[str], changed: set[str], removed: set[str]
+) -> list[str]:
+    """``env-get-outdated``: the pages to read again because a registry entry they name changed.
+
+    Pages do not depend on the registry files as a whole: a new role for one
+    person re-reads that person's pieces and the pages that show or mention
+    them, not the whole site. A changed handle may turn text anywhere into a
+    mention, so it re-reads every page.
+    """
+    domain = get_domain(env)
+    before: dict[str, str] = domain.data["registry_prints"]
+    if not before:
+        return []
+    now = registry_prints(domain)
+    differ = {k for k in before.keys() | now.keys() if before.get(k) != now.get(k)}
+    if not differ:
+        return []
+    if "handles" in differ:
+        return sorted(env.found_docs)
+    people = {k.partition(":")[2] for k in differ if k.startswith("authors:")}
+    events = {k.partition(":")[2] for k in differ if k.startswith("events:")}
+    old_keys: dict[str, list[str]] = domain.data["registry_tag_keys"]
+    new_keys = _tag_keys(domain)
+    tags: set[str] = set()
+    for name in differ:
+        if name.startswith("tags:"):
+            ident = name.partition(":")[2]
+            tags |= {*old_keys.get(ident, ()), *new_keys.get(ident, ())}
+    found = set()
+    for docname in env.found_docs:
+        if (
+            domain.people_shown(docname) & people
+            or domain.events_shown(docname) & events
+            or tags & set(domain.tags.get(docname, {}))
+        ):
+            found.add(docname)
+    return sorted(found)
+
+
+def remember_registries(app: Sphinx, env: BuildEnvironment) -> None:
+    """``env-updated``: what the registries held in this build, to compare with the next."""
+    domain = get_domain(env)
+    domain.data["registry_prints"] = registry_prints(domain)
+    domain.data["registry_tag_keys"] = _tag_keys(domain)

@@ -155,7 +155,6 @@ class EventDirective(SphinxDirective):
 
     def run(self) -> list[nodes.Node]:
         domain = get_domain(self.env)
-        domain.note_registry_dependency()
         ident = self.arguments[0].strip() if self.arguments else ""
         inline = {
             k
@@ -178,6 +177,7 @@ class EventDirective(SphinxDirective):
                 self.env.docname, {}
             ).get(ident)
             if event is None:
+                domain.note_use("events", ident)  # read again when it is added
                 warn(
                     ReflectionsWarning.UNKNOWN_EVENT,
                     f"event: unknown event {ident!r}; add it to reflections_events or define it "
@@ -257,7 +257,6 @@ class EventRole(SphinxRole):
         has_title, title, ident = split_explicit_title(self.text)
         ident = ident.strip()
         domain = get_domain(self.env)
-        domain.note_registry_dependency()
         domain.add_event_ref(self.env.docname, ident, self.lineno)
         event = domain.events.get(ident)
         text = title if has_title else (event.name if event else ident)

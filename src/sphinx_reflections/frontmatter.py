@@ -277,6 +277,7 @@ def validate(raw: RawMeta, env: BuildEnvironment, docname: str) -> Fields:
         else:
             known = []
             for name in dict.fromkeys(names):
+                domain.note_use("authors", name)
                 if name in domain.people:
                     known.append(name)
                 else:
@@ -438,7 +439,6 @@ class ReflectionTransform(SphinxTransform):
                 (docname, extra.line),
             )
         domain = get_domain(self.env)
-        domain.note_registry_dependency()
         fields = validate(metas[0], self.env, docname)
         if fields.date is None:
             warn(

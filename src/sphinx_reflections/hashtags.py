@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any, ClassVar, cast
 from docutils import nodes
 from docutils.parsers.rst import directives
 from sphinx import addnodes
+from sphinx.locale import _ as sphinx_label
 from sphinx.transforms import SphinxTransform
 from sphinx.util.docutils import SphinxDirective, SphinxRole
 from sphinx.util.nodes import split_explicit_title
@@ -220,8 +221,6 @@ class AutolinkTransform(SphinxTransform):
         cfg = get_config(self.env)
         if not (cfg.hashtag_autolink or cfg.mention_autolink):
             return
-        if cfg.mention_autolink:
-            get_domain(self.env).note_registry_dependency()
         tags, people = linkify(
             self.document, self.env, self.document, cfg.hashtag_autolink, cfg.mention_autolink
         )
@@ -355,7 +354,7 @@ def sort_general_index(
         return
     language = app.config.language
     groups: list[tuple[str, list[Any]]] = context["genindexentries"]
-    symbols = _("Symbols")
+    symbols = sphinx_label("Symbols")  # Sphinx's own heading, in Sphinx's catalogue
     if not app.config.html_split_index:
         regrouped: dict[str, list[Any]] = {}
         for letter, entries in groups:

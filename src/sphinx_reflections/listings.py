@@ -61,6 +61,22 @@ def entry(
     return item
 
 
+def entry_inputs(domain: ReflectionsDomain, reflection: Reflection) -> Any:
+    """What an entry shows: the reflection, its title, its authors, where its tags link."""
+    people = domain.people
+    tags = []
+    for tag in reflection.tags:
+        info = domain.tag_info(tag_key(tag))
+        tags.append((tag, info.slug if info else None))
+    title = domain.env.titles.get(reflection.docname)
+    return (
+        reflection,
+        title.astext() if title else reflection.title,
+        [people.get(a) for a in reflection.authors],
+        tags,
+    )
+
+
 def reflection_list(
     reflections: list[Reflection],
     domain: ReflectionsDomain,
@@ -146,7 +162,6 @@ class ReflectionsDirective(SphinxDirective):
 
     def run(self) -> list[nodes.Node]:
         domain = get_domain(self.env)
-        domain.note_registry_dependency()
         spec: dict[str, Any] = {
             "author": _names(self.options.get("author", "")),
             "tag": [tag_key(t) for t in _names(self.options.get("tag", ""))],
@@ -157,6 +172,7 @@ class ReflectionsDirective(SphinxDirective):
             "summary": self.options.get("show-summary", "yes") == "yes",
         }
         for person in spec["author"]:
+            domain.note_use("authors", person)
             if person not in domain.people:
                 warn(
                     ReflectionsWarning.UNKNOWN_AUTHOR,
@@ -178,7 +194,8 @@ def shown(domain: ReflectionsDomain, docname: str) -> str:
         if "cloud" in spec:
             parts.append(repr(sorted(domain.tag_table.items())))
         else:
-            parts.append(repr([r for r in domain.select(spec) if r.docname != docname]))
+            listed = [r for r in domain.select(spec) if r.docname != docname]
+            parts.append(repr([entry_inputs(domain, r) for r in listed]))
     return hashlib.sha256("\n".join(parts).encode("utf-8")).hexdigest()
 
 

@@ -193,7 +193,12 @@ def allocate(app: Sphinx, domain: ReflectionsDomain) -> dict[str, TagInfo]:
     return table
 
 
-def name_pages(app: Sphinx, env: BuildEnvironment) -> None:
-    """``env-updated``: give every generated page its name, now that the tags are known."""
+def name_pages(app: Sphinx, env: BuildEnvironment) -> list[str]:
+    """``env-updated``: give every generated page its name, now that the tags are known.
+
+    Returns the documents that link to a page whose name changed since the
+    last build, so Sphinx writes them again.
+    """
     domain = get_domain(env)
     domain.set_tag_table(allocate(app, domain))
+    return domain.moved_links()

@@ -21,7 +21,6 @@ from typing import TYPE_CHECKING, Any
 from .._version import __version__
 from ..compat import build_info_hashes
 from ..config import get_config
-from ..dates import build_date
 
 if TYPE_CHECKING:
     from sphinx.application import Sphinx
@@ -109,9 +108,12 @@ def prune_stored(app: Sphinx, kind: str, keep: set[str]) -> None:
 def site_inputs(app: Sphinx, domain: ReflectionsDomain) -> str:
     """What every generated page and feed entry depends on besides its own data.
 
-    Registries, the naming of tags (bylines link tags by slug), options, the
-    day of the build (event badges) and Sphinx's own configuration hash, the
-    one it uses to decide that every document must be written again.
+    The options and Sphinx's own configuration hash, the one it uses to decide
+    that every document must be written again. Everything else (people,
+    events, tags and where their pages are, the day of the build for event
+    badges) is part of the inputs of the pages and entries that show it, so a
+    new tag renders its own page, the tags index and the pages that list the
+    piece that has it, not the whole site.
     """
     config_hash, tags_hash = build_info_hashes(app.builder)
     return digest(
@@ -119,10 +121,6 @@ def site_inputs(app: Sphinx, domain: ReflectionsDomain) -> str:
         app.config.language,
         app.config.html_baseurl,
         app.config.project,
-        sorted(domain.people.items()),
-        sorted(domain.all_events().items()),
-        sorted((key, t.name, t.slug) for key, t in domain.tag_table.items()),
-        build_date(),
         config_hash,
         tags_hash,
     )

@@ -83,13 +83,29 @@ def render_body(builder: StandaloneHTMLBuilder, doctree: nodes.document, docname
     return absolutize("".join(parts).strip(), absolute(builder, docname))
 
 
+_TITLE = re.compile(r"<h1\b[^>]*>.*?</h1>\n?", re.S)
+_BYLINE = re.compile(r'<div class="reflections-byline\b[^"]*"[^>]*>.*?</div>\n?', re.S)
+
+
+def cut_body(body: str, page_url: str) -> str:
+    """A rendered page body as feed HTML: no title, no byline, absolute links.
+
+    The same HTML as :func:`render_body` gives, cut from what Sphinx already
+    rendered for the page instead of rendering the document a second time:
+    top-level section titles are the only ``h1`` in a body, and a byline
+    holds no ``div`` of its own.
+    """
+    return absolutize(_BYLINE.sub("", _TITLE.sub("", body)).strip(), page_url)
+
+
 def content_key(app: Sphinx, docname: str, site: str) -> str:
-    """When a feed entry's HTML must be rendered again: its doctree or the site changed."""
+    """When a feed entry's HTML must be made again: its doctree, its links or the site changed."""
     try:
         stat = (Path(app.doctreedir) / f"{docname}.doctree").stat()
     except OSError:
         return ""
-    return cache.digest(site, stat.st_mtime_ns, stat.st_size)
+    links = get_domain(app.env).link_targets(docname)
+    return cache.digest(site, stat.st_mtime_ns, stat.st_size, links)
 
 
 def _store(app: Sphinx, docname: str, key: str, html: str) -> None:
@@ -97,13 +113,14 @@ def _store(app: Sphinx, docname: str, key: str, html: str) -> None:
 
 
 def capture(
-    app: Sphinx, pagename: str, _template: str, _context: Any, doctree: nodes.document | None
+    app: Sphinx, pagename: str, _template: str, context: Any, doctree: nodes.document | None
 ) -> None:
     """``html-page-context`` (last): keep a reflection's feed HTML while Sphinx writes its page.
 
-    The document is resolved for its own page anyway, and with ``-j`` this runs
-    in the worker that writes it; the HTML goes next to the doctrees, where the
-    feeds (and later builds, until the doctree changes) pick it up.
+    Cut from the body Sphinx just rendered for the page, so nothing is
+    rendered twice; with ``-j`` this runs in the worker that writes it. The
+    HTML goes next to the doctrees, where the feeds (and later builds, until
+    the doctree changes) pick it up.
     """
     domain = get_domain(app.env)
     if (
@@ -114,9 +131,9 @@ def capture(
     ):
         return
     key = content_key(app, pagename, cache.site_key(app, domain))
-    if key:
-        html = render_body(app.builder, doctree.deepcopy(), pagename)  # type: ignore[arg-type]
-        _store(app, pagename, key, html)
+    body = context.get("body") if isinstance(context, dict) else None
+    if key and isinstance(body, str):
+        _store(app, pagename, key, cut_body(body, absolute(app.builder, pagename)))  # type: ignore[arg-type]
 
 
 class Renderer:
@@ -333,7 +350,13 @@ def write_feeds(app: Sphinx, outdir: Path, state: WriteState, site: str) -> None
         files = [outdir / atom_name] + ([outdir / json_name] if is_main else [])
         # the same entries with the same bodies, in the same site: the files stand
         fingerprint = cache.digest(
-            site, title, _updated(entries, domain), [(r, renderer.key(r.docname)) for r in entries]
+            site,
+            title,
+            _updated(entries, domain),
+            [
+                (r, _people(r, domain, builder), _categories(r, domain), renderer.key(r.docname))
+                for r in entries
+            ],
         )
         written[pagename] = fingerprint
         if state.feeds.get(pagename) == fingerprint and all(f.is_file() for f in files):

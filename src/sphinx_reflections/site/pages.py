@@ -15,22 +15,27 @@ import hashlib
 import html
 import os
 import posixpath
+import re
 from collections.abc import Callable, Iterator
 from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from docutils import nodes
+from sphinx.util.osutil import relative_uri
 from sphinx.util.parallel import ParallelTasks, make_chunks
 
 from .. import nodes as rnodes
 from .._version import __version__
 from ..compat import has_local_toctree, local_toctree, prepare_partial
+from ..dates import build_date, day
 from ..domain import Reflection, ReflectionsDomain, get_domain
 from ..files import write_if_changed
-from ..listings import EntryMaker, entry
+from ..listings import EntryMaker, entry, entry_inputs
 from ..metadata import PAGE_KEY
+from ..registry import Event
 from ..resolve import resolve_generated
+from ..text import tag_key
 from . import cache
 from .trees import (
     alias_tree,
@@ -42,7 +47,6 @@ from .trees import (
     subscribe_line,
     tag_tree,
     tags_index_tree,
-    title_of,
     titled,
 )
 
@@ -106,11 +110,6 @@ def shared_toctree(builder: StandaloneHTMLBuilder, pagename: str, **kwargs: Any)
     return domain.remember(key, lambda: local_toctree(builder, pagename, **kwargs))
 
 
-def _listed(domain: ReflectionsDomain, reflections: list[Reflection]) -> list[Any]:
-    """What entries of these reflections show: their metadata and their titles."""
-    return [(r, title_of(domain, r.docname)) for r in reflections]
-
-
 @dc.dataclass(frozen=True)
 class PageSource:
     """One generated page: where it goes, what it is, how to build it, what it shows.
@@ -118,9 +117,10 @@ class PageSource:
     ``kind`` and ``ident`` say what the page is about, for its head and its
     feed links: ``archive``; ``tags``, ``authors`` or ``events`` with the tag's
     slug, the person's or the event's id (an empty id: the index). ``inputs``
-    is what the page shows beyond :func:`cache.site_inputs`; when neither
-    changed since the last build the tree is never made. A ``canonical`` page
-    only points there (an alias page).
+    is everything the page shows (with :func:`cache.site_inputs`, which every
+    page shares); when it has not changed since the last build, the page is
+    not rendered. ``listed`` are the reflections its listings show. A
+    ``canonical`` page only points there (an alias page).
     """
 
     pagename: str
@@ -128,30 +128,40 @@ class PageSource:
     ident: str
     make_tree: Callable[[EntryMaker], nodes.section]
     inputs: Any
+    listed: tuple[Reflection, ...] = ()
     canonical: str = ""
+
+
+def _upcoming(event: Event) -> bool:
+    return bool(day(event.end or event.start) >= build_date())
+
+
+def _event_inputs(domain: ReflectionsDomain, event: Event) -> Any:
+    """What an event's callout shows: the event, whether it is still to come, its tag's page."""
+    info = domain.tag_info(tag_key(event.hashtag)) if event.hashtag else None
+    return (event, _upcoming(event), info.slug if info else None)
 
 
 def _pages(app: Sphinx) -> Iterator[PageSource]:
     """Every generated page, in a fixed order."""
     domain = get_domain(app.env)
-    visible = domain.visible()
+
+    def listed(reflections: list[Reflection]) -> tuple[Any, tuple[Reflection, ...]]:
+        return [entry_inputs(domain, r) for r in reflections], tuple(reflections)
+
+    shown, reflections = listed(domain.visible())
     yield PageSource(
-        domain.index_of(""),
-        "archive",
-        "",
-        partial(archive_tree, domain),
-        _listed(domain, visible),
+        domain.index_of(""), "archive", "", partial(archive_tree, domain), shown, reflections
     )
     for person_id in sorted(domain.people):
+        shown, reflections = listed(domain.by_author(person_id))
         yield PageSource(
             domain.page_of("authors", person_id),
             "authors",
             person_id,
             partial(author_tree, domain, person_id),
-            (
-                _listed(domain, domain.by_author(person_id)),
-                titled(domain, domain.mentioning(person_id)),
-            ),
+            (domain.people[person_id], shown, titled(domain, domain.mentioning(person_id))),
+            reflections,
         )
     yield PageSource(
         domain.index_of("tags"),
@@ -162,27 +172,33 @@ def _pages(app: Sphinx) -> Iterator[PageSource]:
     )
     for key in sorted(domain.tag_table):
         info = domain.tag_table[key]
+        shown, reflections = listed([domain.reflections[d] for d in info.reflections])
+        events = [_event_inputs(domain, e) for e in domain.events_with_tag(key)]
         yield PageSource(
             domain.page_of("tags", info.slug),
             "tags",
             info.slug,
             partial(tag_tree, domain, info),
-            (
-                info,
-                _listed(domain, [domain.reflections[d] for d in info.reflections]),
-                titled(domain, info.pages),
-            ),
+            (info, events, shown, titled(domain, info.pages)),
+            reflections,
         )
+    all_events = sorted(domain.all_events().items())
     yield PageSource(
-        domain.index_of("events"), "events", "", lambda _make: events_index_tree(domain), ()
+        domain.index_of("events"),
+        "events",
+        "",
+        lambda _make: events_index_tree(domain),
+        [_event_inputs(domain, e) for _i, e in all_events],
     )
-    for ident, event in sorted(domain.all_events().items()):
+    for ident, event in all_events:
+        shown, reflections = listed(domain.about_event(ident))
         yield PageSource(
             domain.page_of("events", ident),
             "events",
             ident,
             partial(event_tree, domain, event),
-            _listed(domain, domain.about_event(ident)),
+            (_event_inputs(domain, event), shown),
+            reflections,
         )
     for key in sorted(domain.tag_table):
         info = domain.tag_table[key]
@@ -242,6 +258,7 @@ def write_generated_pages(app: Sphinx, state: cache.WriteState, site: str) -> No
             jobs.append((page, target))
     scratch.unlink(missing_ok=True)
     entries = Entries(app, site, domain)
+    entries.prepare(r for page, _target in jobs for r in page.listed)
     if getattr(builder, "parallel_ok", False) and len(jobs) >= PARALLEL_PAGES:
         tasks = ParallelTasks(app.parallel)
         for chunk in make_chunks(jobs, app.parallel):  # type: ignore[arg-type]
@@ -250,7 +267,7 @@ def write_generated_pages(app: Sphinx, state: cache.WriteState, site: str) -> No
     else:
         write_pages(app, entries, jobs)
     state.pages = written
-    cache.prune_stored(app, Entries.KIND, set(written))
+    cache.prune_stored(app, Entries.KIND, {r.docname for r in domain.visible()})
 
 
 PARALLEL_PAGES = 8  # fewer pages are not worth forking for
@@ -271,57 +288,119 @@ def write_pages(app: Sphinx, entries: Entries, jobs: list[tuple[PageSource, Path
         if not canonical:
             context[PAGE_KEY] = (kind, ident)
         builder.handle_page(name, context, template, outfilename=scratch)
-        entries.store()
         write_if_changed(target, scratch.read_bytes())
     scratch.unlink(missing_ok=True)
 
 
 class Entries:
-    """The listing entries of one generated page at a time, reused from the last build.
+    """Each reflection's listing entry, rendered once per build and moved to every page.
 
-    An entry whose inputs (the reflection, its title, the site data, the HTML
-    translator) are those of the last build goes in as that build's HTML
-    instead of being built, resolved and rendered again: after one reflection
-    changed, its tag pages and the archive render one entry each, not all of
-    them. They are kept per page, because links are relative and an entry does
-    not link the page it is on, and one page at a time, so memory holds one
-    page's worth.
+    An entry looks the same on every generated page that lists it, except for
+    its links, which are relative to the page, and for a link to the page
+    itself, which is plain text (an author's name on their own page). So it is
+    rendered once, as if on the archive, and each page gets a copy with its
+    links rebased (:func:`rebase`). The rendered HTML is kept next to the
+    doctrees for later builds, keyed by everything the entry shows: after one
+    reflection changed, one entry is rendered, not one per page it is on.
     """
 
     KIND = "entries"
 
     def __init__(self, app: Sphinx, site: str, domain: ReflectionsDomain) -> None:
         self.app = app
-        translator = app.builder.get_translator_class()
+        self.builder: Any = app.builder
+        translator = self.builder.get_translator_class()
         self.site = (site, __version__, f"{translator.__module__}.{translator.__qualname__}")
         self.domain = domain
-        self.page = ""
-        self.old: dict[str, Any] = {}
-        self.new: dict[str, str] = {}
+        self.base = domain.index_of("")
+        self.base_uri = self.builder.get_target_uri(self.base)
+        self.html: dict[str, str] = {}  # docname -> entry HTML as on the archive
+        self.page_uri = ""
+
+    def key(self, reflection: Reflection) -> str:
+        """Everything one reflection's entry shows, with what it links to."""
+        return cache.digest(self.site, entry_inputs(self.domain, reflection))
+
+    def prepare(self, reflections: Iterator[Reflection]) -> None:
+        """Have the entries of these reflections ready: kept from the last build, or rendered.
+
+        Done before pages are rendered (in forked workers under ``-j``), so
+        each entry is rendered once in all.
+        """
+        for reflection in reflections:
+            docname = reflection.docname
+            if docname in self.html:
+                continue
+            key = self.key(reflection)
+            stored = cache.read_stored(self.app, self.KIND, docname)
+            html = stored.get("html") if stored.get("key") == key else None
+            if not isinstance(html, str):
+                html = self._render(entry(reflection, self.domain))
+                cache.write_stored(self.app, self.KIND, docname, {"key": key, "html": html})
+            self.html[docname] = html
 
     def maker(self, pagename: str) -> EntryMaker:
         """Start a page: the function its listings make entries with."""
-        self.page = pagename
-        self.old = cache.read_stored(self.app, self.KIND, pagename)
-        self.new = {}
+        self.page_uri = self.builder.get_target_uri(pagename)
         return self._make
 
     def _make(self, reflection: Reflection) -> nodes.Element:
-        key = cache.digest(self.site, reflection, title_of(self.domain, reflection.docname))
-        html = self.old.get(key)
-        if not isinstance(html, str):
-            html = self._render(entry(reflection, self.domain))
-        self.new[key] = html
+        if reflection.docname not in self.html:
+            self.prepare(iter([reflection]))
+        html = rebase(self.html[reflection.docname], self.base_uri, self.page_uri)
         return rnodes.reflections_entry_html(html=html)
 
     def _render(self, node: nodes.Element) -> str:
-        """One entry's HTML on the current page (its links are relative to the page)."""
-        builder: Any = self.app.builder
-        resolve_generated(node, builder, self.page)
-        prepare_partial(builder)
-        return str(builder.render_partial(node)["fragment"])
+        """One entry's HTML as on the archive page."""
+        resolve_generated(node, self.builder, self.base)
+        prepare_partial(self.builder)
+        return str(self.builder.render_partial(node)["fragment"])
 
-    def store(self) -> None:
-        """Keep the entries of the page just rendered for the next build."""
-        if self.new != self.old:
-            cache.write_stored(self.app, self.KIND, self.page, self.new)
+
+_LINK = re.compile(r'<a class="reference internal" href="([^"]*)">(.*?)</a>', re.S)
+_URL = re.compile(r'\b(href|src)="([^"]*)"')
+
+
+def _absolute(folder: str, url: str) -> str:
+    """``url``, relative to a page in ``folder``, as a path from the site's root."""
+    parts = folder.split("/") if folder else []
+    for segment in url.split("/"):
+        if segment == "..":
+            if parts:
+                parts.pop()
+        elif segment != ".":
+            parts.append(segment)
+    return "/".join(parts)
+
+
+def rebase(html: str, base_uri: str, page_uri: str) -> str:
+    """Entry HTML rendered on ``base_uri`` as it reads on ``page_uri``.
+
+    Relative links and images are made relative to the new page (with Sphinx's
+    own :func:`relative_uri`, so they read as if rendered there); a link to the
+    page itself becomes its text, as the resolution stage does for a page that
+    links itself.
+    """
+    base_folder = posixpath.dirname(base_uri)
+    if base_uri == page_uri:
+        return html
+
+    def target(url: str) -> str | None:
+        if not url or url.startswith(("#", "/")) or ":" in url.split("/")[0]:
+            return None
+        return _absolute(base_folder, url)
+
+    def unlink(match: re.Match[str]) -> str:
+        return match.group(2) if target(match.group(1)) == page_uri else match.group(0)
+
+    html = _LINK.sub(unlink, html)
+    if posixpath.dirname(page_uri) == base_folder:
+        return html
+
+    def move(match: re.Match[str]) -> str:
+        url = target(match.group(2))
+        if url is None:
+            return match.group(0)
+        return f'{match.group(1)}="{relative_uri(page_uri, url)}"'
+
+    return _URL.sub(move, html)
