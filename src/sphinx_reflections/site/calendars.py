@@ -96,6 +96,14 @@ class Change:
 
     @property
     def kind(self) -> str:
+        """DAYLIGHT when the clocks go forward, STANDARD when they go back.
+
+        Not the database's daylight flag: Ireland's winter time and Morocco's
+        Ramadan time are "negative daylight saving" there, and calendar apps
+        take the observance with the larger offset for the summer one.
+        """
+        if self.after != self.before:
+            return "DAYLIGHT" if self.after > self.before else "STANDARD"
         return "DAYLIGHT" if self.daylight else "STANDARD"
 
     @property
@@ -147,7 +155,7 @@ def changes(zone: ZoneInfo, start: dt.datetime, stop: dt.datetime) -> list[Chang
                     dt.datetime.fromtimestamp(hi, tz=dt.UTC),
                     before[0] or dt.timedelta(0),
                     offset or dt.timedelta(0),
-                    bool(dst),
+                    bool(dst and dst > dt.timedelta(0)),
                     name or "",
                 )
             )
@@ -159,16 +167,15 @@ def changes(zone: ZoneInfo, start: dt.datetime, stop: dt.datetime) -> list[Chang
 _WEEKDAYS = ("MO", "TU", "WE", "TH", "FR", "SA", "SU")
 
 
-def _yearly_rule(series: list[Change]) -> str | None:
-    """The RRULE that gives exactly these changes, one a year, or None.
+def _yearly_rule(series: list[Change], years: range) -> str | None:
+    """The RRULE that gives exactly these changes, one in each of these years, or None.
 
     Rules are "the nth (or last) weekday of a month at a time of day", the
     form every calendar app reads. Zones that follow another kind of rule
     (fixed dates, religious calendars) get one observance per change instead.
     """
     first = series[0]
-    years = [c.local.year for c in series]
-    if years != list(range(years[0], years[0] + len(years))):
+    if [c.local.year for c in series] != list(years):
         return None
     rules: set[str] | None = None
     for change in series:
@@ -225,7 +232,8 @@ def vtimezone(zone: ZoneInfo, times: Iterable[dt.datetime]) -> list[str]:
         lines.append("END:VTIMEZONE")
         return lines
     series = {kind: [c for c in found if c.kind == kind] for kind in ("DAYLIGHT", "STANDARD")}
-    rules = {kind: _yearly_rule(s) if s else None for kind, s in series.items()}
+    years = range(start.year, stop.year)
+    rules = {kind: _yearly_rule(s, years) if s else None for kind, s in series.items()}
     if all(series.values()) and all(rules.values()):
         for kind, changes_of_kind in series.items():
             first = changes_of_kind[0]
@@ -234,8 +242,8 @@ def vtimezone(zone: ZoneInfo, times: Iterable[dt.datetime]) -> list[str]:
     else:
         first = found[0]
         before = _offset(first.before)
-        offset, dst, name = _state(zone, int(start.timestamp()))
-        kind = "DAYLIGHT" if dst else "STANDARD"
+        _offset_now, _dst, name = _state(zone, int(start.timestamp()))
+        kind = "STANDARD" if first.kind == "DAYLIGHT" else "DAYLIGHT"  # what the first change ends
         observance(kind, (start + first.before).replace(tzinfo=None), before, before, name or "")
         lines.append(f"END:{kind}")
         for change in found:
