@@ -233,7 +233,8 @@ def _offsets(component: icalendar.Timezone) -> Any:
     """
     times, info = component.get_transitions()
     changes = sorted(
-        (t.replace(tzinfo=dt.UTC), offset) for t, (offset, _dst, _n) in zip(times, info)
+        (t.replace(tzinfo=dt.UTC), offset)
+        for t, (offset, _dst, _n) in zip(times, info, strict=True)
     )
 
     def offset(moment: dt.datetime) -> dt.timedelta | None:
