@@ -93,9 +93,12 @@ def time_zone(name: str) -> ZoneInfo:
     except (ZoneInfoNotFoundError, ValueError, OSError):
         pass
     # only on a mistake: listing every zone reads the time zone database
+    known = available_timezones()
     wanted = key.casefold()
-    same = [z for z in available_timezones() if z.casefold() == wanted]
+    same = [z for z in known if z.casefold() == wanted]
     hint = f" (did you mean {same[0]!r}?)" if same else ""
+    if not known:  # Windows, some containers: no system database and no tzdata package
+        hint = " (this Python finds no time zone database: install the tzdata package)"
     raise WhenError(
         f"{name!r} is not an IANA time zone name like Europe/Stockholm or America/New_York{hint}"
     )
