@@ -37,6 +37,11 @@ EPOCH = "1767225600"  # 2026-01-01: the 2027 summit is upcoming, Kundresan 2023 
 
 #: docname: (title, authors with their roles as the byline shows them, the date as shown)
 REFLECTIONS: dict[str, tuple[str, list[str], str]] = {
+    "essays/a-spring-of-moved-dates": (
+        "A spring of moved dates",
+        ["Petra Lindgren, Support Team Lead"],
+        "November 20, 2026",
+    ),
     "essays/inviting-the-customers-customers": (
         "Why we are inviting our customers",
         ["Göran Ödqvist, VD (CEO)"],
@@ -101,6 +106,13 @@ PEOPLE = {
     "petra": "Petra Lindgren",
 }
 HASHTAGS = ["#Kundresan2023", "#CXSummit2027", "#Fröbageriet", "#KnowledgeManagement"]
+
+#: Callouts of events that changed (docs/essays/a-spring-of-moved-dates.md): name -> status.
+CHANGED_EVENTS = {
+    "Kundresan 2026": "Cancelled",
+    "Nordic CX Forum 2027": "Moved online",
+    "Support Days Malmö 2027": "Rescheduled",
+}
 
 #: Only pages with event pages and calendars (html, dirhtml) show these.
 PAGES_ONLY_TEXT = ["Add to calendar", "All reflections about this event", "All reflections by"]
@@ -429,7 +441,11 @@ class TestSinglehtml:
         boxes = page.select("aside.reflections-event")
         assert {b.select_one(".reflections-event-name").get_text() for b in boxes} == {
             e.name for e in EVENTS
-        }
+        } | set(CHANGED_EVENTS)
+        for box in boxes:  # the status in words, on the one page too
+            name = box.select_one(".reflections-event-name").get_text()
+            badge = box.select_one(".reflections-event-status")
+            assert (badge.get_text() if badge else None) == CHANGED_EVENTS.get(name)
         assert not page.select(".reflections-ics")
         srcs = {img["src"] for img in page.select("img.reflections-avatar")}
         assert srcs == {f"_reflections/avatars/{p}.svg" for p in PEOPLE}
@@ -480,6 +496,8 @@ class TestLatex:
         for event in EVENTS:
             assert rf"\begin{{sphinxadmonition}}{{note}}{{{event.name}}}" in tex
             _assert_callout(tex, event)
+        for name, status in CHANGED_EVENTS.items():  # the status in the box's title
+            assert rf"\begin{{sphinxadmonition}}{{note}}{{{name} ({status})}}" in tex
         for tag in HASHTAGS:
             assert tag in tex
         assert "https://www.linkedin.com/in/example-karin" in tex
@@ -513,6 +531,8 @@ class TestMan:
         for event in EVENTS:
             assert f'.IP "{event.name}"' in text
             _assert_callout(text, event)
+        for name, status in CHANGED_EVENTS.items():
+            assert f'.IP "{name} ({status})"' in text
         for tag in HASHTAGS:
             assert tag in text
         assert "LinkedIn: https://www.linkedin.com/in/example-karin" in text

@@ -16,6 +16,10 @@ that defines it, so the manual cannot drift from the extension.
     Every event connection of ``setup()``, by build phase, read from its source.
 ``reflections-layers``
     The layers of the package, from ``tools/check_layers.py``.
+``reflections-event-fields``
+    Every field of an event, from ``sphinx_reflections.registry.EVENT_FIELDS``;
+    with ``:statuses:``, every status and what search engines and calendar
+    apps are told (``STATUSES``).
 ``reflections-directives``
     Every directive of ``sphinx_reflections.DIRECTIVES`` with its arguments,
     options and docstring, and every role of ``sphinx_reflections.ROLES`` with
@@ -278,6 +282,39 @@ class CssHooksDirective(ReferenceDirective):
             label["ids"].append(self.anchor("css", css_class))
             rows.append([label, self.parse_rst(str(description))])
         return [build_table(["Class", "Where it appears"], rows, [32, 68])]
+
+
+class EventFieldsDirective(ReferenceDirective):
+    """The fields of an event, from ``EVENT_FIELDS``; with ``:statuses:``, the statuses.
+
+    The status table says what each status becomes for search engines
+    (``STATUSES``: schema.org ``eventStatus``) and calendar apps (iCalendar
+    ``STATUS``).
+    """
+
+    has_content = False
+    option_spec: ClassVar[dict[str, Any]] = {"statuses": directives.flag}
+
+    def run(self) -> list[nodes.Node]:
+        module = _module("sphinx_reflections.registry")
+        fields = getattr(module, "EVENT_FIELDS", None)
+        statuses = getattr(module, "STATUSES", None)
+        if module is None or not isinstance(fields, dict) or not isinstance(statuses, dict):
+            return self.missing("sphinx_reflections.registry.EVENT_FIELDS")
+        self.depend_on(module)
+        rows: list[list[Cell]] = []
+        if "statuses" in self.options:
+            for status, (schema, ical) in statuses.items():
+                label = _para(_literal(status))
+                label["ids"].append(self.anchor("event-status", status))
+                rows.append([label, _literal(schema.rsplit("/", 1)[-1]), _literal(ical)])
+            headers = ["status", "schema.org eventStatus", "iCalendar STATUS"]
+            return [build_table(headers, rows, [24, 40, 36])]
+        for name, help_text in fields.items():
+            label = _para(_literal(name))
+            label["ids"].append(self.anchor("event-field", name))
+            rows.append([label, self.parse_rst(str(help_text))])
+        return [build_table(["Field", "What it holds"], rows, [22, 78])]
 
 
 def _arguments(directive_class: type) -> str:
@@ -552,4 +589,5 @@ def setup(app: Sphinx) -> ExtensionMetadata:
     app.add_directive("reflections-cli", CliDirective)
     app.add_directive("reflections-pipeline", PipelineDirective)
     app.add_directive("reflections-layers", LayersDirective)
+    app.add_directive("reflections-event-fields", EventFieldsDirective)
     return {"version": "1.0", "parallel_read_safe": True, "parallel_write_safe": True}

@@ -134,7 +134,7 @@ def __getattr__(name: str) -> Any:
     """``DIRECTIVES`` and ``ROLES`` for the generated reference docs."""
     if name == "DIRECTIVES":  # deferred like setup(): only the docs ask for these
         from .authors import AuthorCardDirective
-        from .events import EventDirective
+        from .events import EventDirective, EventsDirective
         from .frontmatter import ReflectionDirective
         from .hashtags import HashtagCloudDirective
         from .listings import ReflectionsDirective
@@ -144,6 +144,7 @@ def __getattr__(name: str) -> Any:
             "author-card": AuthorCardDirective,
             "hashtag-cloud": HashtagCloudDirective,
             "event": EventDirective,
+            "events": EventsDirective,
             "reflections": ReflectionsDirective,
         }
     if name == "ROLES":  # deferred like setup()

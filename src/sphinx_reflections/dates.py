@@ -11,6 +11,7 @@ import datetime as dt
 import os
 import re
 from typing import Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 
 _ISO_DAY = re.compile(r"\d{4}-\d{2}-\d{2}")
 _DOTTED = re.compile(r"^(\d{1,2})[./-](\d{1,2})[./-](\d{4})$")
@@ -74,6 +75,91 @@ def parse_when(value: Any) -> dt.date | None:
     except ValueError:
         return None
     return when if when.tzinfo else None
+
+
+# -- event times -----------------------------------------------------------------------------
+
+
+class WhenError(ValueError):
+    """Why an event's date or time cannot be used (the message completes a sentence)."""
+
+
+def time_zone(name: str) -> ZoneInfo:
+    """The IANA time zone ``name`` (``Europe/Stockholm``); :class:`WhenError` if there is none."""
+    key = name.strip()
+    try:
+        if key and "\\" not in key and not key.startswith(("/", ".")):
+            return ZoneInfo(key)
+    except (ZoneInfoNotFoundError, ValueError, OSError):
+        pass
+    # only on a mistake: listing every zone reads the time zone database
+    known = available_timezones()
+    wanted = key.casefold()
+    same = [z for z in known if z.casefold() == wanted]
+    hint = f" (did you mean {same[0]!r}?)" if same else ""
+    if not known:  # Windows, some containers: no system database and no tzdata package
+        hint = " (this Python finds no time zone database: install the tzdata package)"
+    raise WhenError(
+        f"{name!r} is not an IANA time zone name like Europe/Stockholm or America/New_York{hint}"
+    )
+
+
+def _offset_text(when: dt.datetime) -> str:
+    offset = when.utcoffset() or dt.timedelta(0)
+    minutes = int(offset.total_seconds() // 60)
+    sign = "+" if minutes >= 0 else "-"
+    return f"{sign}{abs(minutes) // 60:02d}:{abs(minutes) % 60:02d}"
+
+
+def event_when(value: Any, zone: ZoneInfo | None) -> dt.date:
+    """An event's ``start`` or ``end``: a date, or a date-time placed in its time zone.
+
+    A date-time needs a zone (the event's ``timezone``) or an offset. With a
+    zone, a time without an offset is the wall-clock time there; a time with an
+    offset must be that zone's offset at that moment, and a time the clocks skip
+    (the hour lost in spring) does not exist. Raises :class:`WhenError`.
+    """
+    when: dt.date | None = None
+    if isinstance(value, dt.date):
+        when = value
+    elif isinstance(value, str):
+        text = value.strip()
+        try:
+            when = (
+                dt.date.fromisoformat(text)
+                if _ISO_DAY.fullmatch(text)
+                else dt.datetime.fromisoformat(text)
+                if re.fullmatch(r"\d{4}-\d{2}-\d{2}[T ].+", text)
+                else None
+            )
+        except ValueError:
+            when = None
+    if when is None:
+        raise WhenError("is not an ISO 8601 date (2023-05-24) or date-time (2023-05-24T09:00)")
+    if not isinstance(when, dt.datetime):
+        return when
+    if zone is None:
+        if when.tzinfo is None:
+            raise WhenError(
+                "has a time but no time zone: give the event a 'timezone' (an IANA name "
+                "like Europe/Stockholm) or write the offset (2023-05-24T09:00+02:00)"
+            )
+        return when
+    if when.tzinfo is None:
+        local = when.replace(tzinfo=zone)
+        if local.astimezone(dt.UTC).astimezone(zone).replace(tzinfo=None) != when:
+            raise WhenError(
+                f"does not exist in {zone.key}: the clocks are put forward past it "
+                "(daylight saving time)"
+            )
+        return local
+    local = when.astimezone(zone)
+    if local.replace(tzinfo=None) != when.replace(tzinfo=None):
+        raise WhenError(
+            f"has the offset {_offset_text(when)}, but {zone.key} is at {_offset_text(local)} "
+            "then; leave the offset out, the time zone is enough"
+        )
+    return local
 
 
 def date_hint(text: str) -> str:

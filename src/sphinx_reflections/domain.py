@@ -38,7 +38,7 @@ T = TypeVar("T")
 
 #: The shape of the data below (and so of pickled environments): Sphinx reads an
 #: environment afresh when the extension's ``env_version`` changes.
-DATA_VERSION = 5
+DATA_VERSION = 6  # 6: events carry status, timezone, attendance, online_url, previous_start
 
 
 @dc.dataclass(frozen=True)

@@ -1,16 +1,21 @@
-"""Events: callouts, the ``event`` directive and ``{event}`` role, reference checks.
+"""Events: callouts, the ``event`` directive and ``{event}`` role, event lists, reference checks.
 
 An event comes from the registry or is defined inline by an ``event``
-directive with options. Inline events live in the domain per document, so
-references to them are checked once every document has been read.
+directive with options (one set of rules for both: ``registry.build_event``).
+Inline events live in the domain per document, so references to them are
+checked once every document has been read. Whether an event is upcoming or
+past is decided when a page is written (see :mod:`.resolve`).
 """
 
 from __future__ import annotations
 
+import dataclasses as dc
 import datetime as dt
+from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any, ClassVar
+from zoneinfo import ZoneInfo
 
-from babel.dates import format_interval, format_time
+from babel.dates import format_interval, format_time, get_timezone_name
 from docutils import nodes
 from docutils.parsers.rst import directives
 from sphinx import addnodes
@@ -18,14 +23,13 @@ from sphinx.util.docutils import SphinxDirective, SphinxRole
 from sphinx.util.nodes import split_explicit_title
 
 from . import nodes as rnodes
-from .dates import day, parse_when
-from .domain import get_domain
+from .dates import day
+from .domain import ReflectionsDomain, get_domain
 from .hashtags import hashtag_xref
 from .i18n import _, babel_locale, long_date
 from .nodes import PAGES_ONLY
-from .registry import Event
-from .text import slugify, suggest
-from .urls import safe_url
+from .registry import EVENT_FIELDS, STATUSES, Event, EventProblem, build_event
+from .text import slugify, suggest, tag_key
 from .warnings_ import ReflectionsWarning, warn
 
 if TYPE_CHECKING:
@@ -46,23 +50,112 @@ def _offset(when: dt.datetime) -> str:
     return f"UTC{sign}{abs(minutes) // 60:02d}:{abs(minutes) % 60:02d}"
 
 
+#: Zones whose name says no more than their offset: shown as ``UTC`` alone.
+_UTC_KEYS = frozenset({"UTC", "UCT", "GMT", "Zulu", "Universal", "Greenwich"})
+
+
+def zone_label(when: dt.datetime, config: Config) -> str:
+    """``Central European Standard Time, UTC+01:00`` in the event's zone, or ``UTC+01:00``.
+
+    The zone's name at that moment (summer or standard time), in the site's
+    language, then the offset, which readers elsewhere need to convert.
+    """
+    offset = _offset(when)
+    zone = when.tzinfo
+    if not isinstance(zone, ZoneInfo) or zone.key.removeprefix("Etc/") in _UTC_KEYS:
+        return offset
+    name = str(get_timezone_name(when, "long", locale=babel_locale(config)))
+    if not name or name.startswith(("GMT", "UTC")):  # Babel has no name for it
+        return offset
+    return f"{name}, {offset}"
+
+
+def moment_text(when: dt.date, config: Config) -> str:
+    """A date, or a date and time of day in its own zone (without naming the zone)."""
+    if not isinstance(when, dt.datetime):
+        return long_date(when, config)
+    clock = format_time(when, "short", locale=babel_locale(config), tzinfo=when.tzinfo)
+    return f"{long_date(when, config)} {clock}"
+
+
 def when_text(event: Event, config: Config) -> str:
-    """``24 maj 2023``, ``24–25 maj 2023``, ``24 maj 2023 09:00–17:00 (UTC+02:00)``."""
+    """``24 maj 2023``, ``24–25 maj 2023``, ``24 maj 2023 09:00–17:00 (UTC+02:00)``.
+
+    Times are shown in the event's own zone, named. When the end is in another
+    offset (a daylight saving change during the event), each end says its own.
+    """
     locale = babel_locale(config)
     start, end = event.start, event.end
     if isinstance(start, dt.datetime):
-        first = f"{long_date(start, config)} {format_time(start, 'short', locale=locale, tzinfo=start.tzinfo)}"
+        first = moment_text(start, config)
+        here = zone_label(start, config)
         if isinstance(end, dt.datetime):
             end_local = end.astimezone(start.tzinfo)
-            last = format_time(end_local, "short", locale=locale, tzinfo=start.tzinfo)
-            if end_local.date() != start.date():
-                last = f"{long_date(end_local, config)} {last}"
-                return f"{first} – {last} ({_offset(start)})"
-            return f"{first}–{last} ({_offset(start)})"
-        return f"{first} ({_offset(start)})"
+            there = zone_label(end_local, config)
+            clock = format_time(end_local, "short", locale=locale, tzinfo=end_local.tzinfo)
+            same_day = end_local.date() == start.date()
+            last = clock if same_day else f"{long_date(end_local, config)} {clock}"
+            if there != here:
+                return f"{first} ({here}) – {last} ({there})"
+            return f"{first}–{last} ({here})" if same_day else f"{first} – {last} ({here})"
+        return f"{first} ({here})"
     if end and end != start:
         return str(format_interval(start, end, "yMMMMd", locale=locale))
     return long_date(start, config)
+
+
+# -- status and attendance --------------------------------------------------------------------
+
+
+def status_labels() -> dict[str, tuple[str, str]]:
+    """Each status other than ``scheduled``: (badge text, sphinx-design colour)."""
+    return {
+        "cancelled": (_("Cancelled"), "danger"),
+        "postponed": (_("Postponed"), "warning"),
+        "rescheduled": (_("Rescheduled"), "primary"),
+        "moved-online": (_("Moved online"), "primary"),
+    }
+
+
+def status_badge(event: Event) -> nodes.inline | None:
+    """The status as a badge whose text says it (never colour alone); none when scheduled."""
+    if event.status not in status_labels():
+        return None
+    label, colour = status_labels()[event.status]
+    return nodes.inline(
+        label,
+        label,
+        classes=[
+            "reflections-event-status",
+            f"reflections-event-status-{event.status}",
+            "sd-badge",
+            f"sd-bg-{colour}",
+            f"sd-bg-text-{colour}",
+        ],
+    )
+
+
+def attendance_text(event: Event) -> str:
+    """How to attend, for events that are not (only) in person."""
+    return {"online": _("Online"), "mixed": _("In person and online")}.get(event.attendance, "")
+
+
+def going_ahead(event: Event) -> bool:
+    """Whether the event will happen on its dates: cancelled and postponed ones will not."""
+    return event.status not in ("cancelled", "postponed")
+
+
+def previous_start(event: Event, config: Config) -> nodes.inline | None:
+    """*(moved from 20 May 2027)* for a rescheduled event that says when it was."""
+    if event.previous_start is None:
+        return None
+    before, _sep, after = (_("moved from %s")).partition("%s")
+    text = moment_text(event.previous_start, config)
+    moved = nodes.inline(classes=["reflections-event-previous"])
+    moved += nodes.Text(f"({before}")
+    moved += rnodes.reflections_time(text, text, datetime=event.previous_start.isoformat())
+    moved += nodes.Text(f"{after})")
+    return moved
 
 
 # -- the callout ---------------------------------------------------------------------------------
@@ -87,15 +180,27 @@ def callout(event: Event, env: BuildEnvironment, link: bool = True) -> rnodes.re
     strong = nodes.strong()
     strong += event_link(event) if link else nodes.Text(event.name)
     title += strong
+    badge = status_badge(event)
+    if badge is not None:
+        title += [nodes.Text(" "), badge]
     box += title
     when = nodes.paragraph(classes=["reflections-event-when"])
     text = when_text(event, env.config)
     when += rnodes.reflections_time(text, text, datetime=event.start.isoformat())
-    until = day(event.end or event.start)
-    when += rnodes.reflections_upcoming(until=until.isoformat())  # a badge at write time
+    moved = previous_start(event, env.config)
+    if moved is not None:
+        when += [nodes.Text(" "), moved]
+    if going_ahead(event):
+        until = day(event.end or event.start)
+        when += rnodes.reflections_upcoming(until=until.isoformat())  # a badge at write time
     box += when
     facts = [
-        (_("Location"), event.location, "reflections-event-location"),
+        (
+            _("Location"),
+            event.location if event.attendance != "online" else "",
+            "reflections-event-location",
+        ),
+        (_("Attendance"), attendance_text(event), "reflections-event-attendance"),
         (_("Organizer"), event.organizer, "reflections-event-organizer"),
     ]
     for label, value, cls in facts:
@@ -113,11 +218,17 @@ def callout(event: Event, env: BuildEnvironment, link: bool = True) -> rnodes.re
             event.description, event.description, classes=["reflections-event-description"]
         )
     links = nodes.paragraph(classes=["reflections-event-links"])
+    outside = []
     if event.url:
-        links += nodes.reference(_("Event website"), _("Event website"), refuri=event.url)
+        outside.append(nodes.reference(_("Event website"), _("Event website"), refuri=event.url))
+    if event.online_url and event.attendance != "offline" and event.status != "cancelled":
+        label = _("Join online")
+        outside.append(nodes.reference(label, label, refuri=event.online_url))
+    for i, ref in enumerate(outside):
+        links += [nodes.Text(" · "), ref] if i else [ref]
     pages = nodes.inline(classes=["reflections-event-page-links"])
     pages[PAGES_ONLY] = True
-    if event.url:
+    if outside:
         pages += nodes.Text(" · ")
     pages += rnodes.reflections_ics(_("Add to calendar"), _("Add to calendar"), event=event.id)
     if link:  # not on the event's own page
@@ -129,14 +240,150 @@ def callout(event: Event, env: BuildEnvironment, link: bool = True) -> rnodes.re
     return box
 
 
+# -- upcoming and past: lists of events --------------------------------------------------------
+
+
+def split_events(events: Iterable[Event], today: dt.date) -> tuple[list[Event], list[Event]]:
+    """(upcoming, soonest first; past, most recent first) on ``today``.
+
+    An event is upcoming until its last day is over, cancelled ones included:
+    readers looking ahead should see that it is off.
+    """
+
+    def last_day(event: Event) -> dt.date:
+        return day(event.end or event.start)
+
+    events = list(events)
+    upcoming = sorted(
+        (e for e in events if last_day(e) >= today), key=lambda e: (last_day(e), e.id)
+    )
+    past = sorted(
+        (e for e in events if last_day(e) < today), key=lambda e: (-last_day(e).toordinal(), e.id)
+    )
+    return upcoming, past
+
+
+def select_events(domain: ReflectionsDomain, spec: dict[str, Any], today: dt.date) -> list[Event]:
+    """The events an ``events`` list shows on ``today``: upcoming ones, then past ones."""
+
+    def canonical(key: str) -> str:
+        info = domain.tag_info(key)
+        return info.key if info else key
+
+    found = list(domain.all_events().values())
+    if spec.get("tag"):
+        wanted = {canonical(k) for k in spec["tag"]}
+        found = [e for e in found if e.hashtag and canonical(tag_key(e.hashtag)) in wanted]
+    if spec.get("status"):
+        found = [e for e in found if e.status in spec["status"]]
+    upcoming, past = split_events(found, today)
+    both = not spec.get("upcoming") and not spec.get("past")
+    chosen = (upcoming if both or spec.get("upcoming") else []) + (
+        past if both or spec.get("past") else []
+    )
+    limit = spec.get("limit") or 0
+    return chosen[:limit] if limit else chosen
+
+
+def event_entry(event: Event, env: BuildEnvironment) -> nodes.list_item:
+    """One event in a list: its linked name and status, then when and where."""
+    item = nodes.list_item(classes=["reflections-event-entry"])
+    title = nodes.paragraph(classes=["reflections-event-entry-title"])
+    strong = nodes.strong()
+    strong += event_link(event)
+    title += strong
+    badge = status_badge(event)
+    if badge is not None:
+        title += [nodes.Text(" "), badge]
+    item += title
+    when = nodes.paragraph(classes=["reflections-event-entry-when"])
+    text = when_text(event, env.config)
+    when += rnodes.reflections_time(text, text, datetime=event.start.isoformat())
+    moved = previous_start(event, env.config)
+    if moved is not None:
+        when += [nodes.Text(" "), moved]
+    where = [event.location if event.attendance != "online" else "", attendance_text(event)]
+    for part in filter(None, where):
+        when += nodes.Text(" · " + part)
+    item += when
+    return item
+
+
+def event_list(events: list[Event], env: BuildEnvironment, empty: str) -> nodes.Element:
+    """Events as a compact list, or a sentence when there are none."""
+    if not events:
+        return nodes.paragraph(empty, empty, classes=["reflections-empty"])
+    listing = nodes.bullet_list(classes=["reflections-event-list"])
+    for event in events:
+        listing += event_entry(event, env)
+    return listing
+
+
+def empty_text(spec: dict[str, Any]) -> str:
+    """What an ``events`` list says when nothing matches."""
+    if spec.get("upcoming") and not spec.get("past"):
+        return _("No upcoming events.")
+    if spec.get("past") and not spec.get("upcoming"):
+        return _("No past events.")
+    return _("No events match.")
+
+
+class EventsDirective(SphinxDirective):
+    """List events: upcoming ones (soonest first), then past ones (most recent first).
+
+    ``:upcoming:`` or ``:past:`` shows only those, decided when the page is
+    written (the build's date, ``SOURCE_DATE_EPOCH`` when set); each entry
+    shows the event's name, status, dates and place.
+    """
+
+    option_spec: ClassVar[dict[str, Any]] = {
+        "upcoming": directives.flag,
+        "past": directives.flag,
+        "tag": directives.unchanged_required,
+        "status": directives.unchanged_required,
+        "limit": directives.nonnegative_int,
+        "class": directives.class_option,
+    }
+
+    def run(self) -> list[nodes.Node]:
+        domain = get_domain(self.env)
+        statuses = [s.strip().lower() for s in self.options.get("status", "").split(",")]
+        for status in filter(None, statuses):
+            if status not in STATUSES:
+                warn(
+                    ReflectionsWarning.BAD_METADATA,
+                    f"events: :status: {status!r} is not one of {', '.join(STATUSES)}"
+                    f"{suggest(status, STATUSES)}",
+                    self.get_location(),
+                )
+        tags = [t.strip().lstrip("#") for t in self.options.get("tag", "").split(",")]
+        spec: dict[str, Any] = {
+            "events": True,
+            "upcoming": "upcoming" in self.options,
+            "past": "past" in self.options,
+            "tag": [tag_key(t) for t in tags if t],
+            "status": [s for s in statuses if s in STATUSES],
+            "limit": self.options.get("limit", 0),
+        }
+        domain.add_dynamic(self.env.docname, spec)
+        node = rnodes.reflections_event_listing(spec=spec, classes=self.options.get("class", []))
+        self.set_source_info(node)
+        return [node]
+
+
 # -- directive and role -----------------------------------------------------------------------------
+
+
+#: The options of an inline event: every field of the registry but the description (the body).
+INLINE_FIELDS = tuple(f for f in EVENT_FIELDS if f != "description")
 
 
 class EventDirective(SphinxDirective):
     """Show an event callout: by id from ``reflections_events``, or defined here.
 
     With ``:name:`` and ``:start:`` the event is defined inline (the argument is
-    its id; the body is its description).
+    its id; the body is its description); the other options are the fields of
+    the events registry.
     """
 
     optional_arguments = 1
@@ -145,22 +392,14 @@ class EventDirective(SphinxDirective):
     option_spec: ClassVar[dict[str, Any]] = {
         "name": directives.unchanged_required,
         "start": directives.unchanged_required,
-        "end": directives.unchanged_required,
-        "location": directives.unchanged,
-        "url": directives.unchanged,
-        "hashtag": directives.unchanged,
-        "organizer": directives.unchanged,
+        **{f: directives.unchanged for f in INLINE_FIELDS if f not in ("name", "start")},
         "class": directives.class_option,
     }
 
     def run(self) -> list[nodes.Node]:
         domain = get_domain(self.env)
         ident = self.arguments[0].strip() if self.arguments else ""
-        inline = {
-            k
-            for k in ("name", "start", "end", "location", "url", "hashtag", "organizer")
-            if k in self.options
-        }
+        inline = {k for k in INLINE_FIELDS if k in self.options}
         if inline or self.content:
             event = self._inline(ident)
             if event is None:
@@ -195,38 +434,17 @@ class EventDirective(SphinxDirective):
         domain = get_domain(self.env)
         where = self.get_location()
         name = self.options.get("name", "").strip()
-        start = parse_when(self.options.get("start", ""))
-        if not name or start is None:
-            got = self.options.get("start")
-            problem = (
-                "needs :name:"
-                if not name
-                else (
-                    f":start: {got!r} is not an ISO 8601 date (2023-05-24) or date-time with offset"
-                    if got
-                    else "needs :start:"
-                )
-            )
-            kind = ReflectionsWarning.BAD_DATE if name and got else ReflectionsWarning.BAD_METADATA
-            warn(kind, f"event: an inline event {problem}", where)
+
+        def note(kind: ReflectionsWarning, message: str) -> None:
+            warn(kind, f"event: {message}", where)
+
+        fields = {k: v for k, v in self.options.items() if k in INLINE_FIELDS}
+        fields["description"] = " ".join(" ".join(self.content).split())
+        try:
+            event = build_event(ident or "-", fields, note, field=lambda f: f":{f}:")
+        except EventProblem as exc:
+            warn(exc.kind, f"event: an inline event: {exc}", where)
             return None
-        end = None
-        if self.options.get("end"):
-            end = parse_when(self.options["end"])
-            if end is None or type(end) is not type(start) or end < start:  # type: ignore[operator]
-                warn(
-                    ReflectionsWarning.BAD_DATE,
-                    f"event: :end: {self.options['end']!r} must be an ISO date or date-time like :start:, not before it",
-                    where,
-                )
-                end = None
-        url = self.options.get("url", "").strip()
-        url_problem = safe_url(url, None) if url else None
-        if url_problem:
-            warn(
-                ReflectionsWarning.UNSAFE_URL, f"event: {url_problem}; the link is left out", where
-            )
-            url = ""
         ident = ident or slugify(name, ascii_only=True)
         if ident in domain.events:
             warn(
@@ -235,17 +453,7 @@ class EventDirective(SphinxDirective):
                 where,
             )
             return domain.events[ident]
-        event = Event(
-            id=ident,
-            name=name,
-            start=start,
-            end=end,
-            location=self.options.get("location", "").strip(),
-            url=url,
-            hashtag=self.options.get("hashtag", "").strip().lstrip("#"),
-            organizer=self.options.get("organizer", "").strip(),
-            description=" ".join(" ".join(self.content).split()),
-        )
+        event = dc.replace(event, id=ident)
         domain.add_inline_event(self.env.docname, event, self.lineno)
         return event
 
@@ -288,6 +496,7 @@ def check_references(app: Sphinx, env: BuildEnvironment) -> None:
 
 
 def register(app: Sphinx) -> None:
-    """The ``event`` directive and the ``{event}`` role."""
+    """The ``event`` and ``events`` directives and the ``{event}`` role."""
     app.add_directive("event", EventDirective)
+    app.add_directive("events", EventsDirective)
     app.add_role("event", EventRole())

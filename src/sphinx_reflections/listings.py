@@ -19,7 +19,9 @@ from sphinx.util.docutils import SphinxDirective
 from . import nodes as rnodes
 from .authors import LISTED_TAGS, build_byline
 from .config import get_config
+from .dates import build_date
 from .domain import Reflection, ReflectionsDomain, get_domain
+from .events import select_events
 from .hashtags import linkify
 from .i18n import _
 from .text import suggest, tag_key
@@ -193,6 +195,9 @@ def shown(domain: ReflectionsDomain, docname: str) -> str:
     for spec in domain.dynamic.get(docname, []):
         if "cloud" in spec:
             parts.append(repr(sorted(domain.tag_table.items())))
+        elif "events" in spec:  # which events are upcoming depends on the day
+            shown_events = select_events(domain, spec, build_date())
+            parts.append(repr([e.record() for e in shown_events]))
         else:
             listed = [r for r in domain.select(spec) if r.docname != docname]
             parts.append(repr([entry_inputs(domain, r) for r in listed]))

@@ -19,7 +19,7 @@ from sphinx.util.osutil import relative_uri
 
 from .domain import Reflection, ReflectionsDomain, get_domain, page_builder
 from .i18n import _
-from .registry import Event, Person
+from .registry import ATTENDANCE, STATUSES, Event, Person
 from .text import tag_key
 from .urls import avatar_target, image_target, is_remote
 
@@ -91,16 +91,31 @@ def person_ld(
 def event_ld(
     event: Event, urls: Urls, domain: ReflectionsDomain, context: bool = False
 ) -> dict[str, Any]:
+    """schema.org ``Event`` with what search engines' event results need.
+
+    Status and attendance mode always; the place as a ``Place``, the online
+    part as a ``VirtualLocation`` (its URL: ``online_url``, else the event's
+    website, else its page), or both for a mixed event.
+    """
+    page = urls.page(domain.page_of("events", event.id))
+    places: list[dict[str, Any]] = []
+    if event.location and event.attendance != "online":
+        places.append({"@type": "Place", "name": event.location, "address": event.location})
+    if event.attendance != "offline":
+        places.append(
+            _drop_empty({"@type": "VirtualLocation", "url": event.online_url or event.url or page})
+        )
     data = {
         "@context": "https://schema.org" if context else None,
         "@type": "Event",
         "name": event.name,
         "startDate": event.start.isoformat(),
         "endDate": event.end.isoformat() if event.end else None,
-        "location": {"@type": "Place", "name": event.location, "address": event.location}
-        if event.location
-        else None,
-        "url": event.url or urls.page(domain.page_of("events", event.id)),
+        "eventStatus": STATUSES[event.status][0],
+        "eventAttendanceMode": ATTENDANCE[event.attendance],
+        "previousStartDate": event.previous_start.isoformat() if event.previous_start else None,
+        "location": places[0] if len(places) == 1 else places,
+        "url": event.url or page,
         "description": event.description,
         "organizer": {"@type": "Organization", "name": event.organizer}
         if event.organizer

@@ -27,6 +27,11 @@ CSS_HOOKS: dict[str, str] = {
     "reflections-hashtag": "A hashtag link (``a``) or, without a tag page, a ``span``.",
     "reflections-mention": "An @mention of a person (``a`` to the person's page).",
     "reflections-event": "An event callout (``aside``).",
+    "reflections-event-status": "An event's status badge (``span``) when it is not simply "
+    "scheduled; its text says the status, and ``reflections-event-status-cancelled``, "
+    "``-postponed``, ``-rescheduled`` or ``-moved-online`` names it for styling.",
+    "reflections-event-list": "A list of events (``events`` directive): a ``ul`` whose items "
+    "carry ``reflections-event-entry``.",
     "reflections-list": "A list of reflections (archive, author and tag pages, "
     "``reflections`` directive); each entry is an ``article.reflections-entry``.",
     "reflections-hashtag-cloud": "The hashtag cloud (a labelled ``nav`` around a ``ul``); "
@@ -106,6 +111,10 @@ class reflections_ics(nodes.Inline, nodes.TextElement):
 
 class reflections_listing(nodes.General, nodes.Element):
     """Where a ``reflections`` listing goes; filled once every document is read."""
+
+
+class reflections_event_listing(nodes.General, nodes.Element):
+    """Where an ``events`` list goes; filled when the page is written (upcoming depends on the day)."""
 
 
 class reflection_meta(nodes.Invisible, nodes.Element):
@@ -266,6 +275,7 @@ def register(app: Sphinx) -> None:
     app.add_node(reflection_meta, html=skip, **_each(skip))
     app.add_node(reflections_cloud, html=skip, **_each(skip))
     app.add_node(reflections_listing, html=skip, **_each(skip))
+    app.add_node(reflections_event_listing, html=skip, **_each(skip))
     app.add_node(reflections_upcoming, html=skip, **_each(skip))
     app.add_node(reflections_ics, html=passthrough, **_each(passthrough))
     app.add_node(reflections_event, html=_open("aside"), **_each(passthrough))

@@ -10,13 +10,14 @@ import dataclasses as dc
 import datetime as dt
 import json
 import re
+from collections.abc import Callable, Collection, Mapping
 from pathlib import Path
 from typing import Any
 
 import yaml
 
-from .dates import parse_when, shown
-from .text import tag_key
+from .dates import WhenError, event_when, shown, time_zone
+from .text import suggest, tag_key
 from .urls import safe_url
 from .warnings_ import ReflectionsWarning, config_location, warn
 
@@ -42,7 +43,11 @@ class Person:
 
 @dc.dataclass(frozen=True)
 class Event:
-    """One entry of the events registry (dates are ``date`` or aware ``datetime``)."""
+    """One entry of the events registry (dates are ``date`` or aware ``datetime``).
+
+    With a ``timezone``, date-times carry that ``ZoneInfo``; without one, a
+    fixed offset.
+    """
 
     id: str
     name: str
@@ -53,6 +58,43 @@ class Event:
     hashtag: str = ""
     organizer: str = ""
     description: str = ""
+    status: str = "scheduled"
+    timezone: str = ""
+    attendance: str = "offline"
+    online_url: str = ""
+    previous_start: dt.date | None = None
+
+    @property
+    def timed(self) -> bool:
+        """Whether the event has times of day (else it lasts whole days)."""
+        return isinstance(self.start, dt.datetime)
+
+    def record(self) -> dict[str, str]:
+        """The event's data as plain text, the same in every Python: what subscribers see."""
+        out = {}
+        for field in dc.fields(self):
+            value = getattr(self, field.name)
+            if isinstance(value, dt.date):
+                value = value.isoformat()
+            out[field.name] = "" if value is None else str(value)
+        return out
+
+
+#: Each ``status``: (schema.org ``eventStatus``, iCalendar ``STATUS``).
+STATUSES: dict[str, tuple[str, str]] = {
+    "scheduled": ("https://schema.org/EventScheduled", "CONFIRMED"),
+    "cancelled": ("https://schema.org/EventCancelled", "CANCELLED"),
+    "postponed": ("https://schema.org/EventPostponed", "TENTATIVE"),
+    "rescheduled": ("https://schema.org/EventRescheduled", "CONFIRMED"),
+    "moved-online": ("https://schema.org/EventMovedOnline", "CONFIRMED"),
+}
+
+#: Each ``attendance``: schema.org ``eventAttendanceMode``.
+ATTENDANCE: dict[str, str] = {
+    "offline": "https://schema.org/OfflineEventAttendanceMode",
+    "online": "https://schema.org/OnlineEventAttendanceMode",
+    "mixed": "https://schema.org/MixedEventAttendanceMode",
+}
 
 
 @dc.dataclass(frozen=True)
@@ -138,7 +180,7 @@ class _EntryError(Exception):
     """An entry cannot be used; the message says why."""
 
 
-def _text(entry: dict[str, Any], key: str, required: bool = False) -> str:
+def _text(entry: Mapping[str, Any], key: str, required: bool = False) -> str:
     value = entry.get(key)
     if value is None or value == "":
         if required:
@@ -149,7 +191,7 @@ def _text(entry: dict[str, Any], key: str, required: bool = False) -> str:
     return str(value).strip()
 
 
-def _check_keys(entry: dict[str, Any], allowed: set[str]) -> None:
+def _check_keys(entry: dict[str, Any], allowed: Collection[str]) -> None:
     unknown = sorted(str(k) for k in entry if k not in allowed)
     if unknown:
         raise _EntryError(
@@ -255,7 +297,149 @@ def load_people(
     return people, source
 
 
-EVENT_FIELDS = {"name", "start", "end", "location", "url", "hashtag", "organizer", "description"}
+#: Every field of an event, with what it means (the reference docs are generated from this).
+EVENT_FIELDS: dict[str, str] = {
+    "name": "Required. The event's name, as callouts, pages and calendars show it.",
+    "start": "Required. A date (``2027-03-16``) for an event of whole days, or a date "
+    "and time (``2027-03-16T09:00``) with ``timezone``. A time with an offset "
+    "(``2027-03-16T09:00+01:00``) works without ``timezone``.",
+    "end": "The last day (a date), or the end time (a date-time), like ``start``.",
+    "timezone": "The IANA name of the event's time zone (``Europe/Stockholm``): times "
+    "are that zone's wall-clock times and are shown there, with the zone named.",
+    "location": "Where the event takes place.",
+    "url": "The event's own website (``https``, ``http`` or ``mailto``).",
+    "hashtag": "The event's hashtag, without ``#``; ties every piece using it to the event.",
+    "organizer": "Who organizes the event.",
+    "description": "A sentence or two about the event.",
+    "status": "``scheduled`` (the default), ``cancelled``, ``postponed`` (the new date "
+    "is not known yet), ``rescheduled`` (the dates changed) or ``moved-online``.",
+    "previous_start": "For a ``rescheduled`` event: when it was going to start, shown "
+    "as *moved from ...*.",
+    "attendance": "``offline`` (the default: in person), ``online`` or ``mixed`` (both). "
+    "``moved-online`` events are ``online`` unless this says ``mixed``.",
+    "online_url": "Where to join an ``online`` or ``mixed`` event (``https``).",
+}
+
+
+class EventProblem(Exception):
+    """An event cannot be used; ``kind`` is the warning an inline event gets for it."""
+
+    def __init__(self, message: str, kind: ReflectionsWarning) -> None:
+        super().__init__(message)
+        self.kind = kind
+
+
+#: Reports something left out of an event that is still used: (kind, message).
+Note = Callable[[ReflectionsWarning, str], None]
+
+
+def build_event(
+    ident: str, fields: Mapping[str, Any], note: Note, field: Callable[[str], str] = repr
+) -> Event:
+    """An :class:`Event` from registry fields or ``event`` directive options.
+
+    One set of rules for both: raises :class:`EventProblem` when the event
+    cannot be used and reports what it leaves out through ``note``. ``field``
+    names a field in messages (``'start'`` in a registry, ``:start:`` in a page).
+    """
+    bad_date = ReflectionsWarning.BAD_DATE
+    bad_value = ReflectionsWarning.BAD_METADATA
+    try:
+        name = _text(fields, "name", required=True)
+    except _EntryError:
+        raise EventProblem(f"the required field {field('name')} is missing", bad_value) from None
+    zone = None
+    zone_name = _plain(fields, "timezone")
+    if zone_name:
+        try:
+            zone = time_zone(zone_name)
+        except WhenError as exc:
+            raise EventProblem(f"{field('timezone')} {exc}", bad_value) from None
+        zone_name = zone.key
+
+    def when(key: str) -> dt.date | None:
+        value = fields.get(key)
+        if value in (None, ""):
+            return None
+        try:
+            return event_when(value, zone)
+        except WhenError as exc:
+            raise EventProblem(f"{field(key)} {shown(value)!r} {exc}", bad_date) from None
+
+    start = when("start")
+    if start is None:
+        raise EventProblem(f"the required field {field('start')} is missing", bad_value)
+    end = when("end")
+    if end is not None:
+        if type(end) is not type(start):
+            raise EventProblem(
+                f"{field('start')} and {field('end')} must both be dates or both be date-times",
+                bad_date,
+            )
+        if end < start:  # type: ignore[operator]
+            raise EventProblem(f"{field('end')} is before {field('start')}", bad_date)
+    status = _plain(fields, "status").lower().replace("_", "-").replace(" ", "-") or "scheduled"
+    status = {"canceled": "cancelled"}.get(status, status)  # the US spelling
+    if status not in STATUSES:
+        raise EventProblem(
+            f"{field('status')} {fields.get('status')!r} is not one of "
+            f"{', '.join(STATUSES)}{suggest(status, STATUSES)}",
+            bad_value,
+        )
+    attendance = _plain(fields, "attendance").lower()
+    if attendance and attendance not in ATTENDANCE:
+        raise EventProblem(
+            f"{field('attendance')} {fields.get('attendance')!r} is not one of "
+            f"{', '.join(ATTENDANCE)}{suggest(attendance, ATTENDANCE)}",
+            bad_value,
+        )
+    if status == "moved-online" and attendance == "offline":
+        note(
+            bad_value,
+            f"{field('attendance')} is 'offline', but the event moved online; "
+            "it is shown as online",
+        )
+    if status == "moved-online" and attendance != "mixed":
+        attendance = "online"
+    previous = when("previous_start")
+    if previous is not None and status != "rescheduled":
+        note(
+            bad_value,
+            f"{field('previous_start')} only goes with status 'rescheduled'; it is left out",
+        )
+        previous = None
+    links = {}
+    for key in ("url", "online_url"):
+        link = _text(fields, key)
+        problem = safe_url(link, None) if link else None
+        if problem:
+            note(ReflectionsWarning.UNSAFE_URL, f"{field(key)}: {problem}; the link is left out")
+            link = ""
+        links[key] = link
+    return Event(
+        id=ident,
+        name=name,
+        start=start,
+        end=end,
+        location=_text(fields, "location"),
+        url=links["url"],
+        hashtag=_text(fields, "hashtag").lstrip("#"),
+        organizer=_text(fields, "organizer"),
+        description=_text(fields, "description"),
+        status=status,
+        timezone=zone_name,
+        attendance=attendance or "offline",
+        online_url=links["online_url"],
+        previous_start=previous,
+    )
+
+
+def _plain(fields: Mapping[str, Any], key: str) -> str:
+    """A short keyword field (``status``, ``timezone``); a wrong type raises EventProblem."""
+    try:
+        return _text(fields, key)
+    except _EntryError as exc:
+        raise EventProblem(str(exc), ReflectionsWarning.BAD_METADATA) from None
 
 
 def load_events(value: str | dict[str, Any], confdir: Path) -> tuple[dict[str, Event], Source]:
@@ -267,51 +451,25 @@ def load_events(value: str | dict[str, Any], confdir: Path) -> tuple[dict[str, E
         where = source.location(ident)
         try:
             _check_keys(entry, EVENT_FIELDS)
-            if entry.get("start") in (None, ""):
-                raise _EntryError("the required field 'start' is missing")
-            start = parse_when(entry["start"])
-            if start is None:
-                raise _EntryError(
-                    f"'start' {shown(entry['start'])!r} is not an ISO 8601 date (2023-05-24) or date-time with offset (2023-05-24T09:00+02:00)"
-                )
-            end = None
-            if entry.get("end") not in (None, ""):
-                end = parse_when(entry["end"])
-                if end is None:
-                    raise _EntryError(
-                        f"'end' {shown(entry['end'])!r} is not an ISO 8601 date or date-time with offset"
-                    )
-                if type(end) is not type(start):
-                    raise _EntryError("'start' and 'end' must both be dates or both be date-times")
-                if end < start:  # type: ignore[operator]
-                    raise _EntryError("'end' is before 'start'")
-            url = _text(entry, "url")
-            problem = safe_url(url, None) if url else None
-            if problem:
-                warn(
-                    ReflectionsWarning.UNSAFE_URL,
-                    f"{option}: url of {ident!r}: {problem}; the link is left out",
-                    where,
-                )
-                url = ""
-            events[ident] = Event(
-                id=ident,
-                name=_text(entry, "name", required=True),
-                start=start,
-                end=end,
-                location=_text(entry, "location"),
-                url=url,
-                hashtag=_text(entry, "hashtag").lstrip("#"),
-                organizer=_text(entry, "organizer"),
-                description=_text(entry, "description"),
-            )
-        except _EntryError as exc:
+            events[ident] = build_event(ident, entry, _registry_note(option, ident, where))
+        except (_EntryError, EventProblem) as exc:
             warn(
                 ReflectionsWarning.REGISTRY,
                 f"{option}: event {ident!r}: {exc}; the entry is skipped",
                 where,
             )
     return events, source
+
+
+def _registry_note(option: str, ident: str, where: str) -> Note:
+    """Problems of a registry event that is still used: ``registry`` warnings (or unsafe-url)."""
+
+    def note(kind: ReflectionsWarning, message: str) -> None:
+        if kind is not ReflectionsWarning.UNSAFE_URL:
+            kind = ReflectionsWarning.REGISTRY
+        warn(kind, f"{option}: event {ident!r}: {message}", where)
+
+    return note
 
 
 TAG_FIELDS = {"name", "description", "aliases"}

@@ -4,8 +4,9 @@ Documents reach it through ``doctree-resolved``; generated pages (see
 :mod:`.site.pages`) call :func:`resolve_generated` on the trees they build.
 Either way the same steps run, in this order:
 
-1. clouds and listings are filled in, now that every document has been read
-   (documents only: generated pages are built complete);
+1. clouds and listings (of reflections and of events) are filled in, now
+   that every document has been read and the day is known (documents only:
+   generated pages are built complete);
 2. cross-references in what the extension built are resolved from the page
    they are on (Sphinx resolved the document's own already);
 3. what depends on the builder: pages-only parts dropped where there are no
@@ -26,6 +27,7 @@ from sphinx.util.osutil import relative_uri
 from . import nodes as rnodes
 from .dates import build_date
 from .domain import get_domain, page_builder
+from .events import empty_text, event_list, select_events
 from .hashtags import INDEX_MARK, cloud
 from .i18n import _
 from .listings import reflection_grid, reflection_list
@@ -74,6 +76,13 @@ def fill_dynamic(doctree: nodes.document, builder: Builder, docname: str) -> Non
         result["classes"] += node["classes"]
         resolve_references(result, builder, docname)
         node.replace_self(result)
+    for spot in list(doctree.findall(rnodes.reflections_event_listing)):
+        spec = spot["spec"]
+        events = select_events(domain, spec, build_date())
+        result = event_list(events, builder.env, empty_text(spec))
+        result["classes"] += spot["classes"]
+        resolve_references(result, builder, docname)
+        spot.replace_self(result)
 
 
 # -- 2. cross-references --------------------------------------------------------------------
@@ -219,7 +228,11 @@ def as_admonition(box: rnodes.reflections_event) -> nodes.admonition:
     title_para, *rest = box.children
     admonition = nodes.admonition(classes=["reflections-event"])
     strong = title_para.children[0]
-    admonition += nodes.title("", "", *[c.deepcopy() for c in strong.children])
+    title = nodes.title("", "", *[c.deepcopy() for c in strong.children])
+    for badge in title_para.findall(nodes.inline):
+        if "reflections-event-status" in badge["classes"]:  # the status, in words
+            title += nodes.Text(f" ({badge.astext()})")
+    admonition += title
     body = nodes.container()
     body += [child.deepcopy() for child in rest]
     spell_out_links(body)  # no link to follow on paper: print the address

@@ -89,6 +89,7 @@ COMPONENTS = (
     ".reflections-author-card",
     ".reflections-list",
     ".reflections-event",
+    ".reflections-event-list",
     ".reflections-hashtag",
     ".reflections-mention",
     ".reflections-hashtag-cloud",

@@ -11,6 +11,7 @@ and checks it in both colour schemes.
 from __future__ import annotations
 
 import warnings
+from typing import Any
 
 import pytest
 from browser_support import (
@@ -26,6 +27,7 @@ from browser_support import (
     format_hits,
     format_vnu,
 )
+from bs4 import BeautifulSoup
 
 COMBOS = [
     pytest.param(kind, scheme, viewport, id=f"{kind}-{scheme}-{viewport}")
@@ -35,6 +37,10 @@ COMBOS = [
 ]
 PHONE = [p for p in COMBOS if p.values[2] == "phone"]
 ARGS = ("kind", "scheme", "viewport")
+
+
+def soup(path: Any) -> BeautifulSoup:
+    return BeautifulSoup(path.read_text(encoding="utf-8"), "html.parser")
 
 
 def loaded(result: Audit) -> None:
@@ -177,6 +183,25 @@ class SiteChecks:
             else:  # the page's own content (a wide table in alabaster): not ours
                 warnings.warn(sideways, stacklevel=1)
         report(problems, f"pages with horizontal overflow ({where(result)})")
+
+    @pytest.mark.browser
+    @pytest.mark.parametrize("status", ["cancelled", "moved-online"])
+    def test_event_status_badges_are_audited(self, sites: Any, status: str) -> None:
+        """A reflection page and an event page with each status badge are among those checked.
+
+        The showcase's first reflection page (the one the screenshots show) has both.
+        """
+        site = sites.get(self.theme)
+        found = {
+            kind: [
+                rel
+                for rel in site.pages[kind]
+                if soup(site.root / rel).select_one(f".reflections-event-status-{status}")
+            ]
+            for kind in ("reflection", "event")
+        }
+        assert found["reflection"] and found["event"], found
+        assert site.pages["reflection"][0] in found["reflection"]
 
     @pytest.mark.vnu
     @pytest.mark.parametrize("kind", KINDS)

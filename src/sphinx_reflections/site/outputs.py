@@ -18,6 +18,7 @@ from ..compat import set_std_labels
 from ..domain import ReflectionsDomain, get_domain, page_builder
 from ..i18n import _
 from . import cache
+from .calendars import tag_calendars
 
 if TYPE_CHECKING:
     from sphinx.application import Sphinx
@@ -50,6 +51,7 @@ def output_names(app: Sphinx, domain: ReflectionsDomain) -> tuple[set[str], set[
     files = {domain.page_of("events", i) + ".ics" for i in events}
     if events:
         files.add(domain.page_of("", "events") + ".ics")
+    files |= {domain.page_of("tags", slug) + ".ics" for slug in tag_calendars(domain)}
     if app.config.html_baseurl:
         files |= {domain.page_of("", "atom") + ".xml", domain.page_of("", "feed") + ".json"}
         files |= {domain.page_of("tags", t.slug) + ".xml" for t in domain.tag_table.values()}

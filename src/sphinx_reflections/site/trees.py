@@ -7,7 +7,7 @@ Each tree maker takes the function that makes (or reuses) a listing entry.
 
 from __future__ import annotations
 
-import datetime as dt
+import posixpath
 from itertools import groupby
 from typing import TYPE_CHECKING, Any
 
@@ -16,13 +16,15 @@ from sphinx.util.osutil import relative_uri
 
 from .. import nodes as rnodes
 from ..authors import full_card
-from ..dates import build_date, day
+from ..dates import build_date
 from ..domain import ReflectionsDomain, TagInfo
-from ..events import callout
+from ..events import callout, split_events
 from ..hashtags import cloud, hashtag_xref
 from ..i18n import _
 from ..listings import EntryMaker, reflection_list
 from ..registry import Event
+from ..urls import is_remote
+from .calendars import tag_calendars
 
 if TYPE_CHECKING:
     from sphinx.builders import Builder
@@ -138,30 +140,25 @@ def tag_tree(
     return page
 
 
-def _event_order(events: list[Event]) -> list[Event]:
-    """Upcoming first (soonest first), then past events (most recent first)."""
-    today = build_date()
-
-    def last_day(event: Event) -> dt.date:
-        return day(event.end or event.start)
-
-    upcoming = sorted(
-        (e for e in events if last_day(e) >= today), key=lambda e: (last_day(e), e.id)
-    )
-    past = sorted(
-        (e for e in events if last_day(e) < today), key=lambda e: (-last_day(e).toordinal(), e.id)
-    )
-    return upcoming + past
-
-
 def events_index_tree(domain: ReflectionsDomain) -> nodes.section:
     page = page_section(_("Events"), "events")
-    events = _event_order(list(domain.all_events().values()))
+    events = list(domain.all_events().values())
     if not events:
         text = _("No events yet.")
         page += nodes.paragraph(text, text, classes=["reflections-empty"])
-    for event in events:
-        page += callout(event, domain.env)
+        return page
+    upcoming, past = split_events(events, build_date())
+    parts = [
+        (_("Upcoming"), "upcoming", upcoming, _("No upcoming events.")),
+        (_("Past"), "past", past, _("No past events.")),
+    ]
+    for title, ident, shown, empty in parts:
+        section = page_section(title, ident)
+        for event in shown:
+            section += callout(event, domain.env)
+        if not shown:
+            section += nodes.paragraph(empty, empty, classes=["reflections-empty"])
+        page += section
     return page
 
 
@@ -200,8 +197,17 @@ def subscribe_line(
             ]
         elif kind in ("authors", "tags", "events") and ident:
             links.append((_("Atom feed"), domain.page_of(kind, ident) + ".xml"))
+    calendar = ""
     if kind == "events" and not ident and domain.all_events():
-        links.append((_("All events in your calendar"), domain.page_of("", "events") + ".ics"))
+        calendar = domain.page_of("", "events") + ".ics"
+        links.append((_("All events in your calendar"), calendar))
+    elif kind == "tags" and ident in tag_calendars(domain):
+        calendar = domain.page_of("tags", ident) + ".ics"
+        links.append((_("Events in your calendar"), calendar))
+    if calendar and is_remote(builder.config.html_baseurl):
+        # webcal: the address calendar apps open to subscribe (and fetch over http(s))
+        address = posixpath.join(builder.config.html_baseurl, calendar)
+        links.append((_("Open in your calendar app"), "webcal:" + address.partition(":")[2]))
     if not links:
         return None
     para = nodes.paragraph(classes=["reflections-subscribe"])
@@ -209,5 +215,6 @@ def subscribe_line(
     for i, (label, target) in enumerate(links):
         if i:
             para += nodes.Text(" · ")
-        para += nodes.reference(label, label, refuri=relative_uri(here, target))
+        uri = target if target.startswith("webcal:") else relative_uri(here, target)
+        para += nodes.reference(label, label, refuri=uri)
     return para
