@@ -123,3 +123,36 @@ def test_a_rebuild_that_changed_nothing_says_nothing_about_the_configuration(
     assert "loading pickled environment" in again.stdout
     assert "configuration has changed" not in again.stdout, again.stdout
     assert "WARNING" not in again.stderr, again.stderr
+
+
+def _all_files(outdir: Path) -> dict[str, bytes]:
+    return {
+        str(p.relative_to(outdir)): p.read_bytes()
+        for p in sorted(outdir.rglob("*"))
+        if p.is_file() and p.name != ".buildinfo"
+    }
+
+
+def test_the_collector_is_frozen_while_pages_are_written_and_not_after(
+    make_app, tmp_path: Path
+) -> None:
+    import gc
+
+    counts: list[int] = []
+    frozen = make_app("html", srcdir=copy_root("basic", tmp_path, "frozen"))
+    frozen.connect("doctree-resolved", lambda *_args: counts.append(gc.get_freeze_count()))
+    frozen.build()
+    assert counts and min(counts) > 0  # every page was written with the collector frozen
+    assert gc.get_freeze_count() == 0  # and the build gave everything back
+
+    counts.clear()
+    thawed = make_app(
+        "html",
+        srcdir=copy_root("basic", tmp_path, "thawed"),
+        confoverrides={"reflections_gc_freeze": False},
+    )
+    thawed.connect("doctree-resolved", lambda *_args: counts.append(gc.get_freeze_count()))
+    thawed.build()
+    assert counts and max(counts) == 0
+    # the same output, byte for byte (the source folders differ only in name)
+    assert _all_files(frozen.outdir) == _all_files(thawed.outdir)

@@ -39,7 +39,7 @@ LAYERS: list[tuple[str, list[str]]] = [
     ("hashtags and mentions", ["sphinx_reflections.hashtags"]),
     ("domain", ["sphinx_reflections.domain"]),
     ("nodes", ["sphinx_reflections.nodes"]),
-    ("registries", ["sphinx_reflections.registry"]),
+    ("registries and memory", ["sphinx_reflections.memory", "sphinx_reflections.registry"]),
     ("options and labels", ["sphinx_reflections.config", "sphinx_reflections.i18n"]),
     (
         "helpers",

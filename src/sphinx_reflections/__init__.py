@@ -55,6 +55,7 @@ def setup(app: Sphinx) -> dict[str, Any]:
         hashtags,
         i18n,
         listings,
+        memory,
         metadata,
         naming,
         nodes,
@@ -101,6 +102,8 @@ def setup(app: Sphinx) -> dict[str, Any]:
     app.connect("env-updated", listings.outdated_listings, priority=500)
     app.connect("env-updated", outputs.plan_outputs, priority=600)
     app.connect("env-updated", domain.remember_registries, priority=700)
+    # last: what was read lives to the end of the build; the collector stops walking it
+    app.connect("env-updated", memory.freeze, priority=999)
     app.connect("env-check-consistency", events.check_references)
     app.connect("env-check-consistency", hashtags.check_unknown_tags)
 
@@ -121,6 +124,7 @@ def setup(app: Sphinx) -> dict[str, Any]:
     # -- the end -------------------------------------------------------------------------
     # errors a project asked for (reflections_unknown_tags = "error") fail the build
     app.connect("build-finished", hashtags.fail_build)
+    app.connect("build-finished", memory.unfreeze)
 
     return {
         "version": __version__,
