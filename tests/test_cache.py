@@ -45,6 +45,8 @@ class Counter:
                 self.pages.append(pagename)
 
         app.connect("html-page-context", seen)
+        self.read: list[str] = []
+        app.connect("env-before-read-docs", lambda _app, _env, docs: self.read.extend(docs))
         self.pages.clear()
         self._entries.reset()
         if self._resolved is not None:
@@ -182,3 +184,68 @@ def test_generated_pages_of_a_folder_share_one_navigation(make_app, tmp_path, mo
     for page in tags:
         html = (app.outdir / f"{page}.html").read_text(encoding="utf-8")
         assert 'class="toctree-l1"' in html
+
+
+def test_a_new_tag_renders_its_page_and_the_pages_of_the_piece_only(
+    make_app, tmp_path, monkeypatch
+) -> None:
+    src = _copy(tmp_path)
+    count = Counter(monkeypatch)
+    app = count.build(make_app, src)
+    edit(src / "essays" / "twenty-years.md", "tags: [CX, AI]", "tags: [CX, AI, Brandnew]")
+    count.build(make_app, src)
+    # the new tag's page and the tags index, and the pages whose entry of the piece
+    # changed (its byline lists tags): the archive, its author, its other tags
+    assert sorted(count.pages) == [
+        "reflections/authors/jenny",
+        "reflections/index",
+        "reflections/tags/ai",
+        "reflections/tags/brandnew",
+        "reflections/tags/cx",
+        "reflections/tags/index",
+    ]
+    assert count.entries == ["essays/twenty-years"]
+    clean = make_app("html", srcdir=src, builddir=tmp_path / "clean")
+    clean.build()
+    assert _outputs(app.outdir) == _outputs(clean.outdir)
+
+
+def test_a_text_edit_renders_no_generated_page(make_app, tmp_path, monkeypatch) -> None:
+    src = _copy(tmp_path)
+    count = Counter(monkeypatch)
+    count.build(make_app, src)
+    edit(
+        src / "essays" / "twenty-years.md",
+        "Second paragraph with more words in it.",
+        "Second paragraph with other words in it.",
+    )
+    count.build(make_app, src)
+    assert count.read == ["essays/twenty-years"]
+    assert count.pages == []
+    assert count.entries == []
+
+
+def test_a_new_role_rereads_and_renders_only_what_shows_the_person(
+    make_app, tmp_path, monkeypatch
+) -> None:
+    src = _copy(tmp_path)
+    count = Counter(monkeypatch)
+    count.build(make_app, src)
+    edit(src / "people.yml", "  role: CEO\n", "  role: Chief Executive\n")
+    again = count.build(make_app, src)
+    # the pages that name Björn are read again, and no other
+    assert sorted(count.read) == ["essays/second", "essays/together", "index"]
+    # his page, and the generated pages that list one of his pieces
+    assert sorted(count.pages) == [
+        "reflections/authors/bjorn",
+        "reflections/authors/jenny",  # lists the piece they wrote together
+        "reflections/index",
+        "reflections/tags/ai",
+        "reflections/tags/strategy",
+    ]
+    assert sorted(count.entries) == ["essays/second", "essays/together"]
+    page = soup(again.outdir / "reflections" / "authors" / "bjorn.html")
+    assert "Chief Executive" in page.get_text()
+    clean = make_app("html", srcdir=src, builddir=tmp_path / "clean")
+    clean.build()
+    assert _outputs(again.outdir) == _outputs(clean.outdir)
