@@ -109,6 +109,15 @@ class ReflectionsConfig:
         200, (int,), "env", "Reading speed used for the reading time in the byline."
     )
 
+    listed_translations: str = _option(
+        "one",
+        (str,),
+        "env",
+        "Pieces that translate one another (the same ``translation`` key) in listings, "
+        "on generated pages and in feeds: ``one`` (the version in the project's "
+        "language, else the original) or ``all``. The ``reflections`` directive's "
+        "``:translations:`` option overrides it for one listing.",
+    )
     gc_freeze: bool = _option(
         True,
         (bool,),
@@ -153,6 +162,8 @@ def _problem(name: str, value: Any) -> str | None:
             return "must be one or more folder names of letters, digits, '.', '_' or '-'"
     if name in ("feed_length", "words_per_minute") and value < 1:
         return "must be 1 or more"
+    if name == "listed_translations" and value not in ("one", "all"):
+        return "must be 'one' or 'all'"
     if name == "unknown_tags" and value not in UNKNOWN_TAGS:
         return f"must be one of {', '.join(map(repr, UNKNOWN_TAGS))}"
     if name == "tag_aliases" and not all(

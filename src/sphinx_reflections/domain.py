@@ -58,6 +58,8 @@ class Reflection:
     draft: bool = False
     minutes: int = 1
     words: int = 0
+    language: str = ""  # BCP 47 when the piece says; "" is the project's language
+    translation: str = ""  # pieces sharing this key translate one another
 
     @property
     def sort_key(self) -> tuple[int, str]:
@@ -452,6 +454,50 @@ class ReflectionsDomain(Domain):
         found = [r for r in self.reflections.values() if show_drafts or not r.draft]
         return sorted(found, key=lambda r: r.sort_key)
 
+    def language_of(self, reflection: Reflection) -> str:
+        """A piece's language tag: its own, else the project's (``en`` when unset)."""
+        return reflection.language or (self.env.config.language or "en").replace("_", "-")
+
+    def translations(self, key: str) -> list[Reflection]:
+        """Every visible version of one piece (one ``translation`` key), oldest first."""
+        found = [r for r in self.visible() if r.translation == key]
+        return sorted(found, key=lambda r: (r.date, r.docname))
+
+    def one_per_translation(self, reflections: list[Reflection]) -> list[Reflection]:
+        """Of each piece that has translations, only the version a reader of the site gets.
+
+        Of the versions in ``reflections``: the one in the project's language,
+        else the oldest; pieces without a ``translation`` key are all kept.
+        """
+        site = (self.env.config.language or "en").replace("_", "-").casefold()
+        chosen: dict[str, str] = {}
+        for r in reflections:
+            if not r.translation or r.translation in chosen:
+                continue
+            versions = sorted(
+                (v for v in reflections if v.translation == r.translation),
+                key=lambda v: (v.date, v.docname),
+            )
+            own = [v for v in versions if self.language_of(v).casefold() == site]
+            chosen[r.translation] = (own or versions)[0].docname
+        return [r for r in reflections if not r.translation or chosen[r.translation] == r.docname]
+
+    def languages(self) -> list[str]:
+        """The languages the visible reflections are written in; the project's first."""
+        site = (self.env.config.language or "en").replace("_", "-")
+        found = {self.language_of(r) for r in self.visible()}
+        return sorted(found, key=lambda code: (code.casefold() != site.casefold(), code))
+
+    def language_feed(self, code: str) -> str:
+        """The pagename (without ``.xml``) of the feed of one language's pieces."""
+        return self.page_of("", f"atom-{code.casefold()}")
+
+    def listed(self, reflections: list[Reflection]) -> list[Reflection]:
+        """What a generated page or feed lists: one version per piece unless all are asked for."""
+        if get_config(self.env).listed_translations == "all":
+            return reflections
+        return self.one_per_translation(reflections)
+
     def by_author(self, person: str) -> list[Reflection]:
         return [r for r in self.visible() if person in r.authors]
 
@@ -523,6 +569,12 @@ class ReflectionsDomain(Domain):
         if spec.get("event"):
             docs = {r.docname for ident in spec["event"] for r in self.about_event(ident)}
             found = [r for r in found if r.docname in docs]
+        if spec.get("language"):
+            wanted = {code.casefold() for code in spec["language"]}
+            found = [r for r in found if self.language_of(r).casefold() in wanted]
+        translations = spec.get("translations") or get_config(self.env).listed_translations
+        if translations == "one":
+            found = self.one_per_translation(found)
         limit = spec.get("limit") or 0
         return found[:limit] if limit else found
 

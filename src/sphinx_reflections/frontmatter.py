@@ -20,10 +20,12 @@ from sphinx.transforms import SphinxTransform
 from sphinx.util.docutils import SphinxDirective
 
 from . import nodes as rnodes
-from .authors import build_byline
+from .authors import build_byline, full_card
 from .config import get_config
 from .dates import date_hint, parse_date
-from .domain import Reflection, get_domain
+from .domain import Reflection, ReflectionsDomain, get_domain
+from .events import callout
+from .i18n import Lang, html_code, known_language, lang_of
 from .registry import YAML_LOADER
 from .text import has_words, suggest, unique_tags
 from .urls import safe_url
@@ -33,7 +35,19 @@ if TYPE_CHECKING:
     from sphinx.application import Sphinx
     from sphinx.environment import BuildEnvironment
 
-KEYS = ("author", "date", "category", "tags", "event", "summary", "image", "updated", "draft")
+KEYS = (
+    "author",
+    "date",
+    "category",
+    "tags",
+    "event",
+    "summary",
+    "image",
+    "updated",
+    "draft",
+    "language",
+    "translation",
+)
 _TEMP_KEY = "reflections_front_matter"
 _FRONT_MATTER = re.compile(r"\A(\ufeff?---[ \t]*\r?\n)(.*?)(^(?:---|\.\.\.)[ \t]*$)", re.S | re.M)
 
@@ -236,6 +250,8 @@ class Fields:
     image: str = ""
     updated: dt.date | None = None
     draft: bool = False
+    language: str = ""
+    translation: str = ""
 
 
 def validate(raw: RawMeta, env: BuildEnvironment, docname: str) -> Fields:
@@ -304,7 +320,7 @@ def validate(raw: RawMeta, env: BuildEnvironment, docname: str) -> Fields:
             )
         setattr(fields, key, parsed)
 
-    for key in ("category", "summary", "event", "image"):
+    for key in ("category", "summary", "event", "image", "language", "translation"):
         value = values.get(key)
         if value in (None, ""):
             continue
@@ -312,6 +328,18 @@ def validate(raw: RawMeta, env: BuildEnvironment, docname: str) -> Fields:
             bad(key, f"{key!r} must be text, not {type(value).__name__}")
             continue
         setattr(fields, key, " ".join(str(value).split()))
+
+    if fields.language:
+        if not known_language(fields.language):
+            bad(
+                "language",
+                f"language {fields.language!r} is not a language code Babel knows; write a "
+                "BCP 47 tag such as 'sv', 'en', 'nb', 'fi' or 'en-GB' (the piece is shown in "
+                "the project's language)",
+            )
+            fields.language = ""
+        else:
+            fields.language = html_code(fields.language)
 
     if values.get("tags") not in (None, "", []):
         tags = _as_list(values["tags"])
@@ -469,9 +497,17 @@ class ReflectionTransform(SphinxTransform):
             draft=fields.draft,
             minutes=max(1, math.floor(words / wpm + 0.5)),  # half a minute rounds up
             words=words,
+            language=fields.language,
+            translation=fields.translation,
         )
         domain.add_reflection(reflection)
+        lang = lang_of(self.env.config, reflection.language)
+        if not lang.project:
+            speak(self.document, domain, lang)
         line = build_byline(reflection, self.env)
+        if reflection.translation:  # the other versions, once every page is read
+            line += rnodes.reflections_translations(key=reflection.translation)
+            domain.add_dynamic(docname, {"versions": reflection.translation})
         if title_node is not None and isinstance(title_node.parent, nodes.section):
             title_node.parent.insert(title_node.parent.index(title_node) + 1, line)
         else:
@@ -482,3 +518,26 @@ def register(app: Sphinx) -> None:
     """The ``reflection`` directive and the transform that records a page's reflection."""
     app.add_directive("reflection", ReflectionDirective)
     app.add_transform(ReflectionTransform)
+
+
+def speak(document: nodes.document, domain: ReflectionsDomain, lang: Lang) -> None:
+    """Event callouts and author cards of a piece in its own language, not the project's.
+
+    The directives made them before the page's language was known (the
+    ``reflection`` block may come after them), so they are made again here.
+    """
+    events = domain.all_events()
+    inline = domain.inline_events.get(domain.env.docname, {})
+    for box in list(document.findall(rnodes.reflections_event)):
+        event = inline.get(box["event"]) or events.get(box["event"])
+        if event is not None:
+            again = callout(event, domain.env, lang=lang)
+            again["classes"] = box["classes"]
+            again.source, again.line = box.source, box.line
+            box.replace_self(again)
+    for card in list(document.findall(rnodes.reflections_author_card)):
+        person = domain.people.get(card["person"])
+        if person is not None:
+            card_again = full_card(person, lang=lang)
+            card_again["classes"] = card["classes"]
+            card.replace_self(card_again)

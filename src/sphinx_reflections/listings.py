@@ -23,7 +23,7 @@ from .dates import build_date
 from .domain import Reflection, ReflectionsDomain, get_domain
 from .events import select_events
 from .hashtags import linkify
-from .i18n import _
+from .i18n import _, html_code, lang_of
 from .text import suggest, tag_key
 from .warnings_ import ReflectionsWarning, warn
 
@@ -44,6 +44,9 @@ def entry(
     more than building it (docutils copies node by node).
     """
     item = rnodes.reflections_entry(classes=["reflections-entry"])
+    lang = lang_of(domain.env.config, reflection.language)
+    if not lang.project:  # the byline below speaks the piece's language
+        item["lang"] = lang.code
     heading = nodes.paragraph(classes=["reflections-entry-title"])
     title_node = domain.env.titles.get(reflection.docname)
     title = title_node.astext() if title_node else reflection.title  # as navigation shows it
@@ -159,6 +162,8 @@ class ReflectionsDirective(SphinxDirective):
         "limit": directives.nonnegative_int,
         "layout": lambda v: directives.choice(v, ("list", "grid")),
         "show-summary": lambda v: directives.choice(v or "yes", ("yes", "no")),
+        "language": directives.unchanged_required,
+        "translations": lambda v: directives.choice(v, ("one", "all")),
         "class": directives.class_option,
     }
 
@@ -172,6 +177,8 @@ class ReflectionsDirective(SphinxDirective):
             "limit": self.options.get("limit", 0),
             "layout": self.options.get("layout", "list"),
             "summary": self.options.get("show-summary", "yes") == "yes",
+            "language": [html_code(c) for c in _names(self.options.get("language", ""))],
+            "translations": self.options.get("translations", ""),
         }
         for person in spec["author"]:
             domain.note_use("authors", person)
@@ -195,6 +202,9 @@ def shown(domain: ReflectionsDomain, docname: str) -> str:
     for spec in domain.dynamic.get(docname, []):
         if "cloud" in spec:
             parts.append(repr(sorted(domain.tag_table.items())))
+        elif "versions" in spec:  # a piece's other languages
+            versions = domain.translations(spec["versions"])
+            parts.append(repr([(r.docname, r.language, r.draft) for r in versions]))
         elif "events" in spec:  # which events are upcoming depends on the day
             shown_events = select_events(domain, spec, build_date())
             parts.append(repr([e.record() for e in shown_events]))

@@ -38,6 +38,10 @@ CSS_HOOKS: dict[str, str] = {
     "items carry ``reflections-weight-1`` to ``-5``.",
     "reflections-avatar": "An author's avatar image (``img``, with alt text).",
     "reflections-draft": "The badge shown on a draft reflection.",
+    "reflections-piece": "A reflection in another language than the project's: an "
+    "``article`` with ``lang`` around the page's content.",
+    "reflections-translations": "The other languages of a piece, in its byline: links "
+    "named in their own language (``span`` with ``lang``).",
 }
 
 
@@ -109,6 +113,18 @@ class reflections_ics(nodes.Inline, nodes.TextElement):
     """The "add to calendar" link; only builders with event pages keep it."""
 
 
+class reflections_piece(nodes.General, nodes.Element):
+    """A reflection in a language other than the project's (``article`` with ``lang``)."""
+
+
+class reflections_language(nodes.Inline, nodes.TextElement):
+    """Text in another language than the page around it (``span`` with ``lang``)."""
+
+
+class reflections_translations(nodes.Inline, nodes.Element):
+    """Where a piece's other languages go (``key``); filled once every document is read."""
+
+
 class reflections_listing(nodes.General, nodes.Element):
     """Where a ``reflections`` listing goes; filled once every document is read."""
 
@@ -137,7 +153,7 @@ def xref(
 
 def _attrs(node: nodes.Element) -> dict[str, Any]:
     attrs: dict[str, Any] = {}
-    for key in ("aria-label", "role"):
+    for key in ("aria-label", "role", "lang"):
         if node.get(key):
             attrs[key] = node[key]
     return attrs
@@ -259,6 +275,8 @@ def register(app: Sphinx) -> None:
         reflections_compact_card: "span",
         reflections_entry: "article",
         reflections_nav: "nav",
+        reflections_piece: "article",
+        reflections_language: "span",
     }
     block_man: Any = (visit_block_man, depart_passthrough)
     for node_class, tag in html_tags.items():
@@ -275,6 +293,7 @@ def register(app: Sphinx) -> None:
     app.add_node(reflection_meta, html=skip, **_each(skip))
     app.add_node(reflections_cloud, html=skip, **_each(skip))
     app.add_node(reflections_listing, html=skip, **_each(skip))
+    app.add_node(reflections_translations, html=skip, **_each(skip))
     app.add_node(reflections_event_listing, html=skip, **_each(skip))
     app.add_node(reflections_upcoming, html=skip, **_each(skip))
     app.add_node(reflections_ics, html=passthrough, **_each(passthrough))

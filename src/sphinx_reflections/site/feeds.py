@@ -7,6 +7,7 @@ two builds of the same sources give the same bytes.
 
 from __future__ import annotations
 
+import dataclasses as dc
 import datetime as dt
 import json
 import posixpath
@@ -23,7 +24,7 @@ from ..compat import prepare_partial, resolved_doctree
 from ..config import get_config
 from ..domain import Reflection, ReflectionsDomain, get_domain, page_builder
 from ..files import write_if_changed
-from ..i18n import _
+from ..i18n import _, lang_of
 from ..text import tag_key
 from ..urls import image_target, is_remote
 from ..warnings_ import ReflectionsWarning, config_location, warn
@@ -36,6 +37,7 @@ if TYPE_CHECKING:
     from .cache import WriteState
 
 ATOM = "http://www.w3.org/2005/Atom"
+XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
 GENERATOR = "sphinx-reflections"
 
 
@@ -182,13 +184,13 @@ def atom(
     entries: list[Reflection],
     domain: ReflectionsDomain,
     renderer: Renderer,
+    language: str = "",
 ) -> bytes:
-    """An Atom 1.0 document."""
+    """An Atom 1.0 document (``language``: the feed's, else the project's)."""
     ET.register_namespace("", ATOM)
     builder = renderer.builder
-    feed = ET.Element(
-        f"{{{ATOM}}}feed", {"{http://www.w3.org/XML/1998/namespace}lang": _lang(builder)}
-    )
+    lang = language or _lang(builder)
+    feed = ET.Element(f"{{{ATOM}}}feed", {XML_LANG: lang})
 
     def sub(parent: ET.Element, tag: str, text: str | None = None, **attrs: str) -> ET.Element:
         element = ET.SubElement(parent, f"{{{ATOM}}}{tag}", attrs)
@@ -205,6 +207,9 @@ def atom(
     for reflection in entries:
         url = absolute(builder, reflection.docname)
         entry = sub(feed, "entry")
+        own = domain.language_of(reflection)
+        if own.casefold() != lang.casefold():  # a piece in another language than the feed's
+            entry.set(XML_LANG, own)
         sub(entry, "title", reflection.title)
         sub(entry, "link", rel="alternate", type="text/html", href=url)
         sub(entry, "id", url)
@@ -297,33 +302,63 @@ def _categories(reflection: Reflection, domain: ReflectionsDomain) -> list[tuple
     return found
 
 
-def feed_pages(app: Sphinx) -> list[tuple[str, str, list[Reflection]]]:
-    """(feed pagename without suffix, title, entries) of every Atom feed."""
+@dc.dataclass(frozen=True)
+class Feed:
+    """One Atom feed: its file (pagename without ``.xml``), title, entries, page and language."""
+
+    pagename: str
+    title: str
+    entries: list[Reflection]
+    page: str  # the HTML page the feed is the feed of
+    language: str = ""  # a feed of one language's pieces; "" for the project's
+
+
+def feed_pages(app: Sphinx) -> list[Feed]:
+    """Every Atom feed: the site's, one per tag, person and event, one per language.
+
+    Of pieces that translate one another, a feed carries one version
+    (``reflections_listed_translations``); a language's feed carries every
+    piece in that language, and exists when the site has more than one.
+    """
     domain = get_domain(app.env)
     cfg = get_config(app)
     length = cfg.feed_length
     project = app.config.project
     prefix = f"{project} – " if project else ""
-    feeds = [(domain.page_of("", "atom"), prefix + _("Reflections"), domain.visible()[:length])]
+    feeds = [
+        Feed(
+            domain.page_of("", "atom"),
+            prefix + _("Reflections"),
+            domain.listed(domain.visible())[:length],
+            domain.index_of(""),
+        )
+    ]
     for info in sorted(domain.tag_table.values(), key=lambda t: t.key):
-        entries = [domain.reflections[d] for d in info.reflections]
-        feeds.append((domain.page_of("tags", info.slug), f"{prefix}#{info.name}", entries[:length]))
+        entries = domain.listed([domain.reflections[d] for d in info.reflections])
+        page = domain.page_of("tags", info.slug)
+        feeds.append(Feed(page, f"{prefix}#{info.name}", entries[:length], page))
     for ident in sorted(domain.people):
-        feeds.append(
-            (
-                domain.page_of("authors", ident),
-                prefix + domain.people[ident].name,
-                domain.by_author(ident)[:length],
-            )
-        )
+        page = domain.page_of("authors", ident)
+        entries = domain.listed(domain.by_author(ident))
+        feeds.append(Feed(page, prefix + domain.people[ident].name, entries[:length], page))
     for ident, event in sorted(domain.all_events().items()):
-        feeds.append(
-            (
-                domain.page_of("events", ident),
-                prefix + event.name,
-                domain.about_event(ident)[:length],
+        page = domain.page_of("events", ident)
+        entries = domain.listed(domain.about_event(ident))
+        feeds.append(Feed(page, prefix + event.name, entries[:length], page))
+    codes = domain.languages()
+    if len(codes) > 1:
+        for code in codes:
+            entries = [r for r in domain.visible() if domain.language_of(r) == code]
+            name = lang_of(app.config, code).name()
+            feeds.append(
+                Feed(
+                    domain.language_feed(code),
+                    f"{prefix}{_('Reflections')} ({name})",
+                    entries[:length],
+                    domain.index_of(""),
+                    code,
+                )
             )
-        )
     return feeds
 
 
@@ -342,9 +377,9 @@ def write_feeds(app: Sphinx, outdir: Path, state: WriteState, site: str) -> None
     renderer = Renderer(app, site)
     builder = renderer.builder
     written: dict[str, str] = {}
-    for pagename, title, entries in feed_pages(app):
+    for feed in feed_pages(app):
+        pagename, title, entries, page = feed.pagename, feed.title, feed.entries, feed.page
         is_main = pagename == domain.page_of("", "atom")
-        page = domain.index_of("") if is_main else pagename
         atom_name = pagename + ".xml"
         json_name = domain.page_of("", "feed") + ".json"
         files = [outdir / atom_name] + ([outdir / json_name] if is_main else [])
@@ -352,6 +387,7 @@ def write_feeds(app: Sphinx, outdir: Path, state: WriteState, site: str) -> None
         fingerprint = cache.digest(
             site,
             title,
+            feed.language,
             _updated(entries, domain),
             [
                 (r, _people(r, domain, builder), _categories(r, domain), renderer.key(r.docname))
@@ -362,7 +398,9 @@ def write_feeds(app: Sphinx, outdir: Path, state: WriteState, site: str) -> None
         if state.feeds.get(pagename) == fingerprint and all(f.is_file() for f in files):
             continue
         feed_url = posixpath.join(app.config.html_baseurl, atom_name)
-        data = atom(title, feed_url, absolute(builder, page), entries, domain, renderer)
+        data = atom(
+            title, feed_url, absolute(builder, page), entries, domain, renderer, feed.language
+        )
         write_if_changed(outdir / atom_name, data)
         if is_main:
             json_url = posixpath.join(app.config.html_baseurl, json_name)

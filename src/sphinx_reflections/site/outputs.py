@@ -57,6 +57,9 @@ def output_names(app: Sphinx, domain: ReflectionsDomain) -> tuple[set[str], set[
         files |= {domain.page_of("tags", t.slug) + ".xml" for t in domain.tag_table.values()}
         files |= {domain.page_of("authors", i) + ".xml" for i in domain.people}
         files |= {domain.page_of("events", i) + ".xml" for i in events}
+        codes = domain.languages()
+        if len(codes) > 1:
+            files |= {domain.language_feed(code) + ".xml" for code in codes}
     return pages, files
 
 

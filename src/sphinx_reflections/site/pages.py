@@ -147,7 +147,9 @@ def _pages(app: Sphinx) -> Iterator[PageSource]:
     domain = get_domain(app.env)
 
     def listed(reflections: list[Reflection]) -> tuple[Any, tuple[Reflection, ...]]:
-        return [entry_inputs(domain, r) for r in reflections], tuple(reflections)
+        """One version of each translated piece, unless all are asked for."""
+        shown = domain.listed(reflections)
+        return [entry_inputs(domain, r) for r in shown], tuple(shown)
 
     shown, reflections = listed(domain.visible())
     yield PageSource(

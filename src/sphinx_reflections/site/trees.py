@@ -20,7 +20,7 @@ from ..dates import build_date
 from ..domain import ReflectionsDomain, TagInfo
 from ..events import callout, split_events
 from ..hashtags import cloud, hashtag_xref
-from ..i18n import _
+from ..i18n import _, lang_of
 from ..listings import EntryMaker, reflection_list
 from ..registry import Event
 from ..urls import is_remote
@@ -38,7 +38,7 @@ def page_section(title: str, ident: str) -> nodes.section:
 
 def archive_tree(domain: ReflectionsDomain, make_entry: EntryMaker | None = None) -> nodes.section:
     page = page_section(_("Reflections"), "reflections")
-    visible = domain.visible()
+    visible = domain.listed(domain.visible())
     if not visible:
         page += reflection_list([], domain)
     for year, group in groupby(visible, key=lambda r: r.date.year):
@@ -55,7 +55,8 @@ def author_tree(
     page = page_section(person.name, "author")
     page += full_card(person, link=False)
     section = page_section(_("Reflections"), "reflections")
-    section += reflection_list(domain.by_author(person_id), domain, make_entry=make_entry)
+    listed = domain.listed(domain.by_author(person_id))
+    section += reflection_list(listed, domain, make_entry=make_entry)
     page += section
     mentioned = domain.mentioning(person_id)
     if mentioned:
@@ -130,7 +131,7 @@ def tag_tree(
         text = _("Also written as %s.") % ", ".join("#" + a for a in info.aliases)
         page += nodes.paragraph(text, text, classes=["reflections-aliases"])
     section = page_section(_("Reflections"), "reflections")
-    listed = [domain.reflections[d] for d in info.reflections]
+    listed = domain.listed([domain.reflections[d] for d in info.reflections])
     section += reflection_list(listed, domain, make_entry=make_entry)
     page += section
     if info.pages:
@@ -168,7 +169,8 @@ def event_tree(
     page = page_section(event.name, "event")
     page += callout(event, domain.env, link=False)
     section = page_section(_("Reflections"), "reflections")
-    section += reflection_list(domain.about_event(event.id), domain, make_entry=make_entry)
+    listed = domain.listed(domain.about_event(event.id))
+    section += reflection_list(listed, domain, make_entry=make_entry)
     page += section
     return page
 
@@ -195,6 +197,11 @@ def subscribe_line(
                 (_("Atom feed"), domain.page_of("", "atom") + ".xml"),
                 (_("JSON Feed"), domain.page_of("", "feed") + ".json"),
             ]
+            codes = domain.languages()
+            if len(codes) > 1:  # a feed for each language, named in that language
+                for code in codes:
+                    name = lang_of(builder.config, code).name()
+                    links.append((f"Atom ({name})", domain.language_feed(code) + ".xml"))
         elif kind in ("authors", "tags", "events") and ident:
             links.append((_("Atom feed"), domain.page_of(kind, ident) + ".xml"))
     calendar = ""
