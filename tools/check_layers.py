@@ -36,10 +36,16 @@ LAYERS: list[tuple[str, list[str]]] = [
         ],
     ),
     ("cards and callouts", ["sphinx_reflections.authors", "sphinx_reflections.events"]),
-    ("hashtags and mentions", ["sphinx_reflections.hashtags"]),
+    (
+        "reading: hashtags, mentions, what to read again",
+        ["sphinx_reflections.hashtags", "sphinx_reflections.outdated"],
+    ),
     ("domain", ["sphinx_reflections.domain"]),
     ("nodes", ["sphinx_reflections.nodes"]),
-    ("registries and memory", ["sphinx_reflections.memory", "sphinx_reflections.registry"]),
+    (
+        "registries, records, memory",
+        ["sphinx_reflections.memory", "sphinx_reflections.records", "sphinx_reflections.registry"],
+    ),
     ("options and labels", ["sphinx_reflections.config", "sphinx_reflections.i18n"]),
     (
         "helpers",

@@ -59,6 +59,7 @@ def setup(app: Sphinx) -> dict[str, Any]:
         metadata,
         naming,
         nodes,
+        outdated,
         resolve,
         site,
     )
@@ -90,7 +91,7 @@ def setup(app: Sphinx) -> dict[str, Any]:
     # take the reflection: mapping out of MyST front matter before MyST parses it
     app.connect("source-read", frontmatter.read_front_matter)
     # pages that name a person, event or tag whose registry entry changed are read again
-    app.connect("env-get-outdated", domain.registries_outdated)
+    app.connect("env-get-outdated", outdated.registries_outdated)
     # a generated page deleted from the output makes the build run its write phase
     app.connect("env-get-outdated", outputs.rewrite_missing_pages)
 
@@ -101,7 +102,7 @@ def setup(app: Sphinx) -> dict[str, Any]:
     app.connect("env-updated", naming.name_pages, priority=450)
     app.connect("env-updated", listings.outdated_listings, priority=500)
     app.connect("env-updated", outputs.plan_outputs, priority=600)
-    app.connect("env-updated", domain.remember_registries, priority=700)
+    app.connect("env-updated", outdated.remember_registries, priority=700)
     # last: what was read lives to the end of the build; the collector stops walking it
     app.connect("env-updated", memory.freeze, priority=999)
     app.connect("env-check-consistency", events.check_references)

@@ -16,10 +16,11 @@ from sphinx.util.nodes import split_explicit_title
 from sphinx.util.osutil import copyfile
 
 from . import nodes as rnodes
-from .domain import Reflection, get_domain
+from .domain import get_domain
 from .hashtags import hashtag_xref
 from .i18n import Lang, _, lang_of
 from .nodes import PAGES_ONLY
+from .records import Reflection
 from .registry import Person
 from .urls import avatar_target, image_target, is_remote
 

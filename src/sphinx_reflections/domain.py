@@ -9,9 +9,6 @@ reads them from one place and changes them only through the methods below.
 
 from __future__ import annotations
 
-import dataclasses as dc
-import datetime as dt
-import hashlib
 import uuid
 from collections.abc import Callable, Hashable, Iterable, Iterator, Set
 from typing import TYPE_CHECKING, Any, TypeVar
@@ -24,6 +21,7 @@ from sphinx.domains import Domain
 from sphinx.util.nodes import make_refnode
 
 from .config import get_config
+from .records import Reflection, TagInfo
 from .registry import Event, Person, Tag, load_events, load_people, load_tags
 from .text import suggest, tag_key
 from .warnings_ import ReflectionsWarning, warn
@@ -41,50 +39,6 @@ T = TypeVar("T")
 DATA_VERSION = 6  # 6: events carry status, timezone, attendance, online_url, previous_start
 
 
-@dc.dataclass(frozen=True)
-class Reflection:
-    """What one reflection page declares, after validation."""
-
-    docname: str
-    title: str
-    authors: tuple[str, ...]
-    date: dt.date
-    category: str = ""
-    tags: tuple[str, ...] = ()
-    event: str = ""
-    summary: str = ""
-    image: str = ""
-    updated: dt.date | None = None
-    draft: bool = False
-    minutes: int = 1
-    words: int = 0
-    language: str = ""  # BCP 47 when the piece says; "" is the project's language
-    translation: str = ""  # pieces sharing this key translate one another
-
-    @property
-    def sort_key(self) -> tuple[int, str]:
-        """Newest first, then by docname: the same order on every build."""
-        return (-self.date.toordinal(), self.docname)
-
-
-@dc.dataclass(frozen=True)
-class TagInfo:
-    """One tag after reading: its canonical spelling, page and where it is used."""
-
-    key: str
-    name: str
-    slug: str
-    reflections: tuple[str, ...]  # visible reflections, newest first
-    pages: tuple[str, ...]  # other documents using it, by docname
-    aliases: tuple[str, ...] = ()
-    description: str = ""  # from the tag registry
-
-    @property
-    def count(self) -> int:
-        return len(self.reflections) + len(self.pages)
-
-
-#: Keys holding one entry per document (cleared and merged per document).
 PER_DOC = (
     "reflections",
     "mentions",
@@ -667,70 +621,3 @@ def load_registries(app: Sphinx) -> None:
     locations |= {("events", i): events_src.location(i) for i in events}
     locations |= {("tags", i): tags_src.location(i) for i in tags}
     get_domain(app.env).set_registries(people, events, tags, files, locations)
-
-
-def _print(value: Any) -> str:
-    return hashlib.sha256(repr(value).encode("utf-8")).hexdigest()
-
-
-def registry_prints(domain: ReflectionsDomain) -> dict[str, str]:
-    """A fingerprint per registry entry, and one of all handles together."""
-    prints = {f"authors:{i}": _print(p) for i, p in domain.people.items()}
-    prints |= {f"events:{i}": _print(e) for i, e in domain.events.items()}
-    prints |= {f"tags:{i}": _print(t) for i, t in domain.tag_registry.items()}
-    prints["handles"] = _print(sorted(domain.handles().items()))
-    return prints
-
-
-def _tag_keys(domain: ReflectionsDomain) -> dict[str, list[str]]:
-    return {
-        i: sorted({tag_key(t.name), *(tag_key(a) for a in t.aliases)})
-        for i, t in domain.tag_registry.items()
-    }
-
-
-def registries_outdated(
-    app: Sphinx, env: BuildEnvironment, added: set[str], changed: set[str], removed: set[str]
-) -> list[str]:
-    """``env-get-outdated``: the pages to read again because a registry entry they name changed.
-
-    Pages do not depend on the registry files as a whole: a new role for one
-    person re-reads that person's pieces and the pages that show or mention
-    them, not the whole site. A changed handle may turn text anywhere into a
-    mention, so it re-reads every page.
-    """
-    domain = get_domain(env)
-    before: dict[str, str] = domain.data["registry_prints"]
-    if not before:
-        return []
-    now = registry_prints(domain)
-    differ = {k for k in before.keys() | now.keys() if before.get(k) != now.get(k)}
-    if not differ:
-        return []
-    if "handles" in differ:
-        return sorted(env.found_docs)
-    people = {k.partition(":")[2] for k in differ if k.startswith("authors:")}
-    events = {k.partition(":")[2] for k in differ if k.startswith("events:")}
-    old_keys: dict[str, list[str]] = domain.data["registry_tag_keys"]
-    new_keys = _tag_keys(domain)
-    tags: set[str] = set()
-    for name in differ:
-        if name.startswith("tags:"):
-            ident = name.partition(":")[2]
-            tags |= {*old_keys.get(ident, ()), *new_keys.get(ident, ())}
-    found = set()
-    for docname in env.found_docs:
-        if (
-            domain.people_shown(docname) & people
-            or domain.events_shown(docname) & events
-            or tags & set(domain.tags.get(docname, {}))
-        ):
-            found.add(docname)
-    return sorted(found)
-
-
-def remember_registries(app: Sphinx, env: BuildEnvironment) -> None:
-    """``env-updated``: what the registries held in this build, to compare with the next."""
-    domain = get_domain(env)
-    domain.data["registry_prints"] = registry_prints(domain)
-    domain.data["registry_tag_keys"] = _tag_keys(domain)

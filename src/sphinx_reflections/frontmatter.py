@@ -23,9 +23,10 @@ from . import nodes as rnodes
 from .authors import build_byline, full_card
 from .config import get_config
 from .dates import date_hint, parse_date
-from .domain import Reflection, ReflectionsDomain, get_domain
+from .domain import ReflectionsDomain, get_domain
 from .events import callout
 from .i18n import Lang, html_code, known_language, lang_of
+from .records import Reflection
 from .registry import YAML_LOADER
 from .text import has_words, suggest, unique_tags
 from .urls import safe_url

@@ -20,10 +20,11 @@ from . import nodes as rnodes
 from .authors import LISTED_TAGS, build_byline
 from .config import get_config
 from .dates import build_date
-from .domain import Reflection, ReflectionsDomain, get_domain
+from .domain import ReflectionsDomain, get_domain
 from .events import select_events
 from .hashtags import linkify
 from .i18n import _, html_code, lang_of
+from .records import Reflection
 from .text import suggest, tag_key
 from .warnings_ import ReflectionsWarning, warn
 

@@ -17,8 +17,9 @@ from typing import TYPE_CHECKING, Any
 
 from sphinx.util.osutil import relative_uri
 
-from .domain import Reflection, ReflectionsDomain, get_domain, page_builder
+from .domain import ReflectionsDomain, get_domain, page_builder
 from .i18n import _, lang_of
+from .records import Reflection
 from .registry import ATTENDANCE, STATUSES, Event, Person
 from .text import tag_key
 from .urls import avatar_target, image_target, is_remote

@@ -20,8 +20,9 @@ import dataclasses as dc
 from typing import TYPE_CHECKING, Any
 
 from .config import get_config
-from .domain import ReflectionsDomain, TagInfo, get_domain
+from .domain import ReflectionsDomain, get_domain
 from .files import safe_stem
+from .records import TagInfo
 from .text import slugify, tag_key
 from .warnings_ import ReflectionsWarning, config_location, warn
 

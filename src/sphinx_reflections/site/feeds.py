@@ -22,9 +22,10 @@ from docutils import nodes
 from .. import nodes as rnodes
 from ..compat import prepare_partial, resolved_doctree
 from ..config import get_config
-from ..domain import Reflection, ReflectionsDomain, get_domain, page_builder
+from ..domain import ReflectionsDomain, get_domain, page_builder
 from ..files import write_if_changed
 from ..i18n import _, lang_of
+from ..records import Reflection
 from ..text import tag_key
 from ..urls import image_target, is_remote
 from ..warnings_ import ReflectionsWarning, config_location, warn

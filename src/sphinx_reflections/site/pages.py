@@ -29,10 +29,11 @@ from .. import nodes as rnodes
 from .._version import __version__
 from ..compat import has_local_toctree, local_toctree, prepare_partial
 from ..dates import build_date, day
-from ..domain import Reflection, ReflectionsDomain, get_domain
+from ..domain import ReflectionsDomain, get_domain
 from ..files import write_if_changed
 from ..listings import EntryMaker, entry, entry_inputs
 from ..metadata import PAGE_KEY
+from ..records import Reflection
 from ..registry import Event
 from ..resolve import resolve_generated
 from ..text import tag_key

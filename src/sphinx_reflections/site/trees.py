@@ -17,11 +17,12 @@ from sphinx.util.osutil import relative_uri
 from .. import nodes as rnodes
 from ..authors import full_card
 from ..dates import build_date
-from ..domain import ReflectionsDomain, TagInfo
+from ..domain import ReflectionsDomain
 from ..events import callout, split_events
 from ..hashtags import cloud, hashtag_xref
 from ..i18n import _, lang_of
 from ..listings import EntryMaker, reflection_list
+from ..records import TagInfo
 from ..registry import Event
 from ..urls import is_remote
 from .calendars import tag_calendars
