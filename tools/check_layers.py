@@ -26,6 +26,7 @@ LAYERS: list[tuple[str, list[str]]] = [
     ("command line", ["sphinx_reflections.cli.*"]),
     ("generated site", ["sphinx_reflections.site.*"]),
     ("resolution stage", ["sphinx_reflections.resolve"]),
+    ("writers' hints", ["sphinx_reflections.writing"]),
     (
         "page features",
         [
@@ -40,6 +41,7 @@ LAYERS: list[tuple[str, list[str]]] = [
     ("nodes", ["sphinx_reflections.nodes"]),
     ("registries", ["sphinx_reflections.registry"]),
     ("options and labels", ["sphinx_reflections.config", "sphinx_reflections.i18n"]),
+    ("advice for writers", ["sphinx_reflections.advice"]),
     (
         "helpers",
         [

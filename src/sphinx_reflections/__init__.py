@@ -41,6 +41,7 @@ def setup(app: Sphinx) -> dict[str, Any]:
         nodes,
         resolve,
         site,
+        writing,
     )
     from .site import feeds, outputs
 
@@ -56,6 +57,7 @@ def setup(app: Sphinx) -> dict[str, Any]:
     hashtags.register(app)  # roles, hashtag-cloud; the autolink transform (600)
     events.register(app)
     listings.register(app)
+    writing.register(app)  # hints for writers (priority 710, after the reflection)
     app.add_css_file("reflections.css")
 
     # -- configuration ---------------------------------------------------------------
@@ -64,10 +66,15 @@ def setup(app: Sphinx) -> dict[str, Any]:
     app.connect("config-inited", config.validate, priority=400)
     app.connect("builder-inited", domain.load_registries)  # before any page is read
     app.connect("builder-inited", _add_static)
+    # toctrees may list the archive and the tags and events indexes (as genindex)
+    app.connect("builder-inited", outputs.allow_in_toctrees)
+    app.connect("build-finished", outputs.forget_toctree_pages)
 
     # -- reading ---------------------------------------------------------------------
     # take the reflection: mapping out of MyST front matter before MyST parses it
     app.connect("source-read", frontmatter.read_front_matter)
+    # before Sphinx's toctree collector (500): a generated page in a toctree is no chapter
+    app.connect("doctree-read", outputs.keep_out_of_books, priority=400)
     # a generated page deleted from the output makes the build run its write phase
     app.connect("env-get-outdated", outputs.rewrite_missing_pages)
 
@@ -77,6 +84,8 @@ def setup(app: Sphinx) -> dict[str, Any]:
     app.connect("env-updated", listings.outdated_listings, priority=500)
     app.connect("env-updated", outputs.plan_outputs, priority=600)
     app.connect("env-check-consistency", events.check_references)
+    # with reflections_writer_hints: hashtag slips, pieces in no table of contents
+    app.connect("env-check-consistency", writing.check_site)
 
     # -- writing ---------------------------------------------------------------------
     app.connect("write-started", authors.copy_avatars)

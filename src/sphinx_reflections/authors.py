@@ -18,7 +18,7 @@ from sphinx.util.osutil import copyfile
 from . import nodes as rnodes
 from .domain import Reflection, get_domain
 from .hashtags import hashtag_xref
-from .i18n import _, long_date
+from .i18n import _, long_date, ngettext
 from .nodes import PAGES_ONLY
 from .registry import Person
 from .urls import avatar_target, image_target, is_remote
@@ -166,7 +166,8 @@ def meta_line(
                 para += nodes.Text(" ")
             para += hashtag_xref(tag)
         if len(shown) < len(reflection.tags):
-            more = f" +{len(reflection.tags) - len(shown)}"
+            hidden = len(reflection.tags) - len(shown)
+            more = " " + ngettext("+%d more tag", "+%d more tags", hidden) % hidden
             para += nodes.inline(more, more, classes=["reflections-more-tags"])
     if reflection.draft:
         para += _sep()

@@ -18,13 +18,14 @@ from sphinx.util.docutils import SphinxDirective, SphinxRole
 from sphinx.util.nodes import split_explicit_title
 
 from . import nodes as rnodes
+from .config import get_config
 from .dates import day, parse_when
 from .domain import get_domain
 from .hashtags import hashtag_xref
 from .i18n import _, babel_locale, long_date
 from .nodes import PAGES_ONLY
-from .registry import Event
-from .text import slugify, suggest
+from .registry import Event, registry_name, unknown_id
+from .text import slugify
 from .urls import safe_url
 from .warnings_ import ReflectionsWarning, warn
 
@@ -178,10 +179,11 @@ class EventDirective(SphinxDirective):
                 self.env.docname, {}
             ).get(ident)
             if event is None:
+                events_file = registry_name(get_config(self.env).events, "reflections_events")
                 warn(
                     ReflectionsWarning.UNKNOWN_EVENT,
-                    f"event: unknown event {ident!r}; add it to reflections_events or define it "
-                    f"here with :name: and :start:{suggest(ident, domain.all_events())}",
+                    f"event: {unknown_id('event', ident, domain.all_events(), events_file)} "
+                    "(or define the event here with :name: and :start:)",
                     self.get_location(),
                 )
                 return []
@@ -278,12 +280,13 @@ def check_references(app: Sphinx, env: BuildEnvironment) -> None:
                 (docname, line),
             )
     known = domain.all_events()
+    events_file = registry_name(get_config(env).events, "reflections_events")
     for docname in sorted(domain.event_refs):
         for ident, line in domain.event_refs[docname]:
             if ident not in known:
                 warn(
                     ReflectionsWarning.UNKNOWN_EVENT,
-                    f"unknown event {ident!r}; add it to reflections_events{suggest(ident, known)}",
+                    unknown_id("event", ident, known, events_file),
                     (docname, line),
                 )
 

@@ -20,12 +20,13 @@ from sphinx.transforms import SphinxTransform
 from sphinx.util.docutils import SphinxDirective
 
 from . import nodes as rnodes
+from .advice import swallowed, unreadable
 from .authors import build_byline
 from .config import get_config
-from .dates import date_hint, parse_date
+from .dates import not_a_date, parse_date
 from .domain import Reflection, get_domain
-from .registry import YAML_LOADER
-from .text import is_tag, suggest, unique_tags
+from .registry import YAML_LOADER, registry_name, unknown_id
+from .text import closest, is_tag, suggest, unique_tags
 from .urls import safe_url
 from .warnings_ import ReflectionsWarning, warn
 
@@ -35,6 +36,8 @@ if TYPE_CHECKING:
 
 KEYS = ("author", "date", "category", "tags", "event", "summary", "image", "updated", "draft")
 _TEMP_KEY = "reflections_front_matter"
+#: ``env.temp_data``: the block that made the page being read a reflection (for the hints).
+META_KEY = "reflections_meta"
 _FRONT_MATTER = re.compile(r"\A(\ufeff?---[ \t]*\r?\n)(.*?)(^(?:---|\.\.\.)[ \t]*$)", re.S | re.M)
 
 
@@ -78,15 +81,38 @@ def read_front_matter(app: Sphinx, docname: str, source: list[str]) -> None:
         return
     match = _FRONT_MATTER.match(source[0])
     if not match:
+        _unreadable(docname, source)  # a block not at the start, or never closed
         return
     text = match.group(2)
     loader = TextDates(text)  # one parse: the nodes (lines, hints), then the values from them
     try:
         _take_reflection(app, docname, loader, text, match, source)
     except yaml.YAMLError:
-        return  # MyST reports malformed front matter itself
+        # MyST would say only "Malformed YAML", at line 1
+        _unreadable(docname, source)
     finally:
         loader.dispose()
+
+
+def _unreadable(docname: str, source: list[str]) -> None:
+    """Say where and why a reflection block cannot be read, and blank it out.
+
+    Blanked, Markdown neither shows the block as text or as a heading nor
+    warns about it in words no writer connects to the cause; every later
+    line keeps its number.
+    """
+    found = unreadable(source[0])
+    if found is None:
+        return
+    for advice in found.problems:
+        warn(ReflectionsWarning.FRONT_MATTER, advice.message, (docname, advice.line), advice.column)
+    lines = source[0].split("\n")
+    first, last = found.blank
+    for number in range(first, min(last, len(lines))):
+        lines[number] = "\r" if lines[number].endswith("\r") else ""
+    if 0 < first < len(lines) and lines[first - 1].strip() == "---":
+        lines[first] = "{}" + lines[first]  # the fences stay: MyST wants a mapping inside
+    source[0] = "\n".join(lines)
 
 
 def _take_reflection(
@@ -105,6 +131,8 @@ def _take_reflection(
         if key_node.value != "reflection":
             continue
         start = key_node.start_mark.line + offset
+        if _misplaced_keys(docname, root, value_node, offset):
+            return
         try:
             raw = (
                 loader.construct_object(value_node, deep=True)
@@ -142,9 +170,7 @@ def _take_reflection(
             yaml_lines[i] = newline
         source[0] = source[0][: match.start(2)] + "".join(yaml_lines) + source[0][match.end(2) :]
         return
-
-
-_COMMENT_TAG = re.compile(r"\s#[^\W\d_]")
+    _misspelt_reflection(docname, root, offset)
 
 
 def _swallowed_hashtag(key: str, node: yaml.Node, lines: list[str]) -> str | None:
@@ -154,15 +180,50 @@ def _swallowed_hashtag(key: str, node: yaml.Node, lines: list[str]) -> str | Non
     end = node.end_mark
     if end.line >= len(lines):
         return None
-    rest = lines[end.line][end.column :]
-    match = _COMMENT_TAG.match(rest) if rest[:1].isspace() else None
-    if not match:
-        return None
-    lost = rest.strip()
-    return (
-        f"in {key!r}, YAML reads {lost!r} as a comment, so it is left out; "
-        f'put the value in quotes: {key}: "{node.value} {lost}"'
+    return swallowed(key, node.value, lines[end.line][end.column :])
+
+
+def _misplaced_keys(
+    docname: str, root: yaml.MappingNode, value_node: yaml.Node, offset: int
+) -> bool:
+    """Keys of a reflection written beside ``reflection:`` instead of under it.
+
+    Says so and returns True: the page is then no reflection (its other
+    problems would only repeat this one).
+    """
+    if value_node.tag != "tag:yaml.org,2002:null":
+        return False
+    beside = [k for k, _v in root.value if k.value in KEYS]
+    if not beside:
+        return False
+    first = beside[0]
+    warn(
+        ReflectionsWarning.FRONT_MATTER,
+        f"the lines under 'reflection:' must start with two spaces, but '{first.value}' on "
+        f"line {first.start_mark.line + offset} starts at the beginning of its line; put two "
+        "spaces before each key of the reflection",
+        (docname, first.start_mark.line + offset),
+        1,
     )
+    return True
+
+
+def _misspelt_reflection(docname: str, root: yaml.MappingNode, offset: int) -> None:
+    """A key that looks like ``reflection:`` and holds a reflection's keys (``reflektion:``)."""
+    for key_node, value_node in root.value:
+        if not isinstance(value_node, yaml.MappingNode) or not closest(
+            str(key_node.value), ["reflection"]
+        ):
+            continue
+        if any(k.value in ("author", "date") for k, _v in value_node.value):
+            warn(
+                ReflectionsWarning.FRONT_MATTER,
+                f"'{key_node.value}:' is not a word the site knows, so this page is no "
+                "reflection; write reflection:",
+                (docname, key_node.start_mark.line + offset),
+                key_node.start_mark.column + 1,
+            )
+            return
 
 
 # -- the directive -------------------------------------------------------------------
@@ -257,15 +318,22 @@ def validate(raw: RawMeta, env: BuildEnvironment, docname: str) -> Fields:
         return fields
     for key in raw.values:
         if key not in KEYS:
-            bad(key, f"unknown reflection key {key!r}; accepted keys: {', '.join(KEYS)}")
+            bad(
+                key,
+                f"unknown reflection key {key!r}{suggest(str(key), KEYS)}; accepted keys: "
+                f"{', '.join(KEYS)}",
+            )
 
     for message, line in raw.hints:
         warn(ReflectionsWarning.BAD_METADATA, message, (docname, line))
     values = raw.values
+    people_file = registry_name(get_config(env).authors, "reflections_authors")
     if values.get("author") in (None, "", []):
+        example = min(domain.people, default="jenny")
         bad(
             "author",
-            "a reflection needs an 'author' (a person id from reflections_authors, or a list)",
+            f"a reflection needs an 'author': a person's id from {people_file} "
+            f"(author: {example}), or a list of ids for a piece by several people",
         )
     else:
         names = _as_list(values["author"])
@@ -282,7 +350,7 @@ def validate(raw: RawMeta, env: BuildEnvironment, docname: str) -> Fields:
                 else:
                     warn(
                         ReflectionsWarning.UNKNOWN_AUTHOR,
-                        f"unknown author {name!r}; add it to reflections_authors{suggest(name, domain.people)}",
+                        unknown_id("author", name, domain.people, people_file),
                         where("author"),
                     )
             fields.authors = tuple(known)
@@ -291,16 +359,12 @@ def validate(raw: RawMeta, env: BuildEnvironment, docname: str) -> Fields:
         value = values.get(key)
         if value in (None, ""):
             if key == "date":
-                bad("date", "a reflection needs a 'date' (YYYY-MM-DD)")
+                bad("date", "a reflection needs a 'date', written year-month-day (2024-05-29)")
             continue
         parsed = parse_date(value)
         if parsed is None:
             shown = value if isinstance(value, str) else repr(value)
-            warn(
-                ReflectionsWarning.BAD_DATE,
-                f"{key} {shown!r} is not an ISO 8601 date; {date_hint(str(value))}",
-                where(key),
-            )
+            warn(ReflectionsWarning.BAD_DATE, not_a_date(key, shown), where(key))
         setattr(fields, key, parsed)
 
     for key in ("category", "summary", "event", "image"):
@@ -439,6 +503,7 @@ class ReflectionTransform(SphinxTransform):
             )
         domain = get_domain(self.env)
         domain.note_registry_dependency()
+        self.env.temp_data[META_KEY] = metas[0]
         fields = validate(metas[0], self.env, docname)
         if fields.date is None:
             warn(

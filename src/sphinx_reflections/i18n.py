@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 
 from babel import Locale, UnknownLocaleError
 from babel.dates import format_date
-from sphinx.locale import get_translation
+from sphinx.locale import get_translation, get_translator, is_translator_registered
 
 if TYPE_CHECKING:
     from sphinx.application import Sphinx
@@ -19,6 +19,16 @@ MESSAGE_CATALOG = "sphinx_reflections"
 LOCALE_DIR = Path(__file__).parent / "locale"
 
 _ = get_translation(MESSAGE_CATALOG)
+
+
+def ngettext(singular: str, plural: str, count: int) -> str:
+    """A label with a number in it, in the project's language (``+1 more tag``, ``+2 more tags``).
+
+    Sphinx's ``get_translation`` has no plural forms; its translator has.
+    """
+    if not is_translator_registered(MESSAGE_CATALOG):
+        return singular if count == 1 else plural
+    return str(get_translator(MESSAGE_CATALOG).ngettext(singular, plural, count))
 
 
 def babel_locale(config: Config) -> Locale:

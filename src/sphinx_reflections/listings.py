@@ -22,7 +22,8 @@ from .config import get_config
 from .domain import Reflection, ReflectionsDomain, get_domain
 from .hashtags import linkify
 from .i18n import _
-from .text import suggest, tag_key
+from .registry import registry_name, unknown_id
+from .text import tag_key
 from .warnings_ import ReflectionsWarning, warn
 
 if TYPE_CHECKING:
@@ -160,7 +161,13 @@ class ReflectionsDirective(SphinxDirective):
             if person not in domain.people:
                 warn(
                     ReflectionsWarning.UNKNOWN_AUTHOR,
-                    f"reflections: unknown author {person!r}{suggest(person, domain.people)}",
+                    "reflections: "
+                    + unknown_id(
+                        "author",
+                        person,
+                        domain.people,
+                        registry_name(get_config(self.env).authors, "reflections_authors"),
+                    ),
                     self.get_location(),
                 )
         for ident in spec["event"]:

@@ -2,3 +2,4 @@ extensions = ["myst_parser", "sphinx_reflections"]
 reflections_authors = "people.yml"
 reflections_events = "events.yml"
 exclude_patterns = ["_build"]
+reflections_writer_hints = True  # hints for writers, as `sphinx-reflections check` gives them
