@@ -40,11 +40,16 @@ def test_every_label_is_translated() -> None:
     assert len(_source_messages()) >= 8
 
 
+def _same_shape(value: object) -> object:
+    """A message id or string; plural forms (a tuple or a list) as a tuple."""
+    return tuple(value) if isinstance(value, list | tuple) else value
+
+
 def test_compiled_catalog_matches_po() -> None:
     with PO.open("rb") as handle:
-        po = {m.id: m.string for m in read_po(handle) if m.id}
+        po = {_same_shape(m.id): _same_shape(m.string) for m in read_po(handle) if m.id}
     with MO.open("rb") as handle:
-        mo = {m.id: m.string for m in read_mo(handle) if m.id}
+        mo = {_same_shape(m.id): _same_shape(m.string) for m in read_mo(handle) if m.id}
     assert mo == po, "run `make locale` to recompile the .mo file"
 
 

@@ -41,7 +41,7 @@ LAYERS: list[tuple[str, list[str]]] = [
     ("nodes", ["sphinx_reflections.nodes"]),
     ("registries", ["sphinx_reflections.registry"]),
     ("options and labels", ["sphinx_reflections.config", "sphinx_reflections.i18n"]),
-    ("advice for writers", ["sphinx_reflections.advice"]),
+    ("advice for writers", ["sphinx_reflections.advice", "sphinx_reflections.messages"]),
     (
         "helpers",
         [

@@ -92,10 +92,25 @@ _CANNOT_START = "@`*&!%"
 _INDENT_NOTE = "two spaces under 'reflection:', four for the lines of a long summary"
 
 
+_CODE_FENCE = re.compile(r"^ {0,3}(`{3,}|~{3,})")
+
+
 def _opening(lines: list[str]) -> int | None:
-    """The line (0-based) of a ``---`` that opens a reflection block, wherever it is."""
+    """The line (0-based) of a ``---`` that opens a reflection block, wherever it is.
+
+    Not one inside a fenced code block: a page may show a block as an example.
+    """
+    fence = ""
     for number, line in enumerate(lines[:40]):
-        if line.strip() != "---":
+        opened = _CODE_FENCE.match(line)
+        if fence:
+            if opened and opened[1][0] == fence[0] and len(opened[1]) >= len(fence):
+                fence = ""
+            continue
+        if opened:
+            fence = opened[1]
+            continue
+        if line.strip() != "---" or len(line) - len(line.lstrip()) > 3:
             continue
         close = _closing(lines, number)
         stop = close if close is not None else _yaml_end(lines, number, len(lines))
@@ -153,7 +168,7 @@ def _quote(value: str) -> str:
     return json.dumps(text, ensure_ascii=False)
 
 
-def _line_advice(line: str, number: int) -> Advice | None:
+def _line_advice(line: str, number: int, note: str = _INDENT_NOTE) -> Advice | None:
     """A problem a single line shows on its own, with its fix; None when it shows none."""
     tab = re.match(r"^( *)\t", line)
     if tab:
@@ -161,7 +176,7 @@ def _line_advice(line: str, number: int) -> Advice | None:
             number,
             len(tab[1]) + 1,
             f"line {number} starts with a Tab, which YAML does not accept; indent with "
-            f"spaces instead ({_INDENT_NOTE})",
+            f"spaces instead ({note})",
         )
     glued = re.match(r"^(\s*)([^\W\d]\w*):([^\s/].*)$", line)  # ``author:jenny``
     if glued:
@@ -279,18 +294,37 @@ _YAML_PROBLEMS = (
 )
 
 
-def _fallback(exc: yaml.YAMLError, offset: int) -> Advice:
+def _fallback(exc: yaml.YAMLError, offset: int, what: str = "the information block") -> Advice:
     """YAML's own complaint, said in words a writer can act on."""
     mark = getattr(exc, "problem_mark", None)
     problem = str(getattr(exc, "problem", "") or exc)
     said = next((words for key, words in _YAML_PROBLEMS if key in problem), problem)
     line = mark.line + offset if mark else offset
+    compare = (
+        "; compare it line by line with the example in the author's guide"
+        if what == "the information block"
+        else ""
+    )
     return Advice(
         line,
         mark.column + 1 if mark else 0,
-        f"the information block cannot be read at line {line}: {said}; compare it line "
-        "by line with the example in the author's guide",
+        f"{what} cannot be read at line {line}: {said}{compare}",
     )
+
+
+def explain_yaml(text: str, exc: yaml.YAMLError, what: str) -> Advice:
+    """Why a YAML file (``people.yml``) cannot be read: the first line that shows why."""
+    lines = [line.rstrip("\r") for line in text.split("\n")]
+    scalars = _scalar_lines(lines)
+    for number, line in enumerate(lines):
+        found = (
+            None
+            if number in scalars
+            else _line_advice(line, number + 1, "two spaces under each id")
+        )
+        if found:
+            return found
+    return _fallback(exc, 1, what)
 
 
 def unreadable(text: str) -> Unreadable | None:

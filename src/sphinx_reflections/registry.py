@@ -17,6 +17,7 @@ from typing import Any
 
 import yaml
 
+from .advice import explain_yaml
 from .dates import parse_when, shown
 from .text import closest
 from .urls import safe_url
@@ -104,13 +105,21 @@ def _read(value: str | dict[str, Any], confdir: Path, option: str) -> tuple[dict
                 data = loader.construct_document(root) if root is not None else None
             finally:
                 loader.dispose()
-    except (yaml.YAMLError, ValueError) as exc:
-        mark = getattr(exc, "problem_mark", None)
-        line = mark.line + 1 if mark else getattr(exc, "lineno", 0)
-        reason = getattr(exc, "problem", None) or str(exc).splitlines()[0]
+    except yaml.YAMLError as exc:  # said in a writer's words, at the line that shows why
+        advice = explain_yaml(text, exc, path.name)
         warn(
             ReflectionsWarning.REGISTRY,
-            f"{option}: {path.name} is not valid {'JSON' if path.suffix.lower() == '.json' else 'YAML'}: {reason}",
+            f"{option}: {path.name} is not valid YAML: {advice.message}",
+            f"{path}:{advice.line}",
+            advice.column,
+        )
+        return {}, source
+    except ValueError as exc:
+        line = getattr(exc, "lineno", 0)
+        reason = str(exc).splitlines()[0]
+        warn(
+            ReflectionsWarning.REGISTRY,
+            f"{option}: {path.name} is not valid JSON: {reason}",
             f"{path}:{line}",
         )
         return {}, source

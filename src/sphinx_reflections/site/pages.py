@@ -34,6 +34,7 @@ from ..resolve import resolve_generated
 from ..text import slugify, tag_key
 from ..warnings_ import ReflectionsWarning, config_location, warn
 from . import cache
+from .outputs import navigation_pages
 from .trees import (
     alias_tree,
     archive_tree,
@@ -100,11 +101,14 @@ def shared_toctree(builder: StandaloneHTMLBuilder, pagename: str, **kwargs: Any)
 
     Sidebars resolve the whole table of contents on every page. Generated
     pages are in no toctree, so nothing in it is marked current for them, and
-    its relative links are the same for every page of one output folder.
+    its relative links are the same for every page of one output folder; only
+    the pages a toctree may list (the archive, the tags and events indexes)
+    are marked current on themselves, so each has a menu of its own.
     """
     domain = get_domain(builder.env)
     folder = posixpath.dirname(builder.get_target_uri(pagename))
-    key = ("toctree", folder, repr(sorted(kwargs.items())))
+    own = pagename if pagename in navigation_pages(domain) else ""
+    key = ("toctree", folder, own, repr(sorted(kwargs.items())))
     return domain.remember(key, lambda: local_toctree(builder, pagename, **kwargs))
 
 
