@@ -113,3 +113,24 @@ def test_man_reference_handler_is_the_writers_own() -> None:
         assert handler is manpage.Translator._visit_reference_no_macro
     else:
         assert handler is Translator.visit_reference
+
+
+def test_virtual_doc_names_still_let_a_toctree_list_a_page_that_is_no_document() -> None:
+    """``StandardDomain._virtual_doc_names`` (name -> (docname, title)), as for ``genindex``.
+
+    The toctree directive, the collector and the resolver read it from the
+    class; the names are added per build and taken out again.
+    """
+    from sphinx.domains.std import StandardDomain
+    from sphinx.environment.adapters import toctree
+
+    names = StandardDomain._virtual_doc_names
+    assert names["genindex"][0] == "genindex"
+    assert "_virtual_doc_names" in inspect.getsource(toctree)
+    compat.add_toctree_pages({"kb/archive": "Archive"})
+    try:
+        assert names["kb/archive"] == ("kb/archive", "Archive")
+    finally:
+        compat.remove_toctree_pages(["kb/archive", "genindex"])
+    assert "kb/archive" not in names
+    assert "genindex" in names  # Sphinx's own are never taken out
