@@ -132,6 +132,7 @@ def _take_reflection(
             continue
         start = key_node.start_mark.line + offset
         if _misplaced_keys(docname, root, value_node, offset):
+            _blank_block(source, match, text)
             return
         try:
             raw = (
@@ -170,7 +171,19 @@ def _take_reflection(
             yaml_lines[i] = newline
         source[0] = source[0][: match.start(2)] + "".join(yaml_lines) + source[0][match.end(2) :]
         return
-    _misspelt_reflection(docname, root, offset)
+    if _misspelt_reflection(docname, root, offset):
+        _blank_block(source, match, text)
+
+
+def _blank_block(source: list[str], match: re.Match[str], text: str) -> None:
+    """Empty the whole block, lines kept: it holds a reflection's keys in the wrong place.
+
+    MyST would show them as fields of the page (and before MyST 5 could not
+    even read a date among them).
+    """
+    newline = "\r\n" if "\r\n" in text else "\n"
+    blank = "{}" + newline * text.count("\n")
+    source[0] = source[0][: match.start(2)] + blank + source[0][match.end(2) :]
 
 
 def _swallowed_hashtag(key: str, node: yaml.Node, lines: list[str]) -> str | None:
@@ -208,7 +221,7 @@ def _misplaced_keys(
     return True
 
 
-def _misspelt_reflection(docname: str, root: yaml.MappingNode, offset: int) -> None:
+def _misspelt_reflection(docname: str, root: yaml.MappingNode, offset: int) -> bool:
     """A key that looks like ``reflection:`` and holds a reflection's keys (``reflektion:``)."""
     for key_node, value_node in root.value:
         if not isinstance(value_node, yaml.MappingNode) or not closest(
@@ -223,7 +236,8 @@ def _misspelt_reflection(docname: str, root: yaml.MappingNode, offset: int) -> N
                 (docname, key_node.start_mark.line + offset),
                 key_node.start_mark.column + 1,
             )
-            return
+            return True
+    return False
 
 
 # -- the directive -------------------------------------------------------------------
