@@ -49,7 +49,7 @@ class RawMeta:
     lines: dict[str, int]
     line: int  # where the block starts
     form: str  # "front matter" or "directive"
-    hints: list[tuple[str, int]] = dc.field(default_factory=list)  # (message, line)
+    hints: list[tuple[str, int, int]] = dc.field(default_factory=list)  # (message, line, column)
 
 
 class TextDates(YAML_LOADER):  # type: ignore[valid-type,misc]
@@ -149,14 +149,14 @@ def _take_reflection(
             )
             raw = None  # and the block is blanked below, so MyST never trips on it
         lines: dict[str, int] = {}
-        hints: list[tuple[str, int]] = []
+        hints: list[tuple[str, int, int]] = []
         yaml_text_lines = text.splitlines()
         if isinstance(value_node, yaml.MappingNode):
             for sub_key, sub_value in value_node.value:
                 lines[str(sub_key.value)] = sub_key.start_mark.line + offset
                 hint = _swallowed_hashtag(sub_key.value, sub_value, yaml_text_lines)
                 if hint:
-                    hints.append((hint, sub_value.end_mark.line + offset))
+                    hints.append((hint[0], sub_value.end_mark.line + offset, hint[1]))
         app.env.temp_data[_TEMP_KEY] = RawMeta(
             raw if raw is not None else {}, lines, start, "front matter", hints
         )
@@ -186,14 +186,19 @@ def _blank_block(source: list[str], match: re.Match[str], text: str) -> None:
     source[0] = source[0][: match.start(2)] + blank + source[0][match.end(2) :]
 
 
-def _swallowed_hashtag(key: str, node: yaml.Node, lines: list[str]) -> str | None:
-    """YAML reads `` #Tag`` after a plain value as a comment; say so instead of losing it."""
+def _swallowed_hashtag(key: str, node: yaml.Node, lines: list[str]) -> tuple[str, int] | None:
+    """YAML reads `` #Tag`` after a plain value as a comment; say so instead of losing it.
+
+    The message, and the column (1-based) of the ``#`` where the note begins.
+    """
     if not isinstance(node, yaml.ScalarNode) or node.style not in (None, ""):
         return None
     end = node.end_mark
     if end.line >= len(lines):
         return None
-    return swallowed(key, node.value, lines[end.line][end.column :])
+    rest = lines[end.line][end.column :]
+    message = swallowed(key, node.value, rest)
+    return (message, end.column + rest.index("#") + 1) if message else None
 
 
 def _misplaced_keys(
@@ -338,8 +343,8 @@ def validate(raw: RawMeta, env: BuildEnvironment, docname: str) -> Fields:
                 f"{', '.join(KEYS)}",
             )
 
-    for message, line in raw.hints:
-        warn(ReflectionsWarning.BAD_METADATA, message, (docname, line))
+    for message, line, column in raw.hints:
+        warn(ReflectionsWarning.BAD_METADATA, message, (docname, line), column)
     values = raw.values
     people_file = registry_name(get_config(env).authors, "reflections_authors")
     if values.get("author") in (None, "", []):

@@ -236,7 +236,7 @@ EXAMPLES: tuple[Example, ...] = (
         _page(_GOOD + "  summary: We met at #Kontaktdagen2024 in Stockholm.\n"),
         _page(_GOOD + '  summary: "We met at #Kontaktdagen2024 in Stockholm."\n'),
         (
-            "5: bad-metadata: in 'summary', YAML reads '#Kontaktdagen2024 in Stockholm.' as a "
+            "5:22: bad-metadata: in 'summary', YAML reads '#Kontaktdagen2024 in Stockholm.' as a "
             'note, so it is left out; put the value in double quotes: summary: "We met at '
             '#Kontaktdagen2024 in Stockholm."',
         ),
@@ -248,7 +248,7 @@ EXAMPLES: tuple[Example, ...] = (
         _page(_GOOD + "  tags: #CX, #Mässa\n"),
         _page(_GOOD + "  tags: [CX, Mässa]\n"),
         (
-            "5: bad-metadata: in 'tags', YAML reads '#CX, #Mässa' as a note, so there are no "
+            "5:9: bad-metadata: in 'tags', YAML reads '#CX, #Mässa' as a note, so there are no "
             "tags; write them without '#': tags: [CX, Mässa]",
         ),
     ),
