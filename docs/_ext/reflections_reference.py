@@ -320,7 +320,8 @@ class MessagesDirective(ReferenceDirective):
 
     def example(self, example: Any) -> list[nodes.Node]:
         """One mistake: its title, what check prints, the file before and after."""
-        language = "yaml" if example.file.endswith((".yml", ".yaml")) else "markdown"
+        # a Markdown highlighter reads the information block's indented lines as code
+        language = "yaml" if example.file.endswith((".yml", ".yaml")) else "text"
         node_id = self.anchor("message", f"{example.subtype}-{example.title}")
         title = nodes.rubric(example.title, example.title, ids=[node_id])
         found = nodes.container(classes=["reflections-message"])

@@ -81,6 +81,7 @@ class Unreadable:
 
 _FENCE = re.compile(r"^(?:---|\.\.\.)[ \t]*$")
 _REFLECTION = re.compile(r"^\s*reflection\s*:")
+_ANY_REFLECTION = re.compile(r"^\s*re\w*\s*:", re.M | re.I)  # reflection:, or a misspelling of it
 _HEADING = re.compile(r"^#{1,6}[ \t]")
 _KEY = re.compile(
     r"^(?P<indent>[ \t]*)(?P<key>[^\s:#\"'\[{-][^:]*?):(?P<gap>[ \t]+|$)(?P<value>.*)$"
@@ -334,6 +335,8 @@ def unreadable(text: str) -> Unreadable | None:
     that is not at the very start, one that is never closed, and lines YAML
     cannot read (a Tab, an unquoted ``#`` or ``:``, curly quotes).
     """
+    if not _ANY_REFLECTION.search(text, 0, 8000):  # most pages: no block at all
+        return None
     lines = text.split("\n")
     if lines:
         lines[0] = lines[0].lstrip("\ufeff")

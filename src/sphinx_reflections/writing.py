@@ -13,6 +13,7 @@ source as typed (MyST's and Docutils' nodes know lines, not columns).
 
 from __future__ import annotations
 
+import functools
 import posixpath
 import re
 from pathlib import Path
@@ -93,19 +94,20 @@ class WritingTransform(SphinxTransform):
         docname = self.env.docname
         raw: RawMeta | None = self.env.temp_data.pop(META_KEY, None)
         reflection = get_domain(self.env).reflections.get(docname)
-        lines: list[str] | None = None
         if raw is not None and reflection is not None:
-            lines = _source_lines(self.env, docname)
-            self.check_piece(reflection, raw, lines, cfg.writer_hints)
+            self.check_piece(reflection, raw, cfg.writer_hints)
         if cfg.writer_hints and cfg.mention_autolink and get_domain(self.env).people:
-            self.check_mentions(lines if lines is not None else None)
+            self.check_mentions()
 
-    def check_piece(
-        self, reflection: Reflection, raw: RawMeta, lines: list[str], hints: bool
-    ) -> None:
+    @functools.cached_property
+    def lines(self) -> list[str]:
+        """The page's source as typed, read only when a hint needs a column."""
+        return _source_lines(self.env, self.env.docname)
+
+    def check_piece(self, reflection: Reflection, raw: RawMeta, hints: bool) -> None:
         docname = reflection.docname
         if next(self.document.findall(nodes.section), None) is None:
-            line = _after_block(lines) if raw.form == "front matter" else raw.line
+            line = _after_block(self.lines) if raw.form == "front matter" else raw.line
             warn(
                 ReflectionsWarning.NO_TITLE,
                 "this reflection has no title, so lists and feeds have none to show; add "
@@ -118,6 +120,7 @@ class WritingTransform(SphinxTransform):
         summary = raw.values.get("summary")
         if isinstance(summary, str) and placeholder("summary", summary):
             line = raw.lines.get("summary", raw.line)
+            lines = self.lines
             column = lines[line - 1].find("summary") + 1 if 0 < line <= len(lines) else 0
             warn(
                 ReflectionsWarning.PLACEHOLDER,
@@ -129,7 +132,7 @@ class WritingTransform(SphinxTransform):
         for para in self.document.findall(nodes.paragraph):
             text = para.astext()
             if placeholder("body", text):
-                line, column = locate(lines, " ".join(text.split()), _line_of(para))
+                line, column = locate(self.lines, " ".join(text.split()), _line_of(para))
                 warn(
                     ReflectionsWarning.PLACEHOLDER,
                     f"{' '.join(text.split())!r} is still the example from "
@@ -161,7 +164,7 @@ class WritingTransform(SphinxTransform):
             (self.env.docname, raw.line),
         )
 
-    def check_mentions(self, lines: list[str] | None) -> None:
+    def check_mentions(self) -> None:
         """``@Word`` that stayed text but looks like someone's handle, id or name."""
         people = get_domain(self.env).people
         handles = {tag_key(p.handle): p.handle for p in people.values() if p.handle}
@@ -186,9 +189,7 @@ class WritingTransform(SphinxTransform):
                 if person is None:
                     continue
                 seen.add(word)
-                if lines is None:
-                    lines = _source_lines(self.env, self.env.docname)
-                line, column = locate(lines, "@" + word, _line_of(text.parent))
+                line, column = locate(self.lines, "@" + word, _line_of(text.parent))
                 warn(
                     ReflectionsWarning.NEAR_MISS,
                     _mention_message(word, person),
