@@ -88,7 +88,6 @@ _KEY = re.compile(
 )
 #: Typographic quotes: YAML reads them as ordinary letters.
 CURLY = "“”„‟‘’‚‛«»"
-_CURLY_PAIRS = str.maketrans({c: '"' for c in "“”„‟«»"} | {c: "'" for c in "‘’‚‛"})
 _CANNOT_START = "@`*&!%"
 _INDENT_NOTE = "two spaces under 'reflection:', four for the lines of a long summary"
 
@@ -195,17 +194,15 @@ def _line_advice(line: str, number: int, note: str = _INDENT_NOTE) -> Advice | N
     if not value:
         return None
     first = value[0]
-    if first in CURLY:
-        stripped = value.translate(_CURLY_PAIRS)
-        if ":" in value or " #" in value or stripped != value:
-            return Advice(
-                number,
-                column,
-                f"'{key}' is in curly quotes ({value[0]} {value[-1]}), which YAML reads as "
-                f"ordinary letters, not as quotes; type straight quotes instead: {key}: "
-                f"{_quote(value)}",
-            )
-    if first in "[" and re.search(r"[\[,]\s*#", value):
+    if first in CURLY and re.search(r":(\s|$)| #", value):  # what quotes are for
+        return Advice(
+            number,
+            column,
+            f"'{key}' is in curly quotes ({value[0]} {value[-1]}), which YAML reads as "
+            f"ordinary letters, not as quotes; type straight quotes instead: {key}: "
+            f"{_quote(value)}",
+        )
+    if first == "[" and re.search(r"[\[,]\s*#", value):
         at = re.search(r"[\[,]\s*#", value)
         assert at is not None
         fixed = re.sub(r"([\[,]\s*)#", r"\1", value)

@@ -65,6 +65,7 @@ def locate(lines: list[str], typed: str, near: int = 0) -> tuple[int, int]:
 
 
 def _line_of(node: nodes.Node) -> int:
+    """The source line of a node, or of the nearest ancestor that knows one."""
     while node is not None:
         if getattr(node, "line", None):
             return int(node.line)  # type: ignore[arg-type]
@@ -105,13 +106,19 @@ class WritingTransform(SphinxTransform):
         return _source_lines(self.env, self.env.docname)
 
     def check_piece(self, reflection: Reflection, raw: RawMeta, hints: bool) -> None:
+        """A title, and no example text: always when published, with hints in a draft."""
         docname = reflection.docname
         if next(self.document.findall(nodes.section), None) is None:
-            line = _after_block(self.lines) if raw.form == "front matter" else raw.line
+            if raw.form == "front matter":
+                line, where = _after_block(self.lines), "after the information block"
+                typed = "# Your title"
+            else:
+                line, where = raw.line, "above the reflection directive"
+                typed = "Your title, underlined with ===="
             warn(
                 ReflectionsWarning.NO_TITLE,
                 "this reflection has no title, so lists and feeds have none to show; add "
-                "one after the information block, on a line of its own: # Your title",
+                f"one {where}, on a line of its own: {typed}",
                 (docname, line),
             )
         if reflection.draft and not hints:
