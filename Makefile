@@ -121,12 +121,12 @@ serve: $(STAMP)
 	@test -x $(BIN)/sphinx-autobuild || $(BIN)/python -m pip install --quiet sphinx-autobuild
 	$(BIN)/sphinx-autobuild $(SERVE_OPTS) --watch src docs $(DOCS_OUT)
 
-# The labels in the code (``_``, a Lang's call, ``n_`` and ``lang.plural`` for plural forms)
+# The labels in the code (``_``, a Lang's call, ``ngettext`` and ``lang.plural`` for plural forms)
 # into the template, every catalogue brought up to date with it, then compiled. A new
 # language: `.venv/bin/pybabel init -i $(LOCALE_DIR)/sphinx_reflections.pot -d $(LOCALE_DIR)
 # -D sphinx_reflections -l xx`, translate the .po file, `make locale` (see the manual's
 # "Add a language" how-to).
-LOCALE_KEYWORDS := -k _ -k lang -k gettext -k n_:1,2 -k plural:1,2
+LOCALE_KEYWORDS := -k _ -k lang -k gettext -k ngettext:1,2 -k plural:1,2
 locale: $(STAMP)
 	$(BIN)/pybabel extract --no-location --sort-output --omit-header --ignore-dirs=cli \
 		--project sphinx-reflections --copyright-holder "The sphinx-reflections developers" \

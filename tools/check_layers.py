@@ -26,6 +26,7 @@ LAYERS: list[tuple[str, list[str]]] = [
     ("command line", ["sphinx_reflections.cli.*"]),
     ("generated site", ["sphinx_reflections.site.*"]),
     ("resolution stage", ["sphinx_reflections.resolve"]),
+    ("writers' hints", ["sphinx_reflections.writing"]),
     (
         "page features",
         [
@@ -47,6 +48,7 @@ LAYERS: list[tuple[str, list[str]]] = [
         ["sphinx_reflections.memory", "sphinx_reflections.records", "sphinx_reflections.registry"],
     ),
     ("options and labels", ["sphinx_reflections.config", "sphinx_reflections.i18n"]),
+    ("advice for writers", ["sphinx_reflections.advice", "sphinx_reflections.messages"]),
     (
         "helpers",
         [

@@ -175,7 +175,8 @@ def meta_line(
                 para += nodes.Text(" ")
             para += hashtag_xref(tag)
         if len(shown) < len(reflection.tags):
-            more = f" +{len(reflection.tags) - len(shown)}"
+            hidden = len(reflection.tags) - len(shown)
+            more = " " + lang.plural("+%d more tag", "+%d more tags", hidden) % hidden
             para += nodes.inline(more, more, classes=["reflections-more-tags"])
     if reflection.draft:
         para += _sep()

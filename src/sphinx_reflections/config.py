@@ -95,6 +95,16 @@ class ReflectionsConfig:
         "env",
         "List reflections marked ``draft: true`` like published ones (for previews).",
     )
+    writer_hints: bool = _option(
+        False,
+        (bool,),
+        "env",
+        "Also warn about what a writer would want to fix but that does not break the "
+        "site: example text left from ``sphinx-reflections new`` in drafts, pieces "
+        "without a summary whose first paragraph is cut, hashtags and @mentions that "
+        "look like slips of existing ones, pieces in no table of contents. "
+        "``sphinx-reflections check`` always turns this on.",
+    )
     url_prefix: str = _option(
         "reflections",
         (str,),

@@ -20,10 +20,20 @@ from sphinx.builders.singlehtml import SingleFileHTMLBuilder
 from sphinx.domains import Domain
 from sphinx.util.nodes import make_refnode
 
+from . import nodes as rnodes
 from .config import get_config
 from .records import Reflection, TagInfo
-from .registry import Event, Person, Tag, load_events, load_people, load_tags
-from .text import suggest, tag_key
+from .registry import (
+    Event,
+    Person,
+    Tag,
+    load_events,
+    load_people,
+    load_tags,
+    registry_name,
+    unknown_id,
+)
+from .text import tag_key
 from .warnings_ import ReflectionsWarning, warn
 
 if TYPE_CHECKING:
@@ -160,10 +170,10 @@ class ReflectionsDomain(Domain):
         person = self.people.get(ident) or self.people.get(self.handles().get(tag_key(ident), ""))
         self.note_use("authors", person.id if person else ident)
         if person is None:
+            people_file = registry_name(get_config(self.env).authors, "reflections_authors")
             warn(
                 ReflectionsWarning.UNKNOWN_AUTHOR,
-                f"{where}: unknown person {ident!r}; add it to reflections_authors"
-                f"{suggest(ident, self.people)}",
+                f"{where}: {unknown_id('person', ident, self.people, people_file)}",
                 location,
             )
         return person
@@ -582,9 +592,14 @@ class ReflectionsDomain(Domain):
             page = self.page_of("events", target)
         elif typ == "author" and target in self.people:
             page = self.page_of("authors", target)
-        if page is None or page == fromdocname:
-            return None  # a link to the page itself helps nobody
-        return make_refnode(builder, fromdocname, page, None, contnode)
+        if page is None:
+            return None
+        link = make_refnode(builder, fromdocname, page, None, contnode)
+        if page == fromdocname:  # the page itself: marked as the current one, not unlinked
+            current = rnodes.reflections_current("", "", *link.children, **link.attributes)
+            current["classes"].append("reflections-current")
+            return current
+        return link
 
     def resolve_any_xref(
         self,

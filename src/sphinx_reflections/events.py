@@ -23,12 +23,21 @@ from sphinx.util.docutils import SphinxDirective, SphinxRole
 from sphinx.util.nodes import split_explicit_title
 
 from . import nodes as rnodes
+from .config import get_config
 from .dates import day
 from .domain import ReflectionsDomain, get_domain
 from .hashtags import hashtag_xref
 from .i18n import Lang, _, site_lang
 from .nodes import PAGES_ONLY
-from .registry import EVENT_FIELDS, STATUSES, Event, EventProblem, build_event
+from .registry import (
+    EVENT_FIELDS,
+    STATUSES,
+    Event,
+    EventProblem,
+    build_event,
+    registry_name,
+    unknown_id,
+)
 from .text import slugify, suggest, tag_key
 from .warnings_ import ReflectionsWarning, warn
 
@@ -430,10 +439,11 @@ class EventDirective(SphinxDirective):
             ).get(ident)
             if event is None:
                 domain.note_use("events", ident)  # read again when it is added
+                events_file = registry_name(get_config(self.env).events, "reflections_events")
                 warn(
                     ReflectionsWarning.UNKNOWN_EVENT,
-                    f"event: unknown event {ident!r}; add it to reflections_events or define it "
-                    f"here with :name: and :start:{suggest(ident, domain.all_events())}",
+                    f"event: {unknown_id('event', ident, domain.all_events(), events_file)} "
+                    "(or define the event here with :name: and :start:)",
                     self.get_location(),
                 )
                 return []
@@ -498,12 +508,13 @@ def check_references(app: Sphinx, env: BuildEnvironment) -> None:
                 (docname, line),
             )
     known = domain.all_events()
+    events_file = registry_name(get_config(env).events, "reflections_events")
     for docname in sorted(domain.event_refs):
         for ident, line in domain.event_refs[docname]:
             if ident not in known:
                 warn(
                     ReflectionsWarning.UNKNOWN_EVENT,
-                    f"unknown event {ident!r}; add it to reflections_events{suggest(ident, known)}",
+                    unknown_id("event", ident, known, events_file),
                     (docname, line),
                 )
 

@@ -31,8 +31,11 @@ LOCALE_DIR = Path(__file__).parent / "locale"
 _ = get_translation(MESSAGE_CATALOG)
 
 
-def n_(singular: str, plural: str, count: int) -> str:
-    """A label with plural forms, in the project's language (``n_`` marks it for extraction)."""
+def ngettext(singular: str, plural: str, count: int) -> str:
+    """A label with a number in it, in the project's language (``+1 more tag``, ``+2 more tags``).
+
+    Sphinx's ``get_translation`` has no plural forms; its translator has.
+    """
     if not is_translator_registered(MESSAGE_CATALOG):
         return singular if count == 1 else plural
     return str(get_translator(MESSAGE_CATALOG).ngettext(singular, plural, count))
@@ -106,7 +109,7 @@ class Lang:
     def plural(self, singular: str, plural: str, count: int) -> str:
         """A label with plural forms (``ngettext``): ``1 minuts läsning``, ``4 minuters läsning``."""
         if self.project:
-            return n_(singular, plural, count)
+            return ngettext(singular, plural, count)
         return _catalogue(self.code).ngettext(singular, plural, count)
 
     def long_date(self, when: dt.date) -> str:

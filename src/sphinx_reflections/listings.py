@@ -25,7 +25,8 @@ from .events import select_events
 from .hashtags import linkify
 from .i18n import _, html_code, lang_of
 from .records import Reflection
-from .text import suggest, tag_key
+from .registry import registry_name, unknown_id
+from .text import tag_key
 from .warnings_ import ReflectionsWarning, warn
 
 if TYPE_CHECKING:
@@ -186,7 +187,13 @@ class ReflectionsDirective(SphinxDirective):
             if person not in domain.people:
                 warn(
                     ReflectionsWarning.UNKNOWN_AUTHOR,
-                    f"reflections: unknown author {person!r}{suggest(person, domain.people)}",
+                    "reflections: "
+                    + unknown_id(
+                        "author",
+                        person,
+                        domain.people,
+                        registry_name(get_config(self.env).authors, "reflections_authors"),
+                    ),
                     self.get_location(),
                 )
         for ident in spec["event"]:

@@ -134,14 +134,20 @@ def _image(reflection: Reflection, urls: Urls) -> str | None:
     )
 
 
+def keywords(reflection: Reflection, domain: ReflectionsDomain) -> list[str]:
+    """The piece's tags as their pages spell them, each once whatever its case."""
+    found: dict[str, str] = {}
+    for tag in reflection.tags:
+        info = domain.tag_info(tag_key(tag))
+        name = info.name if info else tag
+        found.setdefault(tag_key(name), name)
+    return list(found.values())
+
+
 def posting_ld(
     reflection: Reflection, urls: Urls, domain: ReflectionsDomain, language: str
 ) -> dict[str, Any]:
     event = domain.all_events().get(reflection.event) if reflection.event else None
-    keywords = []
-    for tag in reflection.tags:
-        info = domain.tag_info(tag_key(tag))
-        keywords.append(info.name if info else tag)
     url = urls.page(reflection.docname)
     data = {
         "@context": "https://schema.org",
@@ -155,7 +161,7 @@ def posting_ld(
         ],
         "datePublished": _date(reflection.date),
         "dateModified": _date(reflection.updated or reflection.date),
-        "keywords": keywords,
+        "keywords": keywords(reflection, domain),
         "articleSection": reflection.category,
         "inLanguage": language,
         "wordCount": reflection.words,
@@ -331,7 +337,6 @@ def opengraph(
             )
     if reflection.category:
         tags.append(_meta("article:section", reflection.category))
-    for tag in reflection.tags:
-        info = domain.tag_info(tag_key(tag))
-        tags.append(_meta("article:tag", info.name if info else tag))
+    for name in keywords(reflection, domain):
+        tags.append(_meta("article:tag", name))
     return tags

@@ -42,6 +42,10 @@ CSS_HOOKS: dict[str, str] = {
     "``article`` with ``lang`` around the page's content.",
     "reflections-translations": "The other languages of a piece, in its byline: links "
     "named in their own language (``span`` with ``lang``).",
+    "reflections-current": "A link to the page it is on (``a`` with "
+    "``aria-current=\"page\"``): a tag page's own tag, an author page's own name.",
+    "reflections-more-tags": "How many more tags a listing entry has than it shows "
+    "(``+2 more tags``).",
 }
 
 
@@ -133,6 +137,10 @@ class reflections_event_listing(nodes.General, nodes.Element):
     """Where an ``events`` list goes; filled when the page is written (upcoming depends on the day)."""
 
 
+class reflections_current(nodes.reference):
+    """A link to the page it is on: ``aria-current="page"``, so it reads as "you are here"."""
+
+
 class reflection_meta(nodes.Invisible, nodes.Element):
     """What a ``reflection`` directive read; consumed by the metadata transform."""
 
@@ -182,6 +190,15 @@ def visit_time_html(self: HTML5Translator, node: nodes.Element) -> None:
 
 def depart_time_html(self: HTML5Translator, node: nodes.Element) -> None:
     self.body.append("</time>")
+
+
+def visit_current_html(self: HTML5Translator, node: nodes.Element) -> None:
+    attrs: dict[str, Any] = {"href": node.get("refuri") or "#", "aria-current": "page"}
+    self.body.append(self.starttag(node, "a", "", CLASS="reference internal", **attrs))
+
+
+def depart_current_html(self: HTML5Translator, node: nodes.Element) -> None:
+    self.body.append("</a>")
 
 
 def visit_avatar_html(self: HTML5Translator, node: nodes.Element) -> None:
@@ -289,6 +306,9 @@ def register(app: Sphinx) -> None:
         **_each(passthrough),
     )
     app.add_node(reflections_avatar, html=(visit_avatar_html, None), **_each(skip))
+    app.add_node(
+        reflections_current, html=(visit_current_html, depart_current_html), **_each(passthrough)
+    )
     app.add_node(reflections_entry_html, html=(visit_entry_html, None), **_each(skip))
     app.add_node(reflection_meta, html=skip, **_each(skip))
     app.add_node(reflections_cloud, html=skip, **_each(skip))

@@ -143,7 +143,7 @@ def resolve_references(tree: nodes.Element, builder: Builder, pagename: str) -> 
     resolved once per page and its link attributes reused.
     """
     env = builder.env
-    seen: dict[tuple[str, str, str], dict[str, Any] | None] = {}
+    seen: dict[tuple[str, str, str], tuple[type[nodes.reference], dict[str, Any]] | None] = {}
     for xref in list(tree.findall(addnodes.pending_xref)):
         contnode = xref.children[0] if xref.children else nodes.Text(xref["reftarget"])
         key = (xref["refdomain"], xref["reftype"], xref["reftarget"])
@@ -153,7 +153,7 @@ def resolve_references(tree: nodes.Element, builder: Builder, pagename: str) -> 
                 docname = xref["reftarget"].lstrip("/")
                 if docname in env.all_docs:
                     uri = builder.get_relative_uri(pagename, docname)
-                    seen[key] = {"internal": True, "refuri": uri}
+                    seen[key] = (nodes.reference, {"internal": True, "refuri": uri})
             else:
                 domain = env.get_domain(xref["refdomain"])
                 new = domain.resolve_xref(
@@ -166,12 +166,13 @@ def resolve_references(tree: nodes.Element, builder: Builder, pagename: str) -> 
                     nodes.inline(),
                 )
                 if isinstance(new, nodes.reference) and len(new.children) <= 1:
-                    seen[key] = {k: v for k, v in new.attributes.items() if v}
-        attributes = seen[key]
-        if attributes is None:
+                    seen[key] = (type(new), {k: v for k, v in new.attributes.items() if v})
+        found = seen[key]
+        if found is None:
             xref.replace_self(contnode)
             continue
-        reference = nodes.reference("", "", **attributes)
+        kind, attributes = found  # a link, or one to this very page (reflections_current)
+        reference = kind("", "", **attributes)
         reference += contnode
         xref.replace_self(reference)
 

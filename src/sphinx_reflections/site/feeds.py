@@ -25,6 +25,7 @@ from ..config import get_config
 from ..domain import ReflectionsDomain, get_domain, page_builder
 from ..files import write_if_changed
 from ..i18n import _, lang_of
+from ..metadata import keywords
 from ..records import Reflection
 from ..text import tag_key
 from ..urls import image_target, is_remote
@@ -293,12 +294,9 @@ def _people(
 
 
 def _categories(reflection: Reflection, domain: ReflectionsDomain) -> list[tuple[str, str]]:
-    found = []
-    for tag in reflection.tags:
-        info = domain.tag_info(tag_key(tag))
-        name = info.name if info else tag
-        found.append((tag_key(name), name))
-    if reflection.category:
+    """(term, label) of the piece's tags and category, each once whatever its case."""
+    found = [(tag_key(name), name) for name in keywords(reflection, domain)]
+    if reflection.category and tag_key(reflection.category) not in {t for t, _l in found}:
         found.append((reflection.category, reflection.category))
     return found
 

@@ -13,8 +13,9 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from docutils import nodes
+from sphinx import addnodes
 
-from ..compat import set_std_labels
+from ..compat import add_toctree_pages, remove_toctree_pages, set_std_labels
 from ..domain import ReflectionsDomain, get_domain, page_builder
 from ..i18n import _
 from . import cache
@@ -98,6 +99,46 @@ def register_labels(env: BuildEnvironment, domain: ReflectionsDomain, std_too: b
     registered = sorted(labels) if std_too else []
     old = domain.set_labels(registered, titles)
     set_std_labels(env, labels if std_too else {}, old)
+
+
+def navigation_pages(domain: ReflectionsDomain) -> dict[str, str]:
+    """The generated pages a toctree may list, with the titles the menu shows."""
+    return {
+        domain.page_of("", "index"): _("Reflections"),
+        domain.page_of("tags", "index"): _("Hashtags"),
+        domain.page_of("events", "index"): _("Events"),
+    }
+
+
+def allow_in_toctrees(app: Sphinx) -> None:
+    """``builder-inited``: a toctree may list the archive and the tags and events indexes.
+
+    ``reflections/index`` in a toctree then puts the archive into the site's
+    menu, as ``genindex`` does for the general index (a page builder links it;
+    other builders leave it out, see :func:`keep_out_of_books`).
+    """
+    add_toctree_pages(navigation_pages(get_domain(app.env)))
+
+
+def forget_toctree_pages(app: Sphinx, exception: BaseException | None) -> None:
+    """``build-finished``: the names are Sphinx-wide; the next project has its own."""
+    remove_toctree_pages(list(navigation_pages(get_domain(app.env))))
+
+
+def keep_out_of_books(app: Sphinx, doctree: nodes.document) -> None:
+    """``doctree-read``: a generated page in a toctree is a link, never a chapter.
+
+    Sphinx counts a toctree's entries among the documents it includes, and
+    builders that make one book of them (LaTeX, single HTML, man, Texinfo)
+    would look for a document that does not exist. Only page builders keep
+    the entry at all (an EPUB has no such page).
+    """
+    names = set(navigation_pages(get_domain(app.env))) - set(app.env.found_docs)
+    keep = page_builder(app.builder)
+    for toctree in doctree.findall(addnodes.toctree):
+        toctree["includefiles"] = [f for f in toctree["includefiles"] if f not in names]
+        if not keep:
+            toctree["entries"] = [(t, r) for t, r in toctree["entries"] if r not in names]
 
 
 def label_as_text(
