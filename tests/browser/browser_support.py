@@ -93,6 +93,7 @@ COMPONENTS = (
     ".reflections-hashtag",
     ".reflections-mention",
     ".reflections-hashtag-cloud",
+    ".reflections-pages",  # a tag page's "Other pages" (a tag only ordinary pages use)
 )
 
 URL_PREFIX = "reflections"
