@@ -39,7 +39,10 @@ LAYERS: list[tuple[str, list[str]]] = [
     ("domain", ["sphinx_reflections.domain"]),
     ("nodes", ["sphinx_reflections.nodes"]),
     ("registries", ["sphinx_reflections.registry"]),
-    ("options and labels", ["sphinx_reflections.config", "sphinx_reflections.i18n"]),
+    (
+        "options and labels",
+        ["sphinx_reflections.config", "sphinx_reflections.i18n", "sphinx_reflections.neighbours"],
+    ),
     (
         "helpers",
         [

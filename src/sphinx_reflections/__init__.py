@@ -38,6 +38,7 @@ def setup(app: Sphinx) -> dict[str, Any]:
         i18n,
         listings,
         metadata,
+        neighbours,
         nodes,
         resolve,
         site,
@@ -62,6 +63,8 @@ def setup(app: Sphinx) -> dict[str, Any]:
     # invalid values become their defaults before anything reads them (Sphinx's own
     # config checks run at 800)
     app.connect("config-inited", config.validate, priority=400)
+    # ABlog or sphinx-tags set to write into our folder (extensions are loaded by now)
+    app.connect("config-inited", neighbours.check, priority=450)
     app.connect("builder-inited", domain.load_registries)  # before any page is read
     app.connect("builder-inited", _add_static)
 

@@ -230,6 +230,13 @@ def page_context(
         context["metatags"] = context.get("metatags", "") + "".join(head)
 
 
+def _git_dates_pages(app: Sphinx) -> bool:
+    """Whether sphinx-last-updated-by-git writes each page's ``article:modified_time``."""
+    return "sphinx_last_updated_by_git" in app.extensions and bool(
+        getattr(app.config, "git_last_updated_metatags", False)
+    )
+
+
 def opengraph(
     app: Sphinx, reflection: Reflection, urls: Urls, context: dict[str, Any]
 ) -> list[str]:
@@ -259,7 +266,9 @@ def opengraph(
         if app.config.project:
             tags.append(_meta("og:site_name", app.config.project))
     tags.append(_meta("article:published_time", reflection.date.isoformat()))
-    tags.append(_meta("article:modified_time", (reflection.updated or reflection.date).isoformat()))
+    if not _git_dates_pages(app):  # it writes article:modified_time on every page itself
+        modified = (reflection.updated or reflection.date).isoformat()
+        tags.append(_meta("article:modified_time", modified))
     for ident in reflection.authors:
         if ident in domain.people:
             tags.append(

@@ -72,6 +72,11 @@ class ReflectionsWarning(Enum):
         "config",
         "A ``reflections_*`` configuration value is invalid; the default is used instead.",
     )
+    CONFLICT = (
+        "conflict",
+        "Another extension is set to write its pages into the folder of the generated "
+        "pages (ABlog's ``blog_path``, sphinx-tags' ``tags_output_dir``).",
+    )
 
     @property
     def subtype(self) -> str:

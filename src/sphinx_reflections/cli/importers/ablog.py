@@ -460,7 +460,7 @@ class AblogReader:
     def _no_execution(self, post: Post, metadata: dict[str, Any]) -> None:
         """Take out a notebook's own ``mystnb: execution_mode``: imported posts are not run."""
         settings = metadata.get("mystnb")
-        if isinstance(settings, dict) and "execution_mode" in settings:
+        if isinstance(settings, dict) and settings.get("execution_mode") not in (None, "off"):
             mode = settings.pop("execution_mode")
             if not settings:
                 metadata.pop("mystnb")

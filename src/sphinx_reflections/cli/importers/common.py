@@ -275,6 +275,7 @@ class Post:
     notebook: dict[str, Any] | None = None  # a notebook post's JSON
     text_notebook: bool = False  # MyST-NB's Markdown notebook (``code-cell``)
     variables: dict[str, str] = dc.field(default_factory=dict)  # front matter, for templates
+    lang: str = ""  # a translation's language (Hugo); "" for the site's language
 
 
 @dc.dataclass

@@ -377,8 +377,8 @@ class JekyllReader:
             )
             self._fill(post, fm.data, dated[1] if dated else "", candidate.draft)
             post.variables = {k: v for k, v in fm.data.items() if isinstance(v, str)}
-            if not post.draft:
-                post.urls = self._urls(post, fm.data, candidate)
+            post.urls = self._urls(post, fm.data, candidate)  # a draft's: for links, not redirects
+            post.lang = candidate.lang
             if candidate.lang:
                 post.comments.append(
                     f"translation ({candidate.lang}) of {candidate.dest.stem.rsplit('.', 1)[0]}"
@@ -406,8 +406,8 @@ class JekyllReader:
             if candidate.bundle:
                 folder = path.parent.relative_to(content).as_posix()
                 names += [folder, folder + "/"]
-        for name in names:
-            self.post_names.setdefault(name, post)
+        for name in names:  # a translation is found first from posts in its language
+            self.post_names.setdefault(f"{candidate.lang}\x00{name}", post)
 
     # -- addresses -----------------------------------------------------------------------
 
@@ -572,9 +572,8 @@ class JekyllReader:
     def context(self, person: Any) -> Context:
         """What template conversion needs: post names, the site's address, its people."""
 
-        def find(post: Post, target: str) -> str | None:
-            other = self._named(target)
-            return self.site.base_path + other.urls[0] if other is not None and other.urls else None
+        def find(post: Post, target: str) -> Post | None:
+            return self._named(target, post.lang)
 
         def person_for(key: str) -> str | None:
             info = self.people.get(key)
@@ -587,14 +586,23 @@ class JekyllReader:
         post.body = convert_templates(post, self.report, context, self.flavor)
         post.body = html_pictures(post.body)
 
-    def _named(self, target: str) -> Post | None:
+    def _named(self, target: str, lang: str = "") -> Post | None:
         """The imported post a template names (``post_url``, ``link``, ``ref``, ``relref``)."""
         key = target.strip().strip("\"'").split("#", 1)[0]
         key = key.strip("/") or key
         pure = PurePosixPath(key)
         for name in (key, key.rsplit(".", 1)[0], key + "/", pure.stem, pure.name):
-            if name and name in self.post_names:
-                return self.post_names[name]
+            for language in dict.fromkeys((lang, "")):
+                if name and f"{language}\x00{name}" in self.post_names:
+                    return self.post_names[f"{language}\x00{name}"]
+        for language in dict.fromkeys((lang, "")) if "/" in key else ():  # a partial path
+            ends = [
+                p
+                for n, p in self.post_names.items()
+                if n.startswith(f"{language}\x00") and n.endswith("/" + key)
+            ]
+            if ends:
+                return ends[0]
         return self.site.post_at("/" + key)
 
 

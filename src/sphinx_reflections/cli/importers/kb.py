@@ -81,6 +81,8 @@ def redirects(dest: Destination, posts: list[Post], report: Report) -> dict[str,
     new_pages = {dest.docname(p) for p in posts}
     found: dict[str, str] = {}
     for post in posts:
+        if post.draft:
+            continue  # never published: no address to keep
         target = dest.path(dest.dest / post.dest)
         docname = target.rsplit(".", 1)[0]
         for url in post.urls:

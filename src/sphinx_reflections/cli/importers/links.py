@@ -371,8 +371,23 @@ class Links:
         """``{download}``: the file it offers is copied like a picture."""
         has_title = re.fullmatch(r"(?s)(.*?)\s*<([^<>]+)>", match[1])
         title, target = (has_title[1], has_title[2]) if has_title else ("", match[1])
-        found, new = self._link(post, target, image=True)
-        if found is None or new == target:
+        folder = self.site.source if target.startswith("/") else post.source.parent
+        if (folder / target.lstrip("/")).is_file():  # any file, a notebook too, is offered as is
+            new = (
+                note_found(
+                    post,
+                    folder / target.lstrip("/"),
+                    line_of(post, target),
+                    self.site.source,
+                    self.site.relocate,
+                )
+                or target
+            )
+        else:
+            found, new = self._link(post, target, image=True)
+            if found is None:
+                return match[0]
+        if new == target:
             return match[0]
         return f"{{download}}`{title} <{new}>`" if title else f"{{download}}`{new}`"
 
@@ -522,7 +537,7 @@ _RST_LINK = re.compile(r"`([^`<]*?)\s*<([^<>`]+)>`(__?)")
 
 _FENCE_LINE = re.compile(r"^[ \t]{0,3}(`{3,}|~{3,}|:{3,})[ \t]*(.*)$")
 _CODE_DIRECTIVES = {"code", "code-block", "code-cell", "sourcecode", "literalinclude", "raw"}
-_CODE_SPAN = re.compile(r"(?<!`)(`+)(?!`)(?:(?!\n[ \t]*\n).)+?(?<!`)\1(?!`)", re.S)
+_CODE_SPAN = re.compile(r"(?<![`}])(`+)(?!`)(?:(?!\n[ \t]*\n).)+?(?<!`)\1(?!`)", re.S)
 
 
 def protect_code(body: str) -> tuple[str, Callable[[str], str]]:

@@ -22,7 +22,7 @@ from .report import Report
 class Context:
     """What converting a post's templates needs to know about the old site."""
 
-    find: Callable[[Post, str], str | None]  # a post's name in a tag -> its old address
+    find: Callable[[Post, str], Post | None]  # a post's name in a tag -> the post
     base_path: str = ""  # Jekyll's baseurl, Eleventy's pathPrefix: "/blog" or ""
     site_url: str = ""  # scheme and host
     person: Callable[[str], str | None] = lambda key: None  # blog author key -> registry id
@@ -109,6 +109,17 @@ def _filters(inner: str) -> tuple[str, list[tuple[str, str]]]:
         name, _, args = part.partition(":")
         filters.append((name.strip(), args.strip()))
     return value, filters
+
+
+def _in_link(body: str, at: int) -> bool:
+    """Whether a template at ``at`` is a link's target (Markdown, a definition, an HTML attribute)."""
+    before = body[max(0, at - 3) : at]
+    line = body[body.rfind("\n", 0, at) + 1 : at]
+    return before.endswith(("](", "](<", '="', "='")) or bool(re.match(r"\s*\[[^\]]+\]:\s*$", line))
+
+
+def _link_text(title: str) -> str:
+    return " ".join(title.split()).replace("[", "(").replace("]", ")")
 
 
 def _literal(text: str) -> str | None:
@@ -254,9 +265,12 @@ def convert_templates(
         elif (kind == "Liquid tag" and name in ("post_url", "link")) or (
             kind == "Hugo shortcode" and name in ("ref", "relref")
         ):
-            target = context.find(post, args[0]) if args else None
-            if target:
-                emit(match, target)
+            other = context.find(post, args[0]) if args else None
+            if other is not None and other.urls:
+                address = context.base_path + other.urls[0]
+                if not _in_link(body, match.start()):  # the address shown as text: a link now
+                    address = f"[{_link_text(other.title)}]({address})"
+                emit(match, address)
             else:
                 strip(match, f"{kind} (no imported post matches it)")
         elif (
