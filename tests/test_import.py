@@ -8,6 +8,7 @@ realblogs`` runs the same on the whole blogs.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import json
 import os
@@ -34,8 +35,6 @@ from sphinx_reflections.cli.importers.permalinks import (
 
 FIXTURES = Path(__file__).parent / "fixtures"
 sys.path.insert(0, str(Path(__file__).parent.parent / "tools"))
-import contextlib
-
 import realblogs  # noqa: E402 - tools/ is not a package
 
 # Multi-word tags of real blogs ("how we work") are still a reflections.bad-metadata
@@ -45,7 +44,6 @@ MULTI_WORD_TAGS = "cannot be typed as a #hashtag"
 
 def _import(source: Path, dest: Path, *args: str) -> tuple[int, list[str], str]:
     """Run the command in-process; (exit status, stdout lines, summary)."""
-    import contextlib
     import io
 
     out, err = io.StringIO(), io.StringIO()
