@@ -224,6 +224,9 @@ def test_jekyll_links_figures_and_authors(tmp_path) -> None:
     )
     assert redirects["2015/05/21/TockingTime/index"] == "TockingTime.md"
     assert "url and baseurl in _config.yml" in summary
+    # a cover picture that is not in the excerpt: the old site's copy, as the image
+    tock = _front(kb / "TockingTime.md")["reflection"]
+    assert tock["image"] == "https://18f.gsa.gov/assets/blog/tockingtime/tock03.jpg"  # type: ignore[index]
 
 
 @pytest.mark.sphinx

@@ -64,6 +64,9 @@ def import_blog(
         if isinstance(reader, JekyllReader) and context is not None:
             reader.convert(post, context)
         _convert_links(post, links)
+        if post.cover:
+            cover = links.cover(post)  # the extension reads image paths from conf.py's folder
+            post.image = kb.path(dest / cover) if isinstance(cover, Path) else cover
     written = _write(posts, dest, people, report)
     write_redirects(kb, redirects(kb, written, report), report)
     if people.new or people.reused:

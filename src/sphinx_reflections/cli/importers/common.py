@@ -276,6 +276,7 @@ class Post:
     text_notebook: bool = False  # MyST-NB's Markdown notebook (``code-cell``)
     variables: dict[str, str] = dc.field(default_factory=dict)  # front matter, for templates
     lang: str = ""  # a translation's language (Hugo); "" for the site's language
+    cover: str = ""  # a cover picture as the blog wrote it, until it is found (``image``)
 
 
 @dc.dataclass

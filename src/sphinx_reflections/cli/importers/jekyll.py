@@ -547,8 +547,10 @@ class JekyllReader:
             image = image.get("path") or image.get("feature") or image.get("url")
         if isinstance(image, str) and image.startswith("https://"):
             post.image = image
+        elif isinstance(image, str) and image.strip():
+            post.cover = image.strip()  # found (and copied) with the links
         elif image:
-            self.report.dropped["image (not an https URL)"] += 1
+            self.report.dropped["image (not a picture's address)"] += 1
         post.draft = is_draft or data.get("draft") is True or data.get("published") is False
         for key in ("last_modified_at", "lastmod", "updated", "modified"):
             if data.get(key):

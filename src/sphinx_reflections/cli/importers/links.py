@@ -352,6 +352,24 @@ class Links:
         )
         return written
 
+    def cover(self, post: Post) -> Path | str:
+        """A post's cover picture: the file to copy (its new place), or an https address.
+
+        "" when it cannot be carried over (reported): the extension takes a file in
+        the source directory or an https address.
+        """
+        found = self.resolve(post, post.cover)
+        if found is not None and found.file is not None:
+            note_found(post, found.file, 1, self.site.source, self.site.relocate)
+            return post.assets[-1].dest if post.assets[-1].found else ""
+        address = found.url if found is not None else post.cover
+        if address.startswith("https://"):
+            return address
+        self.report.problem(
+            post.source, 1, f"cover image {post.cover!r} is not in the source; not carried over"
+        )
+        return ""
+
     # -- Markdown ----------------------------------------------------------------------
 
     def markdown(self, post: Post, body: str) -> str:
