@@ -383,7 +383,8 @@ class Links:
         text = _PICTURE.sub(lambda m: m[1] + self._link(post, m[2], image=True)[1], text)
         text = _DOC_ROLE.sub(lambda m: self._doc_role(post, m, "{doc}"), text)
         text = _DOWNLOAD_ROLE.sub(lambda m: self._download(post, m), text)
-        return restore(text)
+        # fences are code, hidden above: their language is renamed in the finished text
+        return _FENCE_INFO.sub(lambda m: m[1] + LEXERS.get(m[2].lower(), m[2]), restore(text))
 
     def _download(self, post: Post, match: re.Match[str]) -> str:
         """``{download}``: the file it offers is copied like a picture."""
@@ -535,7 +536,7 @@ class Links:
 _LABEL = r"((?:[^\[\]\n]|\n(?!\s*\n)|\[(?:[^\[\]\n]|\[[^\[\]\n]*\])*\])*)"
 _INLINE = re.compile(
     r"(!?)\[" + _LABEL + r"\]\(\s*(<[^>\n]*>|(?:[^\s()]|\([^\s()]*\))+)"
-    r"(\s+(?:\"[^\"\n]*\"|'[^'\n]*'|\([^)\n]*\)))?\s*\)"
+    r"(\s+(?:\"(?:[^\"\\\n]|\\.)*\"|'(?:[^'\\\n]|\\.)*'|\([^)\n]*\)))?\s*\)"
 )
 _EMPTY = re.compile(r"(!?)\[" + _LABEL + r"\]\(\s*\)")
 _DEFINITION = re.compile(
@@ -553,6 +554,9 @@ _DOC_ROLE = re.compile(r"\{doc\}`([^`]+)`")
 _RST_DOC = re.compile(r":doc:`([^`]+)`")
 _RST_LINK = re.compile(r"`([^`<]*?)\s*<([^<>`]+)>`(__?)")
 
+#: Code languages other highlighters know by another name than Pygments does.
+LEXERS = {"plaintext": "text", "plain": "text", "nohighlight": "text", "jinja2": "jinja"}
+_FENCE_INFO = re.compile(r"^([ \t]{0,3}(?:`{3,}|~{3,})[ \t]*)([\w+-]+)(?=[ \t]*$)", re.M)
 _FENCE_LINE = re.compile(r"^[ \t]{0,3}(`{3,}|~{3,}|:{3,})[ \t]*(.*)$")
 _CODE_DIRECTIVES = {"code", "code-block", "code-cell", "sourcecode", "literalinclude", "raw"}
 _CODE_SPAN = re.compile(r"(?<![`}])(`+)(?!`)(?:(?!\n[ \t]*\n).)+?(?<!`)\1(?!`)", re.S)
