@@ -489,3 +489,62 @@ def test_html_pictures_become_figures_and_images() -> None:
         '<figure><img src="/e.png"><p>More than a picture</p></figure>\n\n'
         '```html\n<img src="/code.png">\n```\n'
     )
+
+
+def test_ablog_doc_links_locations_languages_and_default_authors(tmp_path) -> None:
+    blog = tmp_path / "blog"
+    (blog / "posts").mkdir(parents=True)
+    (blog / "conf.py").write_text(
+        'blog_baseurl = "example.github.io/blog/"\n'
+        'blog_default_author = ["ann", "bo"]\n'
+        'blog_authors = {"ann": ("Ann Ek", None), "bo": ("Bo Lind", "https://bo.example.org")}\n'
+        'blog_locations = {"sthlm": ("Stockholm", None)}\n'
+        'blog_languages = {"sv": ("Svenska", None)}\n',
+        encoding="utf-8",
+    )
+    (blog / "about.md").write_text("# About\n", encoding="utf-8")
+    (blog / "posts" / "one.md").write_text(
+        "---\nblogpost: true\ndate: 2024-01-01\nlocation: sthlm\nlanguage: sv\n---\n# One\n\n"
+        "{doc}`two`, {doc}`The second </posts/two>`, {doc}`/about` and "
+        "{download}`the data <data.csv>`.\n",
+        encoding="utf-8",
+    )
+    (blog / "posts" / "data.csv").write_text("a,b\n", encoding="utf-8")
+    (blog / "posts" / "two.rst").write_text(
+        "Two\n===\n\n.. post:: 2024-01-02\n\nSee :doc:`one` and :doc:`/about`.\n", encoding="utf-8"
+    )
+    kb = tmp_path / "kb"
+    kb.mkdir()
+    (kb / "conf.py").write_text('extensions = ["myst_parser", "sphinx_reflections"]\n')
+    _, _out, summary = _import(blog, kb / "imported", "--from", "ablog")
+    one = (kb / "imported/posts/one.md").read_text(encoding="utf-8")
+    assert "{doc}`two`, {doc}`The second <two>`," in one  # absolute docnames made relative
+    assert "[about](https://example.github.io/blog/about.html)" in one  # not a post
+    assert "{download}`the data <data.csv>`" in one
+    assert (kb / "imported/posts/data.csv").is_file()
+    meta = _front(kb / "imported/posts/one.md")["reflection"]
+    assert meta["author"] == ["ann-ek", "bo-lind"]  # type: ignore[index]
+    assert "# imported, no reflection field for it: location: Stockholm" in one
+    assert "# imported, no reflection field for it: language: Svenska" in one
+    two = (kb / "imported/posts/two.rst").read_text(encoding="utf-8")
+    assert "See :doc:`one` and `about <https://example.github.io/blog/about.html>`__." in two
+    # imported into a folder of the knowledge base: the old addresses redirect there
+    redirects = _redirects(kb / "imported" / "redirects.txt")
+    assert redirects["posts/one"] == "imported/posts/one.md"
+    assert redirects["posts/one/index"] == "imported/posts/one.md"
+    assert "blog_baseurl in conf.py" in summary
+
+
+def test_code_languages_and_quoted_titles(tmp_path) -> None:
+    posts = tmp_path / "blog" / "_posts"
+    posts.mkdir(parents=True)
+    (posts / "2024-01-01-one.md").write_text(
+        "---\ntitle: One\nauthor: Sam Lind\n---\n"
+        '![T]({{ site.baseurl }}/i.png "The \\"best\\" one")\n\n```plaintext\nx = 1\n```\n',
+        encoding="utf-8",
+    )
+    (tmp_path / "blog" / "i.png").write_bytes(b"\x89PNG\r\n\x1a\n")
+    _import(tmp_path / "blog", tmp_path / "kb", "--from", "jekyll")
+    one = (tmp_path / "kb/one.md").read_text(encoding="utf-8")
+    assert '![T](_imported/i.png "The \\"best\\" one")' in one
+    assert "```text\nx = 1\n```" in one  # the name Pygments knows

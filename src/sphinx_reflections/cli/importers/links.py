@@ -528,7 +528,7 @@ class Links:
             return f":doc:`{match[1].strip()} <{other}>`"
         self._note(post, found, match[2])
         if found.url:
-            return f"`{match[1]}<{found.url}>`{match[3]}"
+            return f"`{match[1]} <{found.url}>`{match[3]}"
         return match[0]
 
 
@@ -559,7 +559,31 @@ LEXERS = {"plaintext": "text", "plain": "text", "nohighlight": "text", "jinja2":
 _FENCE_INFO = re.compile(r"^([ \t]{0,3}(?:`{3,}|~{3,})[ \t]*)([\w+-]+)(?=[ \t]*$)", re.M)
 _FENCE_LINE = re.compile(r"^[ \t]{0,3}(`{3,}|~{3,}|:{3,})[ \t]*(.*)$")
 _CODE_DIRECTIVES = {"code", "code-block", "code-cell", "sourcecode", "literalinclude", "raw"}
-_CODE_SPAN = re.compile(r"(?<![`}])(`+)(?!`)(?:(?!\n[ \t]*\n).)+?(?<!`)\1(?!`)", re.S)
+_TICKS = re.compile(r"`+")
+
+
+def _code_spans(text: str, hide: Callable[[str], str]) -> str:
+    """Inline code hidden, roles' text (``{doc}`x` ``) kept: CommonMark's pairing of backticks.
+
+    A run of backticks opens a span that the next run of the same length
+    closes, within one paragraph; an unmatched run is text.
+    """
+    out: list[str] = []
+    pos = 0
+    at = 0
+    while (opening := _TICKS.search(text, at)) is not None:
+        closing = _TICKS.search(text, opening.end())
+        while closing is not None and len(closing[0]) != len(opening[0]):
+            closing = _TICKS.search(text, closing.end())
+        if closing is None or re.search(r"\n[ \t]*\n", text[opening.end() : closing.start()]):
+            at = opening.end()  # an unmatched run: text
+            continue
+        if text[: opening.start()].endswith("}"):  # a role: its text is MyST's to read
+            at = closing.end()
+            continue
+        out.append(text[pos : opening.start()] + hide(text[opening.start() : closing.end()]))
+        pos = at = closing.end()
+    return "".join(out) + text[pos:]
 
 
 def protect_code(body: str) -> tuple[str, Callable[[str], str]]:
@@ -610,10 +634,7 @@ def protect_code(body: str) -> tuple[str, Callable[[str], str]]:
         out.append(hide("".join(block)))
     # inline code, within the text between fence lines (a fence is not a code span)
     chunks = re.split(r"(^[ \t]{0,3}(?:`{3,}|~{3,}|:{3,}).*$)", "".join(out), flags=re.M)
-    text = "".join(
-        chunk if i % 2 else _CODE_SPAN.sub(lambda m: hide(m[0]), chunk)
-        for i, chunk in enumerate(chunks)
-    )
+    text = "".join(chunk if i % 2 else _code_spans(chunk, hide) for i, chunk in enumerate(chunks))
 
     def restore(done: str) -> str:
         for _ in range(2):  # a code span inside a restored block is restored too
