@@ -79,3 +79,10 @@ def test_readthedocs_config_builds_the_docs_as_make_docs_does() -> None:
     assert python >= floor
     # what docs/conf.py loads beyond Sphinx is in the docs extra (furo, the theme)
     assert "furo" in project["optional-dependencies"]["docs"]
+
+
+def test_the_manual_shows_the_readthedocs_config_as_it_is() -> None:
+    page = (ROOT / "docs" / "manual" / "howto" / "read-the-docs.md").read_text(encoding="utf-8")
+    shown = re.search(r"^```yaml\n(.*?)^```$", page, re.M | re.S)
+    assert shown is not None
+    assert shown[1] == (ROOT / ".readthedocs.yaml").read_text(encoding="utf-8")

@@ -239,10 +239,23 @@ def test_jekyll_fixture_builds_and_every_old_address_resolves(tmp_path) -> None:
 
 def test_ablog_notebooks_default_author_and_redirects(tmp_path, monkeypatch) -> None:
     monkeypatch.setattr(import_command, "notebooks_supported", lambda: True)
-    _status, out, summary = _import(
-        FIXTURES / "choldgraf", tmp_path / "kb", "--from", "ablog", "--author", "Chris Holdgraf"
-    )
     kb = tmp_path / "kb"
+    kb.mkdir()
+    (kb / "conf.py").write_text('extensions = ["myst_parser", "sphinx_reflections"]\n')
+    _status, out, summary = _import(
+        FIXTURES / "choldgraf", kb, "--from", "ablog", "--author", "Chris Holdgraf"
+    )
+    assert out[
+        out.index(f"Add to {os.path.relpath(kb / 'conf.py')} (paths are relative to it):") + 1 :
+    ] == [
+        '    extensions.remove("myst_parser")  # myst_nb reads MyST too',
+        '    extensions += ["myst_nb", "sphinxext.rediraffe"]',
+        '    reflections_authors = "people.yml"',
+        '    rediraffe_redirects = "redirects.txt"',
+        '    nb_execution_mode = "off"  # imported notebooks keep their outputs',
+        '    # the old blog also loaded "sphinx_copybutton", "sphinx_examples", '
+        '"sphinxext.opengraph": add those its posts need',
+    ]
     assert "imported 7 posts (6 MyST, 1 notebook)" in summary
     # --author: every post names its author (43 of the blog's 53 posts named nobody)
     assert not _notes(out, "no author")
@@ -275,7 +288,6 @@ def test_ablog_notebooks_default_author_and_redirects(tmp_path, monkeypatch) -> 
         redirects["five-things-I-learned-scipy"] == "blog/2016/2016-11-01-5_things_scipy_2016.ipynb"
     )
     assert "blog/2018/rust_governance" not in redirects  # the same page, imported in place
-    assert '    nb_execution_mode = "off"  # imported notebooks keep their outputs' in out
 
 
 def test_ablog_notebooks_are_reported_without_myst_nb(tmp_path, monkeypatch) -> None:

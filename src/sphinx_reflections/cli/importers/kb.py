@@ -149,8 +149,8 @@ def write_redirects(dest: Destination, found: dict[str, str], report: Report) ->
     report.redirects = path
 
 
-#: The old blog's own machinery: never advised for the knowledge base.
-BLOG_MACHINERY = {"ablog", "myst_parser", "myst_nb", "sphinx_reflections"}
+#: The old blog's own machinery, and what sphinx_reflections loads itself: never advised.
+BLOG_MACHINERY = {"ablog", "myst_parser", "myst_nb", "sphinx_reflections", "sphinx_design"}
 
 
 def conf_lines(
@@ -162,14 +162,17 @@ def conf_lines(
     """The exact lines conf.py needs, each only when conf.py does not say it yet."""
     known = dest.extensions()
     wanted = ["sphinx_reflections"]
-    if kinds & {"MyST", "notebook"} and not {"myst_parser", "myst_nb"} & set(known or []):
-        wanted.insert(0, "myst_nb" if "notebook" in kinds else "myst_parser")
-    elif "notebook" in kinds:
-        wanted.append("myst_nb")
+    lines = []
+    if "notebook" in kinds:
+        # myst_nb reads MyST as well; with myst_parser also loaded, older releases fail
+        wanted.insert(0, "myst_nb")
+        if known is not None and "myst_parser" in known:
+            lines.append('extensions.remove("myst_parser")  # myst_nb reads MyST too')
+    elif kinds & {"MyST"} and not {"myst_parser", "myst_nb"} & set(known or []):
+        wanted.insert(0, "myst_parser")
     if report.redirects is not None and not isinstance(dest.conf.get("rediraffe_redirects"), str):
         wanted.append("sphinxext.rediraffe")
     missing = [e for e in wanted if known is None or e not in known]
-    lines = []
     if missing:
         shown = ", ".join(f'"{e}"' for e in missing)
         lines.append(f"extensions += [{shown}]" if dest.confdir else f"extensions = [{shown}]")
