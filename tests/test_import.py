@@ -560,3 +560,26 @@ def test_code_languages_and_quoted_titles(tmp_path) -> None:
     one = (tmp_path / "kb/one.md").read_text(encoding="utf-8")
     assert '![T](_imported/i.png "The \\"best\\" one")' in one
     assert "```text\nx = 1\n```" in one  # the name Pygments knows
+
+
+def test_links_in_text_are_found_around_every_kind_of_code(tmp_path) -> None:
+    from sphinx_reflections.cli.importers.common import Post
+    from sphinx_reflections.cli.importers.links import Links, OldSite, protect_code
+    from sphinx_reflections.cli.importers.report import Report
+
+    body = (
+        "```r\nx <- 1\n```\n```{figure} /a.png\n:alt: A\n```\n\n"  # a block, then a figure
+        "<pre><code>\n```\n[not](/a/)\n</code></pre>\n\n"  # fences inside raw HTML <pre>
+        "{doc}`one` and `[code](/a/)` and {doc}`two`; [text](/a/)\n\n"  # roles and code
+        "    ```r\n    indented\n    ```\n"
+    )
+    hidden, restore = protect_code(body)
+    assert restore(hidden) == body
+    assert "```{figure} /a.png" in hidden and "[not]" not in hidden and "[code]" not in hidden
+    assert "{doc}`one`" in hidden and "{doc}`two`" in hidden and "[text](/a/)" in hidden
+    site = OldSite(tmp_path, url="https://old.example.org")
+    post = Post(tmp_path / "p.md", Path("p.md"), "MyST", "", [], None, urls=["/p/"])
+    done = Links(site, Report(tmp_path, tmp_path), lambda name: None).markdown(post, body)
+    assert "```{figure} https://old.example.org/a.png" in done
+    assert "[text](https://old.example.org/a/)" in done and "[not](/a/)" in done
+    assert "`[code](/a/)`" in done

@@ -284,12 +284,21 @@ class JekyllReader:
             return found
         content = self.content_dir()
         default, languages = self.languages
+        ignored = self._ignored()
         for path in source_files(content, _MARKDOWN, self._excluded()):
             rel = path.relative_to(content)
+            if any(pattern.search(rel.as_posix()) for pattern in ignored):
+                continue  # Hugo's ignoreFiles
             stem, lang = path.stem, ""
             if "." in stem and stem.rsplit(".", 1)[1] in languages | {default}:
                 stem, lang = stem.rsplit(".", 1)
                 lang = "" if lang == default else lang
+            if (
+                self.flavor == "hugo"
+                and not stem.startswith(("index", "_index"))
+                and any(path.parent.glob("index.*"))
+            ):
+                continue  # a resource of a page bundle, which Hugo does not publish
             if stem == "_index":
                 continue  # a Hugo section's list page
             bundle = stem == "index" and rel.parent != Path()
@@ -302,6 +311,17 @@ class JekyllReader:
             name = match[2] if match else base
             name = f"{name}.{lang}" if lang else name
             found.append(Candidate(path, parent / f"{name}.md", False, False, lang, bundle))
+        return found
+
+    def _ignored(self) -> list[re.Pattern[str]]:
+        """Hugo's ``ignoreFiles``: regular expressions of content it never reads."""
+        config = {k.lower(): v for k, v in self.config.items()}
+        found = []
+        for text in config.get("ignorefiles") or [] if self.flavor == "hugo" else []:
+            try:
+                found.append(re.compile(str(text)))
+            except re.error:
+                continue
         return found
 
     def content_dir(self) -> Path:

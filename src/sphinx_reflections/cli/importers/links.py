@@ -205,6 +205,9 @@ class Links:
         if not target:
             return None
         parts = urlsplit(target)
+        if target.startswith("//") and "." not in parts.netloc:
+            target = "/" + target.lstrip("/")  # `//blog/2025/…`: a doubled slash, not a host
+            parts = urlsplit(target)
         if parts.scheme or target.startswith("//"):
             if parts.scheme not in ("http", "https", "") or not self.site.is_ours(parts.netloc):
                 return None
@@ -555,7 +558,13 @@ _RST_DOC = re.compile(r":doc:`([^`]+)`")
 _RST_LINK = re.compile(r"`([^`<]*?)\s*<([^<>`]+)>`(__?)")
 
 #: Code languages other highlighters know by another name than Pygments does.
-LEXERS = {"plaintext": "text", "plain": "text", "nohighlight": "text", "jinja2": "jinja"}
+LEXERS = {
+    "plaintext": "text",
+    "plain": "text",
+    "txt": "text",
+    "nohighlight": "text",
+    "jinja2": "jinja",
+}
 _FENCE_INFO = re.compile(r"^([ \t]{0,3}(?:`{3,}|~{3,})[ \t]*)([\w+-]+)(?=[ \t]*$)", re.M)
 _FENCE_LINE = re.compile(r"^[ \t]{0,3}(`{3,}|~{3,}|:{3,})[ \t]*(.*)$")
 _CODE_DIRECTIVES = {"code", "code-block", "code-cell", "sourcecode", "literalinclude", "raw"}
@@ -590,7 +599,7 @@ def protect_code(body: str) -> tuple[str, Callable[[str], str]]:
     """The body with code replaced by placeholders, and the function that puts it back.
 
     Code is fenced code (not the fences of directives, whose content is
-    MyST: except code directives) and inline code.
+    MyST: except code directives), raw HTML ``<pre>`` blocks and inline code.
     """
     kept: list[str] = []
 
@@ -598,10 +607,29 @@ def protect_code(body: str) -> tuple[str, Callable[[str], str]]:
         kept.append(text)
         return f"\x00{len(kept) - 1}\x00"
 
+    def hide_block(text: str) -> str:
+        """A code block hidden, its last line break left: the next line still starts a line."""
+        code = text.rstrip("\r\n")
+        return hide(code) + text[len(code) :]
+
     out: list[str] = []
     stack: list[tuple[str, int, bool]] = []  # (character, length, is code)
     block: list[str] = []
     for line in body.splitlines(keepends=True):
+        if stack and stack[-1][0] == "<":  # raw HTML <pre>: code, whatever it holds
+            block.append(line)
+            if "</pre>" in line.lower():
+                out.append(hide_block("".join(block)))
+                block = []
+                stack.pop()
+            continue
+        if not (stack and stack[-1][2]) and re.match(r"[ \t]{0,3}<pre\b", line, re.I):
+            if "</pre>" in line.lower():
+                out.append(hide_block(line))
+            else:
+                stack.append(("<", 0, True))
+                block = [line]
+            continue
         fence = _FENCE_LINE.match(line.rstrip("\r\n"))
         in_code = bool(stack) and stack[-1][2]
         if (
@@ -613,7 +641,7 @@ def protect_code(body: str) -> tuple[str, Callable[[str], str]]:
         ):
             if in_code:
                 block.append(line)
-                out.append(hide("".join(block)))
+                out.append(hide_block("".join(block)))
                 block = []
             else:
                 out.append(line)
@@ -631,7 +659,7 @@ def protect_code(body: str) -> tuple[str, Callable[[str], str]]:
                 continue
         out.append(line)
     if block:
-        out.append(hide("".join(block)))
+        out.append(hide_block("".join(block)))
     # inline code, within the text between fence lines (a fence is not a code span)
     chunks = re.split(r"(^[ \t]{0,3}(?:`{3,}|~{3,}|:{3,}).*$)", "".join(out), flags=re.M)
     text = "".join(chunk if i % 2 else _code_spans(chunk, hide) for i, chunk in enumerate(chunks))
@@ -680,6 +708,14 @@ def inline_html(text: str) -> str:
     return " ".join(html.unescape(text).split())
 
 
+def option_text(text: str) -> str:
+    """A directive option's value, quoted when MyST would read part of it as a comment."""
+    text = " ".join(text.split())
+    if "#" in text or text[:1] in "\"'[{&*!|>%@`" or ": " in text:
+        return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
+    return text
+
+
 def html_pictures(body: str) -> str:
     """``<figure>`` with one ``<img>`` becomes a MyST figure; an ``<img>`` alone, an image.
 
@@ -698,7 +734,7 @@ def html_pictures(body: str) -> str:
         caption = _CAPTION.search(match[1])
         lines = [f"```{{figure}} {attrs['src']}"]
         if attrs.get("alt"):
-            lines.append(f":alt: {' '.join(attrs['alt'].split())}")
+            lines.append(f":alt: {option_text(attrs['alt'])}")
         if caption and inline_html(caption[1]):
             lines += ["", inline_html(caption[1])]
         lines.append("```")

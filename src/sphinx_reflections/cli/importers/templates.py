@@ -15,6 +15,7 @@ import re
 from collections.abc import Callable
 
 from .common import Post
+from .links import inline_html, option_text
 from .report import Report
 
 
@@ -293,14 +294,15 @@ def convert_templates(
             emit(match, f"<{args[0]}>")
         elif kind == "Hugo shortcode" and name == "figure" and _shortcode_attrs(tag).get("src"):
             attrs = _shortcode_attrs(tag)
-            alt = attrs.get("alt") or attrs.get("caption") or attrs.get("title") or ""
-            caption = " ".join((attrs.get("caption") or attrs.get("title") or "").split())
+            caption = inline_html(attrs.get("caption") or attrs.get("title") or "")
+            alt = inline_html(attrs.get("alt") or "") or re.sub(r"[*\[\]()]", "", caption)
             if caption:
                 lines = [f"```{{figure}} {attrs['src']}"]
-                lines += [f":alt: {' '.join(alt.split())}", "", caption, "```"]
+                lines += [f":alt: {option_text(alt)}"] if alt else []
+                lines += ["", caption, "```"]
                 emit(match, "\n".join(lines), block=True)
             else:
-                emit(match, f"![{alt}]({attrs['src']})")
+                emit(match, f"![{alt.replace('[', '(').replace(']', ')')}]({attrs['src']})")
         else:
             strip(match, kind)
     out.append(body[pos:])
