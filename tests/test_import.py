@@ -518,17 +518,21 @@ def test_ablog_doc_links_locations_languages_and_default_authors(tmp_path) -> No
     (blog / "posts" / "one.md").write_text(
         "---\nblogpost: true\ndate: 2024-01-01\nlocation: sthlm\nlanguage: sv\n---\n# One\n\n"
         "{doc}`two`, {doc}`The second </posts/two>`, {doc}`/about` and "
-        "{download}`the data <data.csv>`.\n",
+        "{download}`the data <data.csv>` and {download}`a notebook <nb.ipynb>`.\n",
         encoding="utf-8",
     )
     (blog / "posts" / "data.csv").write_text("a,b\n", encoding="utf-8")
+    (blog / "posts" / "nb.ipynb").write_text('{"cells": [], "metadata": {}}\n', encoding="utf-8")
     (blog / "posts" / "two.rst").write_text(
         "Two\n===\n\n.. post:: 2024-01-02\n\nSee :doc:`one` and :doc:`/about`.\n", encoding="utf-8"
     )
     kb = tmp_path / "kb"
     kb.mkdir()
     (kb / "conf.py").write_text('extensions = ["myst_parser", "sphinx_reflections"]\n')
-    _, _out, summary = _import(blog, kb / "imported", "--from", "ablog")
+    _, out, summary = _import(blog, kb / "imported", "--from", "ablog")
+    # a notebook offered for download is a file, not a page of the knowledge base
+    assert '    exclude_patterns = ["imported/posts/nb.ipynb"]  # copied files, not pages' in out
+    assert '    extensions += ["sphinxext.rediraffe"]' in out  # conf.py sets extensions: +=
     one = (kb / "imported/posts/one.md").read_text(encoding="utf-8")
     assert "{doc}`two`, {doc}`The second <two>`," in one  # absolute docnames made relative
     assert "[about](https://example.github.io/blog/about.html)" in one  # not a post

@@ -24,7 +24,7 @@ from .assets import copy_assets
 from .common import Options, Post, safe_yaml
 from .jekyll import JekyllReader
 from .kb import Destination, conf_lines, redirects, write_redirects
-from .links import Links
+from .links import DOC_SUFFIXES, Links
 from .people import People, registry_location, write_people
 from .report import Report
 from .write import render_myst, render_notebook, render_rst
@@ -75,6 +75,15 @@ def import_blog(
         {"notebook"} if any(p.text_notebook for p in written) else set()
     )
     old = reader.extensions if isinstance(reader, AblogReader) else []
+    # a copied file Sphinx would read as a page (a notebook offered for download)
+    report.excluded = sorted(
+        {
+            kb.path(dest / a.dest)
+            for p in written
+            for a in p.assets
+            if a.found is not None and a.dest.suffix.lower() in DOC_SUFFIXES
+        }
+    )
     report.conf_lines = conf_lines(kb, report, kinds, old) if written else []
     report.conf_file = relative(kb.root / "conf.py")
     return report

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import dataclasses as dc
 import posixpath
+import re
 from collections.abc import Sequence
 from pathlib import Path, PurePosixPath
 from typing import Any
@@ -66,6 +67,16 @@ class Destination:
         """The generated pages' folder as seen from the destination (for raw HTML links)."""
         rel = posixpath.relpath(self.url_prefix, self.path(self.dest) or ".")
         return rel
+
+    def assigns(self, name: str) -> bool:
+        """Whether conf.py sets ``name`` at all (literally or not), so ``+=`` works."""
+        if self.confdir is None:
+            return False
+        try:
+            text = (self.confdir / "conf.py").read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError):
+            return False
+        return re.search(rf"^{name}\s*(?::[^=]*)?=", text, re.M) is not None
 
     def extensions(self) -> list[str] | None:
         value = self.conf.get("extensions")
@@ -175,11 +186,15 @@ def conf_lines(
     missing = [e for e in wanted if known is None or e not in known]
     if missing:
         shown = ", ".join(f'"{e}"' for e in missing)
-        lines.append(f"extensions += [{shown}]" if dest.confdir else f"extensions = [{shown}]")
+        lines.append(f"extensions {'+=' if dest.assigns('extensions') else '='} [{shown}]")
     if report.registry is not None and report.registry_how == "unset":
         lines.append(f'reflections_authors = "{dest.path(report.registry)}"')
     if report.redirects is not None and "rediraffe_redirects" not in dest.conf:
         lines.append(f'rediraffe_redirects = "{dest.path(report.redirects)}"')
+    if report.excluded:
+        shown = ", ".join(f'"{e}"' for e in report.excluded)
+        operator = "+=" if dest.assigns("exclude_patterns") else "="
+        lines.append(f"exclude_patterns {operator} [{shown}]  # copied files, not pages")
     if report.anchors and "myst_heading_anchors" not in dest.conf:
         lines.append("myst_heading_anchors = 6  # links to headings of imported posts")
     if "notebook" in kinds and "nb_execution_mode" not in dest.conf:

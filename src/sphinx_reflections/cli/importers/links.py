@@ -472,6 +472,9 @@ class Links:
         elif found.file is not None:
             # raw HTML is not read by Sphinx, so nothing it shows is copied
             rel = found.file.resolve().relative_to(self.site.source.resolve()).as_posix()
+            folder, _, inside = rel.partition("/")
+            if inside and folder in self.site.static_dirs:  # served at the site's root
+                rel = inside
             new = self.site.absolute("/" + rel)
             if not new:
                 self.report.problem(

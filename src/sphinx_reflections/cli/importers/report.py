@@ -55,6 +55,7 @@ class Report:
     redirects: Path | None = None
     redirect_count: int = 0
     redirect_message: str = ""
+    excluded: list[str] = dc.field(default_factory=list)  # copied files that are no pages
     conf_lines: list[str] = dc.field(default_factory=list)
     conf_file: str = ""  # where those lines go, as shown
 
