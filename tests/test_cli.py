@@ -477,7 +477,7 @@ def test_import_hugo_converts_shortcodes_and_reports_the_rest(
         "tags = ['Hugo']\n"
         "+++\n"
         "\n"
-        'See {{< ref "posts/other.md" >}} and {{< youtube abc123 >}}.\n'
+        'See {{< ref "posts/other.md" >}}, {{< youtube abc123 >}} and {{< tweet 1 >}}.\n'
         "\n"
         "{{< highlight go >}}\n"
         "fmt.Println({{ .Title }})\n"
@@ -493,13 +493,14 @@ def test_import_hugo_converts_shortcodes_and_reports_the_rest(
     assert main(["import", "site", "--from", "jekyll", "--dest", "kb"]) == 1
     out, _ = capsys.readouterr()
     assert (
-        "site/content/posts/bundle/index.md:7: stripped Hugo shortcode {{< youtube abc123 >}}"
+        "site/content/posts/bundle/index.md:7: stripped Hugo shortcode {{< tweet 1 >}}"
         in out.splitlines()
     )
     text = (tmp_path / "kb/posts/bundle.md").read_text(encoding="utf-8")
     meta = _front_matter(tmp_path / "kb/posts/bundle.md")["reflection"]
     assert meta == {"author": "sam-lind", "date": dt.date(2024, 3, 1), "tags": ["Hugo"]}
-    assert "See [Other](other.md) and ." in text  # the address it showed is a link now
+    # the address a ref showed is a link now; a video its address
+    assert "See [Other](other.md), <https://www.youtube.com/watch?v=abc123> and ." in text
     assert "```go\nfmt.Println({{ .Title }})\n```" in text  # Go templates are not Hugo content
     assert "Write {{< youtube id >}} to embed." in text
     other = _front_matter(tmp_path / "kb/posts/other.md")["reflection"]

@@ -235,7 +235,7 @@ class JekyllReader:
         collection = self.source / "_authors"
         for path in source_files(collection, _MARKDOWN) if collection.is_dir() else []:
             fm = split_front_matter(read_source(path, self.report) or "")
-            if fm.data is not None and fm.data.get("published") is not False:
+            if fm.data is not None:  # `published: false` hides a page, not a person's name
                 self._person(path.stem, fm.data)
         content = self.source / "content"
         for taxonomy in ("author", "authors"):

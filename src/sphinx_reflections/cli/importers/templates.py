@@ -43,6 +43,11 @@ _TEMPLATE = re.compile(
 )
 
 
+#: Hugo's video shortcodes, as the address of the video.
+_VIDEOS = {
+    "youtube": "https://www.youtube.com/watch?v={}",
+    "vimeo": "https://vimeo.com/{}",
+}
 _ENDRAW = re.compile(r"\{%-?\s*endraw\s*-?%\}")
 _FENCE = re.compile(r"^[ \t]{0,3}(`{3,}|~{3,})", re.M)
 
@@ -194,6 +199,7 @@ def convert_templates(
     out: list[str] = []
     pos = skip_to = 0
     in_raw = in_comment = False
+    converted: set[str] = set()  # shortcodes whose start became Markdown; their end goes too
 
     def line_of(at: int) -> int:
         return post.body_line + body.count("\n", 0, at)
@@ -292,6 +298,20 @@ def convert_templates(
             emit(match, f"![{alt}](<{src}>)" if " " in src else f"![{alt}]({src})")
         elif kind == "Liquid tag" and name == "oembed" and args and re.match(r"https?://", args[0]):
             emit(match, f"<{args[0]}>")
+        elif kind == "Hugo shortcode" and name.startswith("/") and name[1:] in converted:
+            emit(match, "")  # the end of a shortcode whose start became Markdown
+        elif kind == "Hugo shortcode" and name in _VIDEOS and args and "=" not in args[0]:
+            video = _VIDEOS[name].format(args[0].strip("\"'"))
+            emit(match, f"<{video}>")
+        elif (
+            kind == "Hugo shortcode"
+            and name != "figure"
+            and _IMAGE_SUFFIX.search(_shortcode_attrs(tag).get("src", ""))
+        ):
+            converted.add(name)  # a theme's picture shortcode (imgtxt, figureforgallery…)
+            attrs = _shortcode_attrs(tag)
+            alt = inline_html(attrs.get("alt") or attrs.get("caption") or attrs.get("title") or "")
+            emit(match, f"![{alt.replace('[', '(').replace(']', ')')}]({attrs['src']})")
         elif kind == "Hugo shortcode" and name == "figure" and _shortcode_attrs(tag).get("src"):
             attrs = _shortcode_attrs(tag)
             caption = inline_html(attrs.get("caption") or attrs.get("title") or "")
