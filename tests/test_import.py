@@ -357,13 +357,14 @@ def test_hugo_ref_names_bundles_by_folder_never_index(tmp_path) -> None:
             "author: Sam Lind\n---\n"
             'See {{< ref "second" >}}, [third]({{< relref "second/index.md" >}}) '
             'and {{< ref "index" >}}.\n\n'
-            '{{< imgtxt src="/img/a.png" alt="A" >}}Text{{< /imgtxt >}}\n',
+            '{{< imgtxt src="/img/a.png" alt="A" >}}Text{{</ imgtxt >}}\n{{< vimeo id="123" >}}\n',
             encoding="utf-8",
         )
     _status, out, _ = _import(tmp_path / "site", tmp_path / "kb", "--from", "hugo")
     first = (tmp_path / "kb/posts/first.md").read_text(encoding="utf-8")
     assert "See [Second](second.md), [third](second.md) and ." in first
     assert "![A](/img/a.png)Text\n" in first  # a theme's picture shortcode; its end goes too
+    assert "<https://vimeo.com/123>" in first
     assert _notes(out, 'stripped Hugo shortcode (no imported post matches it) {{< ref "index" >}}')
 
 

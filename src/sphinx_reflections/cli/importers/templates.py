@@ -48,6 +48,14 @@ _VIDEOS = {
     "youtube": "https://www.youtube.com/watch?v={}",
     "vimeo": "https://vimeo.com/{}",
 }
+
+
+def _video_id(tag: str, args: list[str]) -> str:
+    """The id of a video shortcode: ``{{< youtube abc >}}`` or ``{{< vimeo id="123" >}}``."""
+    ident = _shortcode_attrs(tag).get("id") or (args[0] if args and "=" not in args[0] else "")
+    return ident.strip("\"'") if re.fullmatch(r"[\w-]+", ident.strip("\"'")) else ""
+
+
 _ENDRAW = re.compile(r"\{%-?\s*endraw\s*-?%\}")
 _FENCE = re.compile(r"^[ \t]{0,3}(`{3,}|~{3,})", re.M)
 
@@ -95,6 +103,8 @@ def _tag_parts(tag: str) -> tuple[str, str, list[str]]:
     else:
         inner, kind = tag[2:-2].strip("- \t\r\n"), "Liquid output"
     words = re.findall(r"\"[^\"]*\"|'[^']*'|\S+", inner)
+    if words[:1] == ["/"] and len(words) > 1:  # `{{</ name >}}`: an end tag, spaced
+        words = ["/" + words[1], *words[2:]]
     return kind, (words[0] if words else ""), words[1:]
 
 
@@ -300,9 +310,8 @@ def convert_templates(
             emit(match, f"<{args[0]}>")
         elif kind == "Hugo shortcode" and name.startswith("/") and name[1:] in converted:
             emit(match, "")  # the end of a shortcode whose start became Markdown
-        elif kind == "Hugo shortcode" and name in _VIDEOS and args and "=" not in args[0]:
-            video = _VIDEOS[name].format(args[0].strip("\"'"))
-            emit(match, f"<{video}>")
+        elif kind == "Hugo shortcode" and name in _VIDEOS and (ident := _video_id(tag, args)):
+            emit(match, f"<{_VIDEOS[name].format(ident)}>")
         elif (
             kind == "Hugo shortcode"
             and name != "figure"
