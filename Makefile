@@ -8,6 +8,8 @@
 #   make serve       live-reloading docs (sphinx-autobuild)
 #   make locale      update the message catalogues from the code and compile them
 #   make bench       time and memory against plain Sphinx (tools/bench.py; BENCH_ARGS=...)
+#   make realblogs   import real public blogs and build them with -W (CORPORA=folder; not in make test)
+#   make dist        build the wheel and sdist into dist/ and check them with twine
 #   make node_modules   the pinned checkers (vnu-jar, axe-core) from package-lock.json
 #   make clean       remove build output and caches (keeps .venv and node_modules)
 #   make distclean   clean, and remove the virtualenvs (.venv*) and node_modules too
@@ -52,7 +54,7 @@ if [ $$rc -ne 0 ]; then echo "make $@: FAILED: pytest(exit $$rc)" >&2; exit 1; f
 endef
 
 .PHONY: help test test-lowest test-newest lint docs serve locale bench node_modules clean \
-	distclean venv
+	distclean venv realblogs dist
 
 help:
 	@sed -n 's/^#   make /  make /p' $(firstword $(MAKEFILE_LIST))
@@ -139,8 +141,24 @@ locale: $(STAMP)
 bench: $(STAMP)
 	$(BIN)/python tools/bench.py --json .bench/bench.json $(BENCH_ARGS)
 
+# The blogs are fetched outside the repository (see tools/realblogs.py for which ones and
+# from which commits); CI cannot download, so `make test` runs the excerpts in tests/fixtures.
+CORPORA ?=
+REALBLOGS_ARGS ?=
+realblogs: $(STAMP)
+	@if [ -z "$(CORPORA)" ] || [ ! -d "$(CORPORA)" ]; then \
+		echo "make realblogs: no corpora folder$(if $(CORPORA), '$(CORPORA)'); fetch the blogs listed in" \
+			"tools/realblogs.py and run: make realblogs CORPORA=/path/to/them" >&2; exit 2; fi
+	$(BIN)/python tools/realblogs.py --corpora '$(CORPORA)' $(REALBLOGS_ARGS)
+
+# An isolated build (pip fetches flit_core), as a release is made; twine checks the metadata.
+dist: $(STAMP)
+	rm -rf dist
+	$(BIN)/python -m build --outdir dist .
+	$(BIN)/twine check --strict dist/*
+
 clean:
-	rm -rf docs/_build build dist test-artifacts .pytest_cache .mypy_cache .ruff_cache \
+	rm -rf docs/_build build dist .realblogs test-artifacts .pytest_cache .mypy_cache .ruff_cache \
 		.hypothesis .bench
 	find . $(foreach v,$(VENV) $(LOWEST_VENV) $(NEWEST_VENV),$(if $(filter /%,$(v)),,-path './$(v)' -prune -o)) \
 		-path ./node_modules -prune -o \

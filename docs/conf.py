@@ -8,6 +8,7 @@ reflection pieces) and the extension's manual. It builds with
 from __future__ import annotations
 
 import importlib.util
+import os
 import sys
 from importlib.metadata import PackageNotFoundError
 from importlib.metadata import version as _installed_version
@@ -49,7 +50,9 @@ reflections_events = "events.yml"
 
 # -- HTML ---------------------------------------------------------------------------
 
-html_baseurl = "https://kb.example.com/"
+# The showcase's fictional address; on Read the Docs none is set, so the extension uses
+# the version's canonical URL (READTHEDOCS_CANONICAL_URL) for feeds and metadata.
+html_baseurl = "" if os.environ.get("READTHEDOCS") else "https://kb.example.com/"
 html_title = "Exempelbolaget Knowledge Base"
 html_static_path = ["_static"]
 html_css_files = ["kb.css"]

@@ -28,7 +28,7 @@ PAGES = [e for e in EXAMPLES if e.file.endswith(".md") and not e.conf]
 #: Examples with a knowledge base of their own: registry files, settings of the site.
 OWN = [e for e in EXAMPLES if not e.file.endswith(".md") or e.conf]
 #: Subtypes only whoever runs the site meets (conf.py, html_baseurl).
-ADMIN_ONLY = {"config", "feed"}
+ADMIN_ONLY = {"config", "feed", "conflict"}
 
 
 def _project(root: Path, files: dict[str, str], conf: str = "") -> Path:

@@ -47,7 +47,10 @@ LAYERS: list[tuple[str, list[str]]] = [
         "registries, records, memory",
         ["sphinx_reflections.memory", "sphinx_reflections.records", "sphinx_reflections.registry"],
     ),
-    ("options and labels", ["sphinx_reflections.config", "sphinx_reflections.i18n"]),
+    (
+        "options and labels",
+        ["sphinx_reflections.config", "sphinx_reflections.i18n", "sphinx_reflections.neighbours"],
+    ),
     ("advice for writers", ["sphinx_reflections.advice", "sphinx_reflections.messages"]),
     (
         "helpers",

@@ -58,6 +58,7 @@ def setup(app: Sphinx) -> dict[str, Any]:
         memory,
         metadata,
         naming,
+        neighbours,
         nodes,
         outdated,
         resolve,
@@ -87,6 +88,8 @@ def setup(app: Sphinx) -> dict[str, Any]:
     app.connect("config-inited", config.validate, priority=400)
     app.connect("config-inited", _add_static)
     app.connect("builder-inited", _one_static_path, priority=900)  # after sphinx-design
+    # ABlog or sphinx-tags set to write into our folder (extensions are loaded by now)
+    app.connect("config-inited", neighbours.check, priority=450)
     app.connect("builder-inited", domain.load_registries)  # before any page is read
     # toctrees may list the archive and the tags and events indexes (as genindex)
     app.connect("builder-inited", outputs.allow_in_toctrees)

@@ -8,6 +8,7 @@ cannot (ranges, shapes), and the reference docs are generated from the fields.
 from __future__ import annotations
 
 import dataclasses as dc
+import os
 import re
 import weakref
 from typing import TYPE_CHECKING, Any, Literal
@@ -183,9 +184,23 @@ def _problem(name: str, value: Any) -> str | None:
     return None
 
 
+def hosted_baseurl(config: Config) -> None:
+    """On Read the Docs, ``html_baseurl`` defaults to the version's canonical URL.
+
+    Read the Docs gives it as ``READTHEDOCS_CANONICAL_URL`` (``.../en/latest/``,
+    ``.../en/v1.0/``) and asks projects to set ``html_baseurl`` from it; feeds,
+    calendars and page metadata need an absolute address, so a project that did
+    not set one gets the host's own. A value in conf.py always wins.
+    """
+    canonical = os.environ.get("READTHEDOCS_CANONICAL_URL", "").strip()
+    if not config.html_baseurl and canonical:
+        config.html_baseurl = canonical
+
+
 def validate(app: Sphinx, config: Config) -> None:
     """Replace each invalid value by its default, with a ``reflections.config`` warning."""
     _CACHE.pop(config, None)
+    hosted_baseurl(config)
     defaults = ReflectionsConfig()
     for field in dc.fields(ReflectionsConfig):
         name = PREFIX + field.name

@@ -80,9 +80,14 @@ TextDates.yaml_implicit_resolvers = {
 # -- MyST front matter ------------------------------------------------------------
 
 
+#: The file types whose front matter MyST reads: myst-parser's, and myst-nb's, which
+#: takes over ``.md`` (its Markdown pages and text notebooks are MyST too).
+MYST_FILETYPES = ("markdown", "myst-nb")
+
+
 def _is_markdown(env: BuildEnvironment, docname: str) -> bool:
     suffix = env.doc2path(docname).suffix
-    return dict(env.config.source_suffix).get(suffix) == "markdown"
+    return dict(env.config.source_suffix).get(suffix) in MYST_FILETYPES
 
 
 def read_front_matter(app: Sphinx, docname: str, source: list[str]) -> None:

@@ -290,6 +290,13 @@ def alternates(
     return links
 
 
+def _git_dates_pages(app: Sphinx) -> bool:
+    """Whether sphinx-last-updated-by-git writes each page's ``article:modified_time``."""
+    return "sphinx_last_updated_by_git" in app.extensions and bool(
+        getattr(app.config, "git_last_updated_metatags", False)
+    )
+
+
 def opengraph(
     app: Sphinx, reflection: Reflection, urls: Urls, context: dict[str, Any]
 ) -> list[str]:
@@ -326,7 +333,9 @@ def opengraph(
                 other = lang_of(app.config, domain.language_of(version))
                 tags.append(_meta("og:locale:alternate", other.og_locale()))
     tags.append(_meta("article:published_time", reflection.date.isoformat()))
-    tags.append(_meta("article:modified_time", (reflection.updated or reflection.date).isoformat()))
+    if not _git_dates_pages(app):  # it writes article:modified_time on every page itself
+        modified = (reflection.updated or reflection.date).isoformat()
+        tags.append(_meta("article:modified_time", modified))
     for ident in reflection.authors:
         if ident in domain.people:
             tags.append(

@@ -111,6 +111,11 @@ class ReflectionsWarning(Enum):
         "A published reflection is in no table of contents (toctree), so the site's "
         "navigation does not lead to it. Only with ``reflections_writer_hints``.",
     )
+    CONFLICT = (
+        "conflict",
+        "Another extension is set to write its pages into the folder of the generated "
+        "pages (ABlog's ``blog_path``, sphinx-tags' ``tags_output_dir``).",
+    )
 
     @property
     def subtype(self) -> str:

@@ -122,21 +122,48 @@ def build_parser() -> argparse.ArgumentParser:
 
     imp = commands.add_parser(
         "import",
-        help="convert an ABlog or Jekyll/Hugo blog",
+        help="convert an ABlog, Jekyll, Hugo or Eleventy blog",
         description=(
-            "Convert blog posts into reflections: ABlog (rST `post` directive or MyST "
-            "front matter) or Jekyll/Hugo Markdown. Builds a people registry from the "
-            "authors, strips template tags it cannot convert and reports each one. "
-            "The source is only read, never changed."
+            "Convert blog posts into reflections: ABlog (rST `post` directive, MyST "
+            "front matter, Jupyter notebooks) or Jekyll, Hugo and Eleventy Markdown. "
+            "Links between posts become links to the imported pages, every old address "
+            "gets a redirect (a sphinxext-rediraffe file), the authors become a people "
+            "registry, and template tags that cannot be converted are stripped and "
+            "reported one by one. Prints the lines to add to conf.py. The source is only "
+            "read, never changed."
         ),
     )
     imp.add_argument("source", metavar="SOURCE", help="the blog's folder")
     imp.add_argument(
         "--from",
         dest="source_format",
-        choices=("ablog", "jekyll"),
+        choices=("ablog", "jekyll", "hugo", "eleventy"),
         required=True,
-        help="the blog engine: ablog, or jekyll (also reads Hugo)",
+        help="the blog engine: ablog, jekyll (also recognises Hugo), hugo or eleventy",
+    )
+    imp.add_argument(
+        "--site-url",
+        metavar="URL",
+        help=(
+            "the old blog's address, e.g. https://blog.example.com/ (default: from its "
+            "configuration); links to pages that were not imported point there"
+        ),
+    )
+    imp.add_argument(
+        "--author",
+        metavar="ID",
+        help=(
+            "author of every post that names none: a person id of the knowledge base's "
+            "registry, or a name"
+        ),
+    )
+    imp.add_argument(
+        "--permalink",
+        metavar="PATTERN",
+        help=(
+            "the old posts' addresses, with placeholders, e.g. /:year/:month/:day/:slug/ "
+            "(default: from the blog's configuration)"
+        ),
     )
     imp.add_argument(
         "--dest",

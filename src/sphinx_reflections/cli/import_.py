@@ -7,12 +7,19 @@ the folders is the command's job; reading and converting is the importers'.
 from __future__ import annotations
 
 import argparse
+import importlib.util
+import re
 from pathlib import Path
 from typing import TextIO
 
 from .base import EXIT_OK, EXIT_PROBLEMS, UsageError, relative
-from .importers import import_blog
+from .importers import Options, import_blog
 from .project import find_confdir
+
+
+def notebooks_supported() -> bool:
+    """Whether myst-nb is installed: without it, a knowledge base cannot build notebooks."""
+    return importlib.util.find_spec("myst_nb") is not None
 
 
 def cmd_import(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
@@ -32,7 +39,16 @@ def cmd_import(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
             f"--dest {relative(str(dest))} is inside the source {args.source!r}; "
             "the source is never written to, so choose a folder outside it"
         )
-    report = import_blog(source, dest, args.source_format, dry_run=args.dry_run)
+    site_url = args.site_url or ""
+    if site_url and not re.match(r"https?://[^/\s]+", site_url):
+        raise UsageError(f"--site-url {site_url!r} is not an http(s) address")
+    options = Options(
+        site_url=site_url,
+        author=args.author or "",
+        permalink=args.permalink or "",
+        notebooks=notebooks_supported(),
+    )
+    report = import_blog(source, dest, args.source_format, dry_run=args.dry_run, options=options)
     for line in report.lines():
         print(line, file=out)
     print(report.summary(), file=err)

@@ -185,7 +185,7 @@ def cmd_new(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
             f"{relative(str(clashes[0]))} already exists; choose another title or --dir "
             "(nothing was written)"
         )
-    if "myst_parser" not in project.extensions:
+    if not {"myst_parser", "myst_nb"} & set(project.extensions):  # myst_nb reads MyST too
         print(
             "note: conf.py does not load myst_parser, which reads Markdown; "
             'add it to extensions = ["myst_parser", "sphinx_reflections"]',

@@ -76,7 +76,7 @@ def load_project(confdir: Path) -> Project:
         config.add(name, "", "env", (str, dict))
     extensions = list(config.extensions)
     suffixes = _suffixes(config.source_suffix)
-    if "myst_parser" in extensions and ".md" not in suffixes:
+    if {"myst_parser", "myst_nb"} & set(extensions) and ".md" not in suffixes:
         suffixes.append(".md")
     return Project(
         confdir=confdir,

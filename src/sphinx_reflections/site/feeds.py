@@ -18,6 +18,8 @@ from urllib.parse import urljoin
 from xml.etree import ElementTree as ET
 
 from docutils import nodes
+from docutils.languages import get_language
+from sphinx.locale import admonitionlabels
 
 from .. import nodes as rnodes
 from ..compat import prepare_partial, resolved_doctree
@@ -69,10 +71,32 @@ def absolutize(html: str, page_url: str) -> str:
     return _URL_ATTR.sub(fix, html)
 
 
+def _generic_admonitions(tree: nodes.Node, language: str) -> None:
+    """Admonitions Docutils has no label for (``seealso``, ``todo``) as titled generic ones.
+
+    Rendering a fragment runs Docutils' writer transforms, which give every
+    specific admonition the title of its Docutils label, and fail on a
+    Sphinx or extension admonition that has none.
+    """
+    labels = get_language(language or "en").labels
+    for node in list(tree.findall(nodes.Element)):
+        name = node.__class__.__name__
+        if not isinstance(node, nodes.Admonition) or isinstance(node, nodes.admonition):
+            continue
+        if name in labels:
+            continue
+        generic = nodes.admonition(node.rawsource, *node.children, **node.attributes)
+        label = admonitionlabels.get(name) or admonitionlabels.get(name.removesuffix("_node"))
+        generic.insert(0, nodes.title("", str(label or name)))
+        generic["classes"].append(name)
+        node.replace_self(generic)
+
+
 def render_body(builder: StandaloneHTMLBuilder, doctree: nodes.document, docname: str) -> str:
     """A resolved reflection's body as feed HTML: no title, no byline, absolute links."""
     for node in list(doctree.findall(rnodes.reflections_byline)):
         node.parent.remove(node)
+    _generic_admonitions(doctree, builder.config.language)
     prepare_partial(builder, docname)
     builder.post_process_images(doctree)
     parts = []

@@ -78,8 +78,6 @@ def render(
         "metatags": "",
         "toc": "",
         "display_toc": False,
-        "sourcename": "",
-        "page_source_suffix": "",
         "parents": [],
         "rellinks": [],
     }

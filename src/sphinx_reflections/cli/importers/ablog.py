@@ -7,7 +7,7 @@ the source is someone else's project and may need packages not installed here.
 from __future__ import annotations
 
 import dataclasses as dc
-import fnmatch
+import json
 import re
 import textwrap
 from pathlib import Path
@@ -16,9 +16,10 @@ from typing import Any
 import yaml
 
 from ...urls import is_remote
-from .assets import myst_files, note_asset
+from .assets import directive_files, note_asset
 from .common import (
     MARKER,
+    Options,
     PersonInfo,
     Post,
     as_list,
@@ -34,6 +35,7 @@ from .common import (
     split_front_matter,
     titleize,
 )
+from .links import OldSite
 from .report import Report
 
 # -- ABlog ---------------------------------------------------------------------------------
@@ -57,6 +59,7 @@ ABLOG_KEYS = {
 }
 
 
+_DATED_FILE = re.compile(r"^(\d{4}-\d{2}-\d{2})-")
 _OPTION = re.compile(r"^(\s*):([\w-]+):(?:[ \t]+(.*))?$")
 _RST_DIRECTIVE = re.compile(r"^(\s*)\.\.[ \t]+([\w-]+)::(?:[ \t]*(.*))?$")
 
@@ -121,69 +124,180 @@ def _unwrap_posts(lines: list[str]) -> list[str]:
     return out
 
 
+def _named(value: Any) -> dict[str, tuple[str, str]]:
+    """ABlog's ``blog_authors``, ``blog_locations`` or ``blog_languages``: key -> (name, url)."""
+    found: dict[str, tuple[str, str]] = {}
+    if isinstance(value, dict):
+        for key, entry in value.items():
+            name, url = (entry[0], entry[1]) if isinstance(entry, tuple | list) else (entry, "")
+            found[str(key)] = (str(name or key), str(url) if url else "")
+    return found
+
+
+def _cell_text(cell: dict[str, Any]) -> str:
+    source = cell.get("source", "")
+    return "".join(source) if isinstance(source, list) else str(source)
+
+
 class AblogReader:
     """Posts of an ABlog site: ``post`` directive, file-wide fields, or MyST front matter."""
 
-    def __init__(self, source: Path, report: Report) -> None:
+    def __init__(self, source: Path, report: Report, options: Options | None = None) -> None:
         self.source = source
         self.report = report
+        self.options = options or Options()
         conf = literal_conf(source / "conf.py")
         self.date_format = str(conf.get("post_date_format") or "%d %B %Y")
         patterns = conf.get("blog_post_pattern") or []
-        self.patterns = [patterns] if isinstance(patterns, str) else [str(p) for p in patterns]
+        patterns = [patterns] if isinstance(patterns, str) else [str(p) for p in patterns]
+        self.matched = {
+            found.resolve()
+            for pattern in patterns
+            if pattern.strip("/")
+            for found in source.glob(pattern.strip("/"))
+        }
         self.exclude = [str(p) for p in conf.get("exclude_patterns") or []]
         self.people: dict[str, PersonInfo] = {}
-        authors = conf.get("blog_authors")
-        if isinstance(authors, dict):
-            for key, value in authors.items():
-                name, url = (value[0], value[1]) if isinstance(value, tuple | list) else (value, "")
-                links = {"Website": str(url)} if isinstance(url, str) and is_remote(url) else {}
-                self.people[str(key)] = PersonInfo(str(name or key), links=links)
-        self.default_author = conf.get("blog_default_author") or ""
+        for key, (name, url) in _named(conf.get("blog_authors")).items():
+            links = {"Website": url} if is_remote(url) else {}
+            self.people[key] = PersonInfo(name, links=links)
+        self.locations = _named(conf.get("blog_locations"))
+        self.languages = _named(conf.get("blog_languages"))
+        self.default_author = as_list(conf.get("blog_default_author"))
+        self.site = OldSite(
+            source, relocate=False, static_dirs=(), page_suffix=".html", root_is_source=True
+        )
+        if self.options.site_url:
+            self.site.set_address(self.options.site_url, "--site-url")
+        elif isinstance(conf.get("blog_baseurl"), str):
+            self.site.set_address(conf["blog_baseurl"], "blog_baseurl in conf.py")
+        blog_path = str(conf.get("blog_path") or "blog").strip("/")
+        self.site.author_folder = f"/{blog_path}/author"
+        for key, (name, _url) in _named(conf.get("blog_authors")).items():
+            for slug in (key, re.sub(r"[^\w]+", "-", name).strip("-").lower(), key.lower()):
+                self.site.author_names.setdefault(slug, name)
+        self.redirects = self._rediraffe(conf.get("rediraffe_redirects"))
+        self.redirects_of: dict[Path, list[str]] = {}  # ABlog's `redirect` option, per post
+        self.extensions = [str(e) for e in conf.get("extensions") or []]
+        try:
+            text = (source / "conf.py").read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError):
+            text = ""
+        # directives and roles the old site's conf.py made itself (app.add_directive(...))
+        self.own_markup = set(re.findall(r"add_(?:directive|role)\(\s*[\"']([\w-]+)[\"']", text))
+
+    def _rediraffe(self, value: Any) -> dict[str, list[str]]:
+        """The site's own rediraffe redirects: old page -> docname it leads to."""
+        pairs: list[tuple[str, str]] = []
+        if isinstance(value, dict):
+            pairs = [(str(k), str(v)) for k, v in value.items()]
+        elif isinstance(value, str) and (self.source / value).is_file():
+            text = (self.source / value).read_text(encoding="utf-8", errors="replace")
+            for line in text.splitlines():
+                words = re.findall(r"\"([^\"]*)\"|'([^']*)'|(\S+)", line.split("#", 1)[0])
+                parts = [next(w for w in group if w) for group in words if any(group)]
+                if len(parts) == 2:
+                    pairs.append((parts[0], parts[1]))
+        found: dict[str, list[str]] = {}
+        for old, new in pairs:
+            strip = re.compile(r"\.(?:md|rst|ipynb|txt)$")
+            found.setdefault(strip.sub("", new.strip("/")), []).append(
+                strip.sub("", old.strip("/"))
+            )
+        return found
 
     def _matched(self, path: Path) -> bool:
-        rel = path.relative_to(self.source).as_posix()
-        docname = rel.rsplit(".", 1)[0]
-        return any(fnmatch.fnmatch(rel, p) or fnmatch.fnmatch(docname, p) for p in self.patterns)
+        return path.resolve() in self.matched
 
     def read(self) -> list[Post]:
         posts = []
-        for path in source_files(self.source, (".rst", ".md"), self.exclude):
+        for path in source_files(self.source, (".rst", ".md", ".ipynb"), self.exclude):
             text = read_source(path, self.report)
             if text is None:
                 continue
-            post = self._rst(path, text) if path.suffix == ".rst" else self._myst(path, text)
-            if post is not None:
-                posts.append(post)
+            if path.suffix == ".ipynb":
+                post = self._notebook(path, text)
+            elif path.suffix == ".rst":
+                post = self._rst(path, text)
+            else:
+                post = self._myst(path, text)
+            if post is None:
+                continue
+            if (post.notebook is not None or post.text_notebook) and not self.options.notebooks:
+                self.report.problem(
+                    path,
+                    0,
+                    "a notebook post, not imported: install myst-nb (pip install myst-nb) "
+                    "and import again",
+                )
+                self.report.not_imported += 1
+                continue
+            self._own_markup(post, text)
+            docname = path.relative_to(self.source).with_suffix("").as_posix()
+            post.docname = docname
+            # Sphinx's html builder and its dirhtml builder: either may have built the blog
+            post.urls = [f"/{docname}.html", f"/{docname}/"] if not post.draft else []
+            post.urls += [f"/{r}" for r in self.redirects.get(docname, [])]
+            post.urls += [f"/{r}" for r in self.redirects_of.pop(path, [])]
+            posts.append(post)
+            self.site.add(post, self.report)
         return posts
+
+    def _own_markup(self, post: Post, text: str) -> None:
+        """Report each use of a directive or role the old site's conf.py defined itself."""
+        for name in sorted(self.own_markup):
+            used = re.search(
+                rf"(?:\{{{name}\}}|\.\.\s+{name}::|:{name}:`)", text.replace('\\"', '"')
+            )
+            if used:
+                self.report.problem(
+                    post.source,
+                    text.count("\n", 0, used.start()) + 1 if post.notebook is None else 0,
+                    f"uses {name!r}, which the old blog's conf.py defined itself; define it "
+                    "in the knowledge base too, or rewrite this part",
+                )
 
     # what both forms share
 
     def _fill(self, post: Post, values: dict[str, Any], line: int) -> None:
         """Set a post's fields from ABlog's option names (all comma-separated)."""
-        if values.get("date") in (None, ""):
+        named = _DATED_FILE.match(post.source.stem)
+        if values.get("date") in (None, "") and named:
+            date_field(post, named[1], "", line, self.report)
+            self.report.problem(
+                post.source, line, f"no date: {post.date} is taken from the file name; check it"
+            )
+        elif values.get("date") in (None, ""):
             self.report.problem(
                 post.source, line, "no date: ABlog treats it as a draft; add one (YYYY-MM-DD)"
             )
             post.draft = True
         else:
             date_field(post, values["date"], self.date_format, line, self.report)
-        authors = as_list(values.get("author")) or as_list(self.default_author)
+        authors = (
+            as_list(values.get("author")) or self.default_author or as_list(self.options.author)
+        )
         post.authors = [self.people[a].name if a in self.people else a for a in authors]
         post.tags = as_list(values.get("tags"))
         categories = as_list(values.get("category"))
         if categories:
             post.category = categories[0]
             post.tags += [c for c in categories[1:] if c not in post.tags]
-        for key in ("location", "language"):
+        for key, known in (("location", self.locations), ("language", self.languages)):
             if as_list(values.get(key)):
-                post.comments.append(f"{key}: {', '.join(as_list(values[key]))}")
-        dropped = ("redirect", "image", "excerpt", "nocomments", "external_link", "canonical_link")
+                shown = [known[v][0] if v in known else v for v in as_list(values[key])]
+                post.comments.append(f"{key}: {', '.join(shown)}")
+        self.redirects_of[post.source] = as_list(values.get("redirect"))
+        dropped = ("image", "excerpt", "nocomments", "external_link", "canonical_link")
         for key in dropped:
             if key in values:
                 self.report.dropped[f"ABlog {key}"] += 1
         if not authors:
-            self.report.problem(post.source, line, "no author; add one to the reflection")
+            self.report.problem(
+                post.source,
+                line,
+                "no author; add one to the reflection, or give --author ID for every such post",
+            )
 
     # reStructuredText
 
@@ -306,13 +420,16 @@ class AblogReader:
         data = fm.data or {}
         fence = _myst_post_fence(fm.body)
         flag = str(data.get("blogpost", "")).lower() in ("true", "yes", "1")
-        if not (flag or fence or (self._matched(path) and "date" in data)):
+        if not (flag or fence or self._matched(path)):
             return None
         if fm.error:
             self.report.problem(path, 1, fm.error)
             return None
         post = Post(path, path.relative_to(self.source), "MyST", "", [], None)
         post.body, post.body_line = fm.body, fm.body_line
+        post.text_notebook = bool({"jupytext", "kernelspec"} & set(data)) or bool(
+            re.search(r"^\s*(`{3,}|:{3,})\{code-cell\}", post.body, re.M)
+        )
         values = {k: data[k] for k in ABLOG_KEYS if k in data}
         if fence is not None:
             start, end, argument, options, content = fence
@@ -327,14 +444,76 @@ class AblogReader:
         if isinstance(data.get("excerpt"), str) and not post.summary:
             post.summary = plain_text(data["excerpt"])
         post.front = {k: v for k, v in data.items() if k not in ABLOG_KEYS and k != "reflection"}
+        self._no_execution(post, post.front)
         post.title = str(data.get("title") or "")
         post.needs_title = not has_heading(post.body)
         if post.needs_title and not post.title:
             post.title = titleize(path.stem)
         post.body = self._myst_updates(post)
         post.body = self._myst_lists(post)
-        for _, target in myst_files(post.body):
+        for _, target in directive_files(post.body):
             note_asset(post, target, line_of(post, target), self.source)
+        return post
+
+    # Jupyter notebooks (MyST-NB)
+
+    def _no_execution(self, post: Post, metadata: dict[str, Any]) -> None:
+        """Take out a notebook's own ``mystnb: execution_mode``: imported posts are not run."""
+        settings = metadata.get("mystnb")
+        if isinstance(settings, dict) and settings.get("execution_mode") not in (None, "off"):
+            mode = settings.pop("execution_mode")
+            if not settings:
+                metadata.pop("mystnb")
+            self.report.problem(
+                post.source,
+                key_line(post, "mystnb") if post.notebook is None else 0,
+                f"MyST-NB ran this notebook on every build (execution_mode: {mode}); the "
+                "knowledge base does not run imported notebooks, so only stored outputs "
+                "are shown. Put it back if the knowledge base should run it",
+            )
+
+    def _notebook(self, path: Path, text: str) -> Post | None:
+        """A notebook post: ABlog's keys in the notebook's metadata or a first-cell front matter."""
+        try:
+            notebook = json.loads(text)
+        except ValueError as exc:
+            self.report.problem(path, 0, f"not a notebook (invalid JSON: {exc}); skipped")
+            return None
+        cells = notebook.get("cells") if isinstance(notebook, dict) else None
+        if not isinstance(cells, list):
+            return None
+        metadata = notebook.setdefault("metadata", {})
+        data: dict[str, Any] = {k: metadata[k] for k in ABLOG_KEYS if k in metadata}
+        first = cells[0] if cells and isinstance(cells[0], dict) else {}
+        fm = split_front_matter(_cell_text(first)) if first else None
+        if fm is not None and fm.data:
+            data = {**data, **fm.data}
+        flag = str(data.get("blogpost", "")).lower() in ("true", "yes", "1")
+        if not (flag or self._matched(path)):
+            return None
+        post = Post(path, path.relative_to(self.source), "notebook", "", [], None)
+        for key in ABLOG_KEYS:
+            metadata.pop(key, None)
+        if fm is not None and fm.data:
+            if first.get("cell_type") == "raw" or not fm.body.strip():
+                cells.pop(0)
+            else:
+                first["source"] = fm.body
+        post.notebook = notebook
+        self._no_execution(post, metadata)
+        values = {k: data[k] for k in ABLOG_KEYS if k in data}
+        self._fill(post, values, 1)
+        if isinstance(data.get("excerpt"), str):
+            post.summary = plain_text(data["excerpt"])
+        markdown = [c for c in cells if isinstance(c, dict) and c.get("cell_type") == "markdown"]
+        first_text = next((_cell_text(c).lstrip() for c in markdown if _cell_text(c).strip()), "")
+        post.needs_title = not re.match(r"#[ \t]+\S", first_text)
+        post.title = str(data.get("title") or metadata.get("title") or "") or titleize(
+            _DATED_FILE.sub("", path.stem)
+        )
+        for cell in markdown:
+            for _, target in directive_files(_cell_text(cell)):
+                note_asset(post, target, 0, self.source)
         return post
 
     def _myst_lists(self, post: Post) -> str:

@@ -17,14 +17,12 @@ from .report import Report
 # -- files the posts use -------------------------------------------------------------------
 
 IMAGE = re.compile(r"!\[([^\]\n]*)\]\(\s*<?([^)\s>]+)>?(\s+\"[^\"]*\")?\s*\)")
-_MYST_FILE = re.compile(r"^\s*(?:`{3,}|:{3,})\{(?:image|figure|literalinclude)\}[ \t]+(\S+)", re.M)
+_INCLUDED = re.compile(r"^\s*(?:`{3,}|:{3,})\{literalinclude\}[ \t]+(\S+)", re.M)
 
 
-def myst_files(body: str) -> list[tuple[int, str]]:
-    """(line, path) of each local file a MyST body shows: images and file directives."""
-    found = [(body.count("\n", 0, m.start()) + 1, m[2]) for m in IMAGE.finditer(body)]
-    found += [(body.count("\n", 0, m.start()) + 1, m[1]) for m in _MYST_FILE.finditer(body)]
-    return found
+def directive_files(body: str) -> list[tuple[int, str]]:
+    """(line, path) of the files ``literalinclude`` reads (pictures are links; see ``links``)."""
+    return [(body.count("\n", 0, m.start()) + 1, m[1]) for m in _INCLUDED.finditer(body)]
 
 
 def note_asset(
@@ -57,6 +55,24 @@ def note_asset(
     dest = Path("_imported") / rel
     post.assets.append(Asset(found, dest, line))
     return relative_link(dest, post.dest)
+
+
+def note_found(post: Post, found: Path, line: int, source: Path, relocate: bool) -> str | None:
+    """Plan to copy a file found in the source; return the post's new link to it.
+
+    ``None`` when the file is outside the source (it is then reported, never copied).
+    """
+    root = source.resolve()
+    if not found.resolve().is_relative_to(root):
+        post.assets.append(Asset(None, found, line))
+        return None
+    rel = found.resolve().relative_to(root)
+    if relocate:
+        if rel.parts[:1] == ("static",):
+            rel = Path(*rel.parts[1:])
+        rel = Path("_imported") / rel
+    post.assets.append(Asset(found, rel, line))
+    return relative_link(rel, post.dest)
 
 
 def copy_assets(post: Post, dest: Path, report: Report) -> None:

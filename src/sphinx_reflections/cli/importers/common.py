@@ -237,13 +237,23 @@ class Asset:
 MARKER = "\x00reflection\x00"  # where an rST post's directive goes, until author ids are known
 
 
+@dc.dataclass(frozen=True)
+class Options:
+    """What the command line says about the whole import."""
+
+    site_url: str = ""  # --site-url: the old site's address, with its folder
+    author: str = ""  # --author: for posts that name nobody (a registry id or a name)
+    permalink: str = ""  # --permalink: the pattern of the old posts' addresses
+    notebooks: bool = True  # myst-nb can be imported, so notebook posts can be built
+
+
 @dc.dataclass
 class Post:
     """One post, read and converted, waiting for its authors' registry ids."""
 
     source: Path
     dest: Path  # relative to the destination
-    kind: str  # "MyST" or "rST"
+    kind: str  # "MyST", "rST" or "notebook"
     title: str
     authors: list[str]
     date: dt.date | None
@@ -260,6 +270,13 @@ class Post:
     body_line: int = 1
     needs_title: bool = False
     assets: list[Asset] = dc.field(default_factory=list)
+    urls: list[str] = dc.field(default_factory=list)  # old addresses, the permalink first
+    docname: str = ""  # on the old site (ABlog), for ``{doc}`` links
+    notebook: dict[str, Any] | None = None  # a notebook post's JSON
+    text_notebook: bool = False  # MyST-NB's Markdown notebook (``code-cell``)
+    variables: dict[str, str] = dc.field(default_factory=dict)  # front matter, for templates
+    lang: str = ""  # a translation's language (Hugo); "" for the site's language
+    cover: str = ""  # a cover picture as the blog wrote it, until it is found (``image``)
 
 
 @dc.dataclass
@@ -284,6 +301,21 @@ def date_field(post: Post, value: Any, fmt: str, line: int, report: Report) -> N
     elif guess:
         report.problem(post.source, line, f"{guess}: {date}; check it")
     post.date = date
+
+
+def updated_field(post: Post, value: Any, fmt: str, line: int, report: Report) -> None:
+    """Set ``post.updated``; an unreadable date is reported, not silently dropped."""
+    date, guess = parse_blog_date(value, fmt)
+    if date is None:
+        report.problem(
+            post.source,
+            line,
+            f"updated date {str(value)!r} could not be read and is left out; "
+            "add `updated: YYYY-MM-DD` to the reflection by hand",
+        )
+    elif guess:
+        report.problem(post.source, line, f"{guess}: {date}; check it")
+    post.updated = date
 
 
 # -- files and places in them --------------------------------------------------------------

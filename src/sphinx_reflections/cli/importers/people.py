@@ -13,7 +13,8 @@ import yaml
 
 from ...text import file_slug
 from ..base import relative
-from .common import PersonInfo, literal_conf
+from .common import PersonInfo
+from .kb import Destination
 from .report import Report
 
 # -- the people registry -------------------------------------------------------------------
@@ -71,22 +72,26 @@ _PEOPLE_HEAD = (
 )
 
 
-def registry_location(dest: Path) -> tuple[Path, str]:
-    """Where the people registry is, and how conf.py names it ("file", "dict" or "unset")."""
-    value = literal_conf(dest / "conf.py").get("reflections_authors")
+def registry_location(kb: Destination) -> tuple[Path, str]:
+    """Where the people registry is, and how conf.py names it ("file", "dict" or "unset").
+
+    conf.py's path is relative to conf.py; a new registry goes beside the posts.
+    """
+    value = kb.conf.get("reflections_authors")
     if isinstance(value, str) and value.strip():
-        return dest / value, "file"
-    return dest / "people.yml", "dict" if isinstance(value, dict) else "unset"
+        return kb.root / value, "file"
+    return kb.dest / "people.yml", "dict" if isinstance(value, dict) else "unset"
 
 
 def _people_count(count: int) -> str:
     return f"{count} {'person' if count == 1 else 'people'}"
 
 
-def write_people(people: People, dest: Path, report: Report) -> None:
+def write_people(people: People, kb: Destination, report: Report) -> None:
     """Create the registry, or append the new people to it; never change an entry."""
     new = people.entries()
-    path, how = registry_location(dest)
+    path, how = registry_location(kb)
+    report.registry_how = how
     report.people_added = sorted(new)
     report.people_known = sorted(people.reused)
     known = f" ({_people_count(len(people.reused))} already there)" if people.reused else ""
@@ -94,14 +99,13 @@ def write_people(people: People, dest: Path, report: Report) -> None:
         report.registry_message = f"{relative(path)} unchanged: every author is already in it"
         return
     dumped = yaml.safe_dump(new, sort_keys=False, allow_unicode=True, width=1000)
-    hint = f'; set reflections_authors = "{path.name}" in conf.py' if how == "unset" else ""
     if how != "dict" and not path.exists():
         if not report.dry_run:
             path.parent.mkdir(parents=True, exist_ok=True)
             path.write_text(_PEOPLE_HEAD + dumped, encoding="utf-8")
         report.created.append((path, report.source))
         report.registry = path
-        report.registry_message = f"{relative(path)}: {_people_count(len(new))} added{known}{hint}"
+        report.registry_message = f"{relative(path)}: {_people_count(len(new))} added{known}"
         return
     if how != "dict" and path.suffix.lower() in (".yml", ".yaml"):
         text = path.read_text(encoding="utf-8")

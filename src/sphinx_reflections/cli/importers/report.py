@@ -10,7 +10,7 @@ import dataclasses as dc
 from collections import Counter
 from pathlib import Path
 
-from ..base import PROG, relative
+from ..base import PROG, plural, relative
 
 # -- the report ----------------------------------------------------------------------------
 
@@ -43,8 +43,21 @@ class Report:
     people_added: list[str] = dc.field(default_factory=list)
     people_known: list[str] = dc.field(default_factory=list)
     registry: Path | None = None
+    registry_how: str = ""  # how conf.py names the registry: "file", "dict" or "unset"
     registry_message: str = ""
     found: int = 0  # posts found, written or not
+    not_imported: int = 0  # posts found and reported, never written (notebooks without myst-nb)
+    links_rewritten: int = 0  # links between posts (and to old author pages) now internal
+    to_old_site: int = 0  # links to pages that were not imported, now absolute
+    unresolved: int = 0  # links to the old site that lead nowhere (no address known)
+    anchors: int = 0  # links to headings (they need myst_heading_anchors)
+    site: str = ""  # the old site's address, and where it came from
+    redirects: Path | None = None
+    redirect_count: int = 0
+    redirect_message: str = ""
+    excluded: list[str] = dc.field(default_factory=list)  # copied files that are no pages
+    conf_lines: list[str] = dc.field(default_factory=list)
+    conf_file: str = ""  # where those lines go, as shown
 
     def problem(self, path: Path, line: int, message: str) -> None:
         self.notes.append(Note(path, line, message))
@@ -57,16 +70,22 @@ class Report:
         verb = "would create" if self.dry_run else "created"
         created = [f"{verb} {relative(path)}" for path, _ in self.created]
         notes = sorted(self.notes, key=lambda n: (str(n.path), n.line, n.message))
-        return created + [str(n) for n in notes]
+        advice = []
+        if self.conf_lines:
+            advice = ["", f"Add to {self.conf_file} (paths are relative to it):"]
+            advice += [f"    {line}" for line in self.conf_lines]
+        return created + [str(n) for n in notes] + advice
 
     def summary(self) -> str:
         posts = sum(self.formats.values())
         verb = "would import" if self.dry_run else "imported"
         if not self.found:
             return f"{PROG} import: no posts found in {relative(self.source)}" + (
-                f"; {len(self.notes)} problems above" if self.notes else ""
+                f"; {plural(len(self.notes), 'problem')} above" if self.notes else ""
             )
-        kinds = ", ".join(f"{n} {k}" for k, n in sorted(self.formats.items()))
+        kinds = ", ".join(
+            plural(n, k) if k == "notebook" else f"{n} {k}" for k, n in sorted(self.formats.items())
+        )
         count = f"{posts} of {self.found}" if posts != self.found else str(posts)
         parts = [
             f"{PROG} import: {verb} {count} post{'s' * (self.found != 1)}"
@@ -75,6 +94,12 @@ class Report:
         ]
         if self.registry_message:
             parts.append(self.registry_message)
+        if self.redirect_message:
+            parts.append(self.redirect_message)
+        if self.links_rewritten:
+            parts.append(f"{plural(self.links_rewritten, 'link')} to imported pages")
+        if self.to_old_site:
+            parts.append(f"{plural(self.to_old_site, 'link')} to the old site ({self.site})")
         others = len(self.notes) - self.stripped
         if self.stripped:
             parts.append(f"{self.stripped} template tag{'s' * (self.stripped != 1)} stripped")

@@ -1,17 +1,33 @@
 """Liquid and Hugo template tags: converted where Markdown can say the same, else reported.
 
-Jekyll and Hugo posts are templates; a reflection is plain MyST. Links to
-other imported posts are resolved by the reader (``link``), since only it
-knows the names a post can be linked by.
+Jekyll, Eleventy and Hugo posts are templates; a reflection is plain MyST.
+A template that makes an address (``post_url``, ``link``, ``ref``,
+``relref``, ``{{ "/path/" | url }}``, ``relative_url``, ``absolute_url``,
+``site.baseurl``) becomes that address on the old site; the link pass
+(``links``) then turns old addresses into links to the imported pages. Only
+the reader knows the names a post can be linked by (``Context.find``).
 """
 
 from __future__ import annotations
 
+import dataclasses as dc
 import re
 from collections.abc import Callable
 
 from .common import Post
+from .links import inline_html, option_text
 from .report import Report
+
+
+@dc.dataclass
+class Context:
+    """What converting a post's templates needs to know about the old site."""
+
+    find: Callable[[Post, str], Post | None]  # a post's name in a tag -> the post
+    base_path: str = ""  # Jekyll's baseurl, Eleventy's pathPrefix: "/blog" or ""
+    site_url: str = ""  # scheme and host
+    person: Callable[[str], str | None] = lambda key: None  # blog author key -> registry id
+
 
 # -- template tags -------------------------------------------------------------------------
 
@@ -27,6 +43,20 @@ _TEMPLATE = re.compile(
 )
 
 
+#: Hugo's video shortcodes, as the address of the video.
+_VIDEOS = {
+    "youtube": "https://www.youtube.com/watch?v={}",
+    "vimeo": "https://vimeo.com/{}",
+}
+
+
+def _video_id(tag: str, args: list[str]) -> str:
+    """The id of a video shortcode: ``{{< youtube abc >}}`` or ``{{< vimeo id="123" >}}``."""
+    ident = _shortcode_attrs(tag).get("id") or (args[0] if args and "=" not in args[0] else "")
+    return ident.strip("\"'") if re.fullmatch(r"[\w-]+", ident.strip("\"'")) else ""
+
+
+_ENDRAW = re.compile(r"\{%-?\s*endraw\s*-?%\}")
 _FENCE = re.compile(r"^[ \t]{0,3}(`{3,}|~{3,})", re.M)
 
 
@@ -39,6 +69,7 @@ _HIGHLIGHT = re.compile(
 
 SYNTAX = {
     "jekyll": {"Liquid tag", "Liquid output", "kramdown attribute list"},
+    "eleventy": {"Liquid tag", "Liquid output"},
     "hugo": {"Hugo shortcode"},
     "any": {"Liquid tag", "Liquid output", "kramdown attribute list", "Hugo shortcode"},
 }
@@ -72,39 +103,113 @@ def _tag_parts(tag: str) -> tuple[str, str, list[str]]:
     else:
         inner, kind = tag[2:-2].strip("- \t\r\n"), "Liquid output"
     words = re.findall(r"\"[^\"]*\"|'[^']*'|\S+", inner)
+    if words[:1] == ["/"] and len(words) > 1:  # `{{</ name >}}`: an end tag, spaced
+        words = ["/" + words[1], *words[2:]]
     return kind, (words[0] if words else ""), words[1:]
 
 
-def _shortcode_attrs(args: list[str]) -> dict[str, str]:
-    attrs = {}
-    for arg in args:
-        key, sep, value = arg.partition("=")
-        if sep:
-            attrs[key] = value.strip("\"'")
-    return attrs
+def _shortcode_attrs(tag: str) -> dict[str, str]:
+    """A shortcode's named arguments (``src="x"``, also ``src = "x"``)."""
+    return {
+        m[1]: m[2].strip("\"'")
+        for m in re.finditer(r"([\w-]+)\s*=\s*(\"[^\"]*\"|'[^']*'|[^\s\"'>]+)", tag)
+    }
+
+
+def _filters(inner: str) -> tuple[str, list[tuple[str, str]]]:
+    """A Liquid output's value and its filters (name, argument text), quotes respected."""
+    parts = [p.strip() for p in re.findall(r"(?:\"[^\"]*\"|'[^']*'|[^|])+", inner)]
+    value = parts[0] if parts else ""
+    filters = []
+    for part in parts[1:]:
+        name, _, args = part.partition(":")
+        filters.append((name.strip(), args.strip()))
+    return value, filters
+
+
+def _in_link(body: str, at: int) -> bool:
+    """Whether a template at ``at`` is a link's target (Markdown, a definition, an HTML attribute)."""
+    before = body[max(0, at - 3) : at]
+    line = body[body.rfind("\n", 0, at) + 1 : at]
+    return before.endswith(("](", "](<", '="', "='")) or bool(re.match(r"\s*\[[^\]]+\]:\s*$", line))
+
+
+def _link_text(title: str) -> str:
+    return " ".join(title.split()).replace("[", "(").replace("]", ")")
+
+
+def _literal(text: str) -> str | None:
+    return text[1:-1] if len(text) >= 2 and text[0] == text[-1] and text[0] in "\"'" else None
+
+
+_IMAGE_SUFFIX = re.compile(r"\.(?:png|jpe?g|gif|svg|webp|avif)$", re.I)
+
+
+def _output(tag: str, context: Context, variables: dict[str, str]) -> str | None:
+    """What a Liquid output that makes an address or a person's link stands for; None if not.
+
+    A value is a literal, ``site.baseurl``, ``site.url``, or one of the post's
+    own front matter values (``image``, ``page.image``).
+    """
+    value, filters = _filters(tag[2:-2].strip("- \t\r\n"))
+    names = [name for name, _ in filters]
+    literal = _literal(value)
+    if value in ("site.baseurl", "site.url") and not filters:
+        return context.base_path if value == "site.baseurl" else context.site_url
+    own = value.removeprefix("page.")
+    if literal is None and own in variables and re.match(r"/|https?://", variables[own]):
+        literal = variables[own]
+        if not filters:
+            return literal
+    if literal is None:
+        return None
+    if names and names[0] in ("url", "relative_url", "absolute_url"):
+        literal = re.sub(r"^/{2,}(?=[^/])", "/", literal)  # Eleventy's url filter does the same
+    if names == ["prepend"] and filters[0][1] in ("site.baseurl", "site.url"):
+        return (
+            context.base_path if filters[0][1] == "site.baseurl" else context.site_url
+        ) + literal
+    if names in (["url"], ["relative_url"]) and literal.startswith("/"):
+        return context.base_path + literal
+    if names == ["absolute_url"] and literal.startswith("/"):
+        return context.site_url + context.base_path + literal
+    if names in (["url"], ["relative_url"], ["absolute_url"]) and re.match(r"https?://", literal):
+        return literal
+    if len(names) == 1 and names[0].endswith("link"):
+        person = context.person(literal)
+        return f"{{author}}`{person}`" if person else None
+    if names == ["embed"] and re.match(r"https?://", literal):
+        text = _literal(filters[0][1]) or literal
+        return f"[{text}]({literal})"
+    return None
 
 
 def convert_templates(
     post: Post,
     report: Report,
-    link: Callable[[Post, str], str | None],
+    context: Context,
     flavor: str = "any",
 ) -> str:
     """Convert the template tags Markdown can express; strip and report the rest.
 
     Converted: ``highlight`` (a fenced block), ``raw`` (kept verbatim),
     ``comment`` (MyST comment lines), ``post_url``, ``link``, ``ref`` and
-    ``relref`` (links to the imported posts), ``relative_url`` on a literal
-    path, Hugo ``figure`` (an image) and escaped shortcodes (literal text).
-    Only the syntax the engine itself reads is touched: ``{{ x }}`` in Hugo
-    content is text, and kramdown attributes in code are code.
+    ``relref`` (addresses of the imported posts), ``url``,
+    ``relative_url``, ``absolute_url`` and ``prepend: site.baseurl`` on a
+    literal path, ``site.baseurl``, picture shortcodes (``{% image "src"
+    "alt" %}``, Hugo ``figure``: an image), ``oembed`` and ``embed`` (a
+    link), a filter ending in ``link`` on a blog author's id (a link to the
+    person) and escaped shortcodes (literal text). Only the syntax the
+    engine itself reads is touched: ``{{ x }}`` in Hugo content is text, and
+    kramdown attributes in code are code.
     """
     body = post.body
     enabled = SYNTAX[flavor]
     code = _code_spans(body)
     out: list[str] = []
-    pos = 0
+    pos = skip_to = 0
     in_raw = in_comment = False
+    converted: set[str] = set()  # shortcodes whose start became Markdown; their end goes too
 
     def line_of(at: int) -> int:
         return post.body_line + body.count("\n", 0, at)
@@ -138,14 +243,9 @@ def convert_templates(
     for match in _TEMPLATE.finditer(body):
         tag = match[0]
         kind, name, args = _tag_parts(tag)
-        if kind not in enabled:
+        if kind not in enabled or match.start() < skip_to:
             continue
         if kind == "kramdown attribute list" and any(a <= match.start() < b for a, b in code):
-            continue
-        if in_raw:
-            if kind == "Liquid tag" and name == "endraw":
-                emit(match, "")
-                in_raw = False
             continue
         if in_comment:
             if kind == "Liquid tag" and name == "endcomment":
@@ -162,8 +262,17 @@ def convert_templates(
             inner = re.sub(r"^\{\{[<%]\s*/\*\s*|\s*\*/\s*[>%]\}\}$", "", tag)
             emit(match, f"{{{{{tag[2]} {inner} {tag[-3]}}}}}")
         elif kind == "Liquid tag" and name == "raw":
+            end = _ENDRAW.search(body, match.end())
             emit(match, "")
-            in_raw = True
+            if end is None:
+                in_raw = True
+                out.append(body[pos:])
+                pos = skip_to = len(body)
+                continue
+            out.append(body[pos : end.start()])  # kept verbatim, tags and all
+            pos = end.start()
+            emit(end, "")
+            skip_to = end.end()
         elif kind == "Liquid tag" and name == "comment":
             emit(match, "")
             in_comment = True
@@ -173,22 +282,56 @@ def convert_templates(
         elif (kind == "Liquid tag" and name in ("post_url", "link")) or (
             kind == "Hugo shortcode" and name in ("ref", "relref")
         ):
-            target = link(post, args[0]) if args else None
-            if target:
-                emit(match, target)
+            other = context.find(post, args[0]) if args else None
+            if other is not None and other.urls:
+                address = context.base_path + other.urls[0]
+                if not _in_link(body, match.start()):  # the address shown as text: a link now
+                    address = f"[{_link_text(other.title)}]({address})"
+                emit(match, address)
             else:
                 strip(match, f"{kind} (no imported post matches it)")
         elif (
-            kind == "Liquid output"
-            and name[:1] in ("'", '"')
-            and args[:1] == ["|"]
-            and args[1:2] in (["relative_url"], ["absolute_url"])
+            kind == "Liquid output" and (made := _output(tag, context, post.variables)) is not None
         ):
-            emit(match, name.strip("\"'"))
-        elif kind == "Hugo shortcode" and name == "figure" and _shortcode_attrs(args).get("src"):
-            attrs = _shortcode_attrs(args)
-            alt = attrs.get("alt") or attrs.get("caption") or attrs.get("title") or ""
-            emit(match, f"![{alt}]({attrs['src']})")
+            emit(match, made)
+        elif (
+            kind == "Liquid tag"
+            and ("image" in name or name in ("img", "picture"))
+            and args
+            and _IMAGE_SUFFIX.search(_literal(args[0]) or "")
+        ):
+            quoted = [t for a in args if (t := _literal(a.rstrip(","))) is not None]
+            src = quoted[0]
+            alt = quoted[-1] if len(quoted) > 1 else ""
+            src = src if re.match(r"https?://|/", src) else f"{context.base_path}/{src}"
+            alt = " ".join(alt.split()).replace("[", "(").replace("]", ")")
+            emit(match, f"![{alt}](<{src}>)" if " " in src else f"![{alt}]({src})")
+        elif kind == "Liquid tag" and name == "oembed" and args and re.match(r"https?://", args[0]):
+            emit(match, f"<{args[0]}>")
+        elif kind == "Hugo shortcode" and name.startswith("/") and name[1:] in converted:
+            emit(match, "")  # the end of a shortcode whose start became Markdown
+        elif kind == "Hugo shortcode" and name in _VIDEOS and (ident := _video_id(tag, args)):
+            emit(match, f"<{_VIDEOS[name].format(ident)}>")
+        elif (
+            kind == "Hugo shortcode"
+            and name != "figure"
+            and _IMAGE_SUFFIX.search(_shortcode_attrs(tag).get("src", ""))
+        ):
+            converted.add(name)  # a theme's picture shortcode (imgtxt, figureforgallery…)
+            attrs = _shortcode_attrs(tag)
+            alt = inline_html(attrs.get("alt") or attrs.get("caption") or attrs.get("title") or "")
+            emit(match, f"![{alt.replace('[', '(').replace(']', ')')}]({attrs['src']})")
+        elif kind == "Hugo shortcode" and name == "figure" and _shortcode_attrs(tag).get("src"):
+            attrs = _shortcode_attrs(tag)
+            caption = inline_html(attrs.get("caption") or attrs.get("title") or "")
+            alt = inline_html(attrs.get("alt") or "") or re.sub(r"[*\[\]()]", "", caption)
+            if caption:
+                lines = [f"```{{figure}} {attrs['src']}"]
+                lines += [f":alt: {option_text(alt)}"] if alt else []
+                lines += ["", caption, "```"]
+                emit(match, "\n".join(lines), block=True)
+            else:
+                emit(match, f"![{alt.replace('[', '(').replace(']', ')')}]({attrs['src']})")
         else:
             strip(match, kind)
     out.append(body[pos:])

@@ -5,6 +5,9 @@ Only rendering; whether a file may be written is decided by ``import_blog``.
 
 from __future__ import annotations
 
+import copy
+import json
+
 import yaml
 
 from ...text import yaml_list, yaml_scalar
@@ -79,3 +82,48 @@ def render_rst(post: Post, ids: list[str]) -> str:
                 f"{indent}.. Imported, no reflection field for it: " + "; ".join(post.comments),
             ]
     return "\n".join(out).rstrip("\n") + "\n"
+
+
+def render_notebook(post: Post, ids: list[str]) -> str:
+    """The notebook with a Markdown cell holding the ``reflection`` directive after its title.
+
+    MyST-NB reads Markdown cells as MyST, so the directive works there as in
+    any page; a notebook without a heading gets one from its title.
+    """
+    notebook = copy.deepcopy(post.notebook or {})
+    cells = notebook.setdefault("cells", [])
+    options = [f":{key}: {' '.join(value.split())}" for key, value in _reflection_values(post, ids)]
+    lines = ["```{reflection}", *options, "```"]
+    lines += [f"% imported, no reflection field for it: {c}" for c in post.comments]
+    at = 0
+    if not post.needs_title:  # the first Markdown cell starts with the title
+        at = 1 + next(
+            i
+            for i, cell in enumerate(cells)
+            if isinstance(cell, dict)
+            and cell.get("cell_type") == "markdown"
+            and _text(cell).strip()
+        )
+    else:
+        lines = [f"# {post.title}", "", *lines]
+    cell: dict[str, object] = {"cell_type": "markdown", "metadata": {}, "source": _source(lines)}
+    version = (int(notebook.get("nbformat") or 0), int(notebook.get("nbformat_minor") or 0))
+    if version >= (4, 5):
+        taken = {str(c.get("id")) for c in cells if isinstance(c, dict)}
+        cell["id"] = next(
+            f"reflection{n or ''}"
+            for n in range(len(taken) + 1)
+            if f"reflection{n or ''}" not in taken
+        )
+    cells.insert(at, cell)
+    return json.dumps(notebook, indent=1, ensure_ascii=False) + "\n"
+
+
+def _text(cell: dict[str, object]) -> str:
+    source = cell.get("source", "")
+    return "".join(source) if isinstance(source, list) else str(source)
+
+
+def _source(lines: list[str]) -> list[str]:
+    """Lines as a notebook stores them: each but the last with its newline."""
+    return [line + "\n" for line in lines[:-1]] + lines[-1:]
