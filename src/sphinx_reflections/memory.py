@@ -6,8 +6,8 @@ of the build. Python's cyclic garbage collector would walk all of them again
 on every full collection while pages are written, and find nothing to free.
 ``gc.freeze()`` moves everything alive at that point out of its reach (and,
 with ``-j``, keeps the forked writers from touching those pages of memory);
-``gc.unfreeze()`` at the end of the build gives them back, so a process that
-builds again and again (sphinx-autobuild) does not keep old builds alive.
+``gc.unfreeze()`` and one collection at the end of the build give them back,
+so a process that builds again and again does not keep old builds alive.
 Output is the same either way; ``reflections_gc_freeze = False`` turns it off.
 """
 
@@ -30,6 +30,13 @@ def freeze(app: Sphinx, env: BuildEnvironment) -> None:
 
 
 def unfreeze(app: Sphinx, exception: Exception | None) -> None:
-    """``build-finished``: this build's objects are ordinary garbage again."""
+    """``build-finished``: this build's objects are ordinary garbage again, and collected.
+
+    Unfrozen objects join the oldest generation, which the collector visits
+    only now and then; a process that builds again and again (sphinx-autobuild
+    in-process, a test suite) would grow by a build's garbage each time, so it
+    is collected here, once.
+    """
     if gc.get_freeze_count():
         gc.unfreeze()
+        gc.collect()

@@ -8,7 +8,10 @@ silently replace the other's.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+import contextlib
+import glob
+from collections.abc import Iterator
+from typing import TYPE_CHECKING, Any
 
 from .warnings_ import ReflectionsWarning, config_location, warn
 
@@ -51,3 +54,29 @@ def check(app: Sphinx, config: Config) -> None:
                 "set tags_output_dir to another folder",
                 config_location(app.confdir, "tags_output_dir"),
             )
+
+
+@contextlib.contextmanager
+def unlisted(app: Sphinx, pagename: str) -> Iterator[None]:
+    """A page rendered for a look only (a probe of the theme) stays out of sphinx-sitemap.
+
+    sphinx-sitemap lists every page Sphinx renders; it offers only its
+    ``sitemap_excludes`` patterns to leave one out, so the probe's address is
+    one of them for as long as the probe renders.
+    """
+    excludes = getattr(app.config, "sitemap_excludes", None)
+    if not isinstance(excludes, list):
+        yield
+        return
+    builder: Any = app.builder
+    link = (
+        (pagename[:-5] if pagename.endswith("/index") else pagename + "/")
+        if getattr(app.env, "is_directory_builder", False) or builder.name == "dirhtml"
+        else pagename + (app.config.html_file_suffix or ".html")
+    )
+    pattern = glob.escape(link)
+    excludes.append(pattern)
+    try:
+        yield
+    finally:
+        excludes.remove(pattern)

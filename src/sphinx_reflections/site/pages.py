@@ -33,6 +33,7 @@ from ..domain import ReflectionsDomain, get_domain
 from ..files import write_if_changed
 from ..listings import EntryMaker, entry, entry_inputs
 from ..metadata import PAGE_KEY
+from ..neighbours import unlisted
 from ..records import Reflection
 from ..registry import Event
 from ..resolve import resolve_generated
@@ -220,16 +221,19 @@ def _pages(app: Sphinx) -> Iterator[PageSource]:
                 )
 
 
-def _chrome(builder: Any, pagename: str, scratch: Path) -> str:
+def _chrome(app: Sphinx, pagename: str, scratch: Path) -> str:
     """A fingerprint of the theme's page around an empty body, at this page's place.
 
     Sidebars, navigation and asset links change with documents and options that
     our own data does not show; when this changes, every page in the folder is
-    rendered again.
+    rendered again. The probe borrows a real page's name (its links must be the
+    page's), so it is kept out of sphinx-sitemap.
     """
+    builder: Any = app.builder
     tree = page_section("", "reflections-probe")
     name, context, template = render(builder, pagename, tree)
-    builder.handle_page(name, context, template, outfilename=scratch)
+    with unlisted(app, pagename):
+        builder.handle_page(name, context, template, outfilename=scratch)
     return hashlib.sha256(scratch.read_bytes()).hexdigest()
 
 
@@ -255,7 +259,7 @@ def write_generated_pages(app: Sphinx, state: cache.WriteState, site: str) -> No
         pagename = page.pagename
         folder = posixpath.dirname(pagename)
         if folder not in chrome:
-            chrome[folder] = _chrome(builder, pagename, scratch)
+            chrome[folder] = _chrome(app, pagename, scratch)
         fingerprint = cache.digest(site, chrome[folder], page.canonical, page.inputs)
         written[pagename] = fingerprint
         target = Path(builder.get_outfilename(pagename))
