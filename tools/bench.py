@@ -103,6 +103,8 @@ class Sample:
     written: int | None = None  # output files written (mtime moved, or new, or deleted)
     changed: int | None = None  # output files whose bytes changed (new and deleted too)
     frozen: int = 0  # objects gc.freeze() moved to the permanent generation
+    gc_collections: list[int] = field(default_factory=list)  # per generation, main process
+    gc_seconds: list[float] = field(default_factory=list)  # time in those collections
     changed_files: list[str] = field(default_factory=list)  # the first few
 
 
@@ -224,6 +226,8 @@ def sphinx_build(
         pages=record["pages_rendered"],
         generated=record["generated_rendered"],
         frozen=record["frozen_objects"],
+        gc_collections=record["gc_collections"],
+        gc_seconds=record["gc_seconds"],
     )
 
 
@@ -573,6 +577,8 @@ def summarize(shape: ShapeRun) -> dict[str, dict[str, dict[str, dict[str, Any]]]
                     "changed": _median_int([s.changed for s in got]),
                     "changed_files": got[-1].changed_files,
                     "frozen_objects": int(median([s.frozen for s in got])),
+                    "gc_seconds": median([sum(s.gc_seconds) for s in got]),
+                    "gc_full_collections": int(median([s.gc_collections[2] for s in got])),
                     "samples": [asdict(s) for s in got],
                 }
                 undone = [run.undo[kind] for run in runs if kind in run.undo]
@@ -802,10 +808,10 @@ def _stale(summary: dict[str, dict[str, Any]], kind: str) -> tuple[list[str], li
     return [f for f in ext if f not in plain], [f for f in ext if f in plain]
 
 
-def print_effects(summary: dict[str, dict[str, Any]], files: bool = True) -> None:
+def print_effects(summary: dict[str, dict[str, Any]], list_files: bool = True) -> None:
     """What each build did: files written and changed, pages rendered, stale files.
 
-    ``files``: list the first files each edit changed.
+    ``list_files``: list the first files each edit changed.
     """
     plain, ext = summary["plain"], summary["extension"]
     head = (
@@ -833,7 +839,7 @@ def print_effects(summary: dict[str, dict[str, Any]], files: bool = True) -> Non
         )
         print(line)
     print("-" * len(head))
-    if not files:
+    if not list_files:
         return
     for kind in EDIT_KINDS:
         files = ext.get(kind, {}).get("changed_files") or []
@@ -853,10 +859,11 @@ def print_gc_side_by_side(
     head = f"{'':<28}" + "".join(f"{f'{v} {g}':>20}" for g, v in columns)
     print(head)
     print("-" * len(head))
-    rows = [(kind, clock) for kind in CLEAN_KINDS for clock in ("wall", "cpu", "peak")]
+    rows = [(kind, clock) for kind in CLEAN_KINDS for clock in ("wall", "cpu", "peak", "gc")]
     rows += [(kind, "wall") for kind in ("noop", "text", "new-tag")]
     for kind, clock in rows:
-        label = f"{KIND_LABELS[kind]} {'peak MB' if clock == 'peak' else clock}"
+        names = {"peak": "peak MB", "gc": "in gc (full)", "cpu": "CPU"}
+        label = f"{KIND_LABELS[kind]} {names.get(clock, clock)}"
         line = f"{label:<28}"
         for g, v in columns:
             entry = summaries[g][v].get(kind)
@@ -864,6 +871,8 @@ def print_gc_side_by_side(
                 cell = "-"
             elif clock == "peak":
                 cell = f"{entry['peak_mib']:.0f}"
+            elif clock == "gc":
+                cell = f"{entry['gc_seconds']:.2f}s ({entry['gc_full_collections']})"
             else:
                 cell = f"{entry[f'{clock}_s']:.2f}s"
             line += f"{cell:>20}"
@@ -949,8 +958,12 @@ def consecutive_rebuilds(project: Project, gc_mode: str, count: int, edit: Edit)
 def run_rebuilds(
     shape: ShapeRun, root: Path, args: argparse.Namespace, gc_modes: list[str]
 ) -> tuple[dict[str, Any], list[Target]]:
+    try:
+        edit = shape.kb.edit("text")
+    except KeyError:
+        print(f"\n{shape.name}: no piece to edit, no --rebuilds")
+        return {}, []
     projects = prepare(shape.kb, root, args.theme)
-    edit = shape.kb.edit("text")
     results: dict[str, Any] = {}
     targets: list[Target] = []
     for gc_mode in gc_modes:
@@ -1553,7 +1566,7 @@ def main(argv: Sequence[str] | None = None) -> int:
                     print(f"\n-- {name}, GC {g}: {GC_ABOUT[g]} --")
                     print_times(summaries[g], found[g])
                     print()
-                    print_effects(summaries[g], files=g == gc_modes[0])
+                    print_effects(summaries[g], list_files=g == gc_modes[0])
                 if len(gc_modes) > 1:
                     print(f"\n-- {name}: GC modes side by side (wall, CPU, peak memory) --")
                     print_gc_side_by_side(summaries, comparison)

@@ -19,7 +19,10 @@ before Sphinx, so the process is what ``sphinx-build`` would be, plus:
   ``sphinx_reflections.metadata.PAGE_KEY``). Forked ``-j`` workers append one
   line per page to a file, since their counters die with them.
 * **Measurements**: CPU time (user + system, workers included), peak RSS of the
-  process and of its workers, RSS after each build.
+  process and of its workers, RSS after each build, and the garbage collector's
+  work in this process (not in ``-j`` workers): collections per generation and
+  the seconds they took (a ``gc.callbacks`` entry: two clock reads per
+  collection).
 
 The result is one JSON file with a record per build. Nothing here decides
 anything: tools/bench.py reads the records, checks the output and reports.
@@ -62,6 +65,32 @@ def _cpu() -> float:
     own = resource.getrusage(resource.RUSAGE_SELF)
     kids = resource.getrusage(resource.RUSAGE_CHILDREN)
     return own.ru_utime + own.ru_stime + kids.ru_utime + kids.ru_stime
+
+
+class Collections:
+    """Collections per generation and their time, through ``gc.callbacks``."""
+
+    def __init__(self) -> None:
+        self.count = [0, 0, 0]
+        self.seconds = [0.0, 0.0, 0.0]
+        self._start = 0.0
+        self.pid = os.getpid()
+        gc.callbacks.append(self.callback)
+
+    def callback(self, phase: str, info: dict[str, int]) -> None:
+        if phase == "start":
+            self._start = time.perf_counter()
+        elif os.getpid() == self.pid:  # a forked worker's collections are its own
+            generation = info["generation"]
+            self.count[generation] += 1
+            self.seconds[generation] += time.perf_counter() - self._start
+
+    def take(self) -> dict[str, Any]:
+        """What was collected since the last call."""
+        found = {"gc_collections": list(self.count), "gc_seconds": list(self.seconds)}
+        self.count = [0, 0, 0]
+        self.seconds = [0.0, 0.0, 0.0]
+        return found
 
 
 class Hooks:
@@ -159,6 +188,7 @@ def _apply(changes: list[list[Any]]) -> None:
 def main(job_file: str) -> int:
     job = json.loads(Path(job_file).read_text(encoding="utf-8"))
     hooks = Hooks(job)
+    collections = Collections()
     gc_args = _extension_gc_args(job)
 
     import sphinx.application
@@ -178,6 +208,7 @@ def main(job_file: str) -> int:
     for step in job["builds"]:
         _apply(step.get("before", []))
         hooks.reset()
+        collections.take()
         cpu, start = _cpu(), time.perf_counter()
         if profile:
             import cProfile
@@ -192,6 +223,7 @@ def main(job_file: str) -> int:
         else:
             rc = build_main([*step["args"], *gc_args])
         wall = time.perf_counter() - start
+        collected = collections.take()
         record: dict[str, Any] = {
             "rc": rc,
             "wall_in_process": wall,
@@ -207,6 +239,7 @@ def main(job_file: str) -> int:
             "collect_s": hooks.collect_s,
             "gc_args": gc_args,
             **hooks.counts(),
+            **collected,
         }
         if job.get("objects"):
             record["gc_objects"] = len(gc.get_objects())
