@@ -104,7 +104,7 @@ class Sample:
     changed: int | None = None  # output files whose bytes changed (new and deleted too)
     frozen: int = 0  # objects gc.freeze() moved to the permanent generation
     gc_collections: list[int] = field(default_factory=list)  # per generation, main process
-    gc_seconds: list[float] = field(default_factory=list)  # time in those collections
+    gc_seconds: list[float] = field(default_factory=list)  # CPU time in those collections
     changed_files: list[str] = field(default_factory=list)  # the first few
 
 
@@ -862,7 +862,9 @@ def print_gc_side_by_side(
     rows = [(kind, clock) for kind in CLEAN_KINDS for clock in ("wall", "cpu", "peak", "gc")]
     rows += [(kind, "wall") for kind in ("noop", "text", "new-tag")]
     for kind, clock in rows:
-        names = {"peak": "peak MB", "gc": "in gc (full)", "cpu": "CPU"}
+        if not any(kind in summaries[g][v] for g, v in columns):
+            continue
+        names = {"peak": "peak MB", "gc": "CPU in gc (full)", "cpu": "CPU"}
         label = f"{KIND_LABELS[kind]} {names.get(clock, clock)}"
         line = f"{label:<28}"
         for g, v in columns:
@@ -896,14 +898,14 @@ def print_gc_side_by_side(
 def shape_header(shape: ShapeRun, args: argparse.Namespace) -> str:
     kb = shape.kb
     about = SHAPES[shape.name].about if shape.name in SHAPES else "custom sizes"
-    piece = shape.edits[0].docname if shape.edits else "-"
+    piece = f"{shape.edits[0].docname}.md" if shape.edits else "no edits measured"
     return (
         f"== {shape.name}: {about} ==\n"
         f"{kb.stats['documents']} documents (~{kb.words:,} words): {kb.reflections} "
         f"reflections ({kb.stats['co_written']} co-written, "
         f"{kb.stats['people_with_a_piece']} people with a piece), {kb.pages} pages, "
         f"{kb.stats['authors']} people, {kb.stats['tags']} tags, {kb.stats['events']} events; "
-        f"median of {args.repeat} run(s)\nedits on {piece}.md"
+        f"median of {args.repeat} run(s)\nedits on {piece}"
         + "".join(
             f"; {e.title}" for e in shape.edits if e.kind in ("existing-tag", "new-tag", "person")
         )

@@ -21,8 +21,8 @@ before Sphinx, so the process is what ``sphinx-build`` would be, plus:
 * **Measurements**: CPU time (user + system, workers included), peak RSS of the
   process and of its workers, RSS after each build, and the garbage collector's
   work in this process (not in ``-j`` workers): collections per generation and
-  the seconds they took (a ``gc.callbacks`` entry: two clock reads per
-  collection).
+  the CPU seconds they took (a ``gc.callbacks`` entry: two reads of the process
+  clock per collection, so other work on the machine does not count).
 
 The result is one JSON file with a record per build. Nothing here decides
 anything: tools/bench.py reads the records, checks the output and reports.
@@ -79,11 +79,11 @@ class Collections:
 
     def callback(self, phase: str, info: dict[str, int]) -> None:
         if phase == "start":
-            self._start = time.perf_counter()
+            self._start = time.process_time()
         elif os.getpid() == self.pid:  # a forked worker's collections are its own
             generation = info["generation"]
             self.count[generation] += 1
-            self.seconds[generation] += time.perf_counter() - self._start
+            self.seconds[generation] += time.process_time() - self._start
 
     def take(self) -> dict[str, Any]:
         """What was collected since the last call."""
