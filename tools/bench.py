@@ -106,6 +106,7 @@ class Sample:
     gc_collections: list[int] = field(default_factory=list)  # per generation, main process
     gc_seconds: list[float] = field(default_factory=list)  # CPU time in those collections
     changed_files: list[str] = field(default_factory=list)  # the first few
+    load: float = 0.0  # the 1-minute load average when the build started
 
 
 @dataclass
@@ -216,6 +217,7 @@ def sphinx_build(
 ) -> Sample:
     """One ``sphinx-build -b html -q -j N`` in a fresh process, after making ``before``."""
     step = {"args": sphinx_args(project, jobs), "before": _changes(project, before)}
+    load = _load()[0] if _load() else 0.0
     records, wall, warnings = run_builds(project, [step], gc_mode, count=count, profile=profile)
     record = records[0]
     return Sample(
@@ -228,6 +230,7 @@ def sphinx_build(
         frozen=record["frozen_objects"],
         gc_collections=record["gc_collections"],
         gc_seconds=record["gc_seconds"],
+        load=load,
     )
 
 
@@ -579,6 +582,7 @@ def summarize(shape: ShapeRun) -> dict[str, dict[str, dict[str, dict[str, Any]]]
                     "frozen_objects": int(median([s.frozen for s in got])),
                     "gc_seconds": median([sum(s.gc_seconds) for s in got]),
                     "gc_full_collections": int(median([s.gc_collections[2] for s in got])),
+                    "load_max": max(s.load for s in got),
                     "samples": [asdict(s) for s in got],
                 }
                 undone = [run.undo[kind] for run in runs if kind in run.undo]
@@ -623,6 +627,7 @@ class Target:
     limit: float
     cpu_value: float | None = None  # the same ratio on CPU time, for time targets
     noise: float = 0.0  # the largest wall-time spread behind ``value``
+    load: float = 0.0  # the highest load average when the builds behind ``value`` started
     shape: str = ""
     gc: str = ""
 
@@ -644,6 +649,9 @@ class Target:
             text += f"   {label}: {other:.3f} {'pass' if other <= self.limit else 'fail'}"
             if _JUDGE[0] == "wall" and self.noise > 0.15:
                 text += f"   (wall times varied ±{self.noise:.0%}: noisy)"
+            cpus = os.cpu_count() or 1
+            if _JUDGE[0] == "wall" and self.load > cpus:
+                text += f"   (load up to {self.load:.1f} on {cpus} CPUs: wall time unreliable)"
         return text
 
 
@@ -660,6 +668,10 @@ def shape_targets(
         rows = [row[k]["wall_spread"] for row in (plain, ext) for k in kinds if k in row]
         return float(max(rows, default=0.0))
 
+    def load(*kinds: str) -> float:
+        return float(max((row[k]["load_max"] for row in (plain, ext) for k in kinds if k in row),
+                         default=0.0))  # fmt: skip
+
     targets: list[Target] = []
     tag = f"[{shape}, gc {gc_mode}]"
     for kind, time_limit, memory_limit in CLEAN_TARGETS.get(shape, ()):
@@ -667,18 +679,21 @@ def shape_targets(
             continue
         label = KIND_LABELS[kind]
         targets.append(Target(f"{tag} {label} time, extension / plain", found[f"wall_{kind}"],
-                              time_limit, found[f"cpu_{kind}"], noise(kind), shape, gc_mode))  # fmt: skip
+                              time_limit, found[f"cpu_{kind}"], noise(kind), load(kind), shape,
+                              gc_mode))  # fmt: skip
         targets.append(Target(f"{tag} {label} peak memory, extension / plain",
                               found[f"memory_{kind}"], memory_limit, shape=shape, gc=gc_mode))  # fmt: skip
     if "wall_noop" in found:
         targets.append(Target(f"{tag} no-op rebuild, extension / plain", found["wall_noop"],
-                              NOOP_LIMIT, found["cpu_noop"], noise("noop"), shape, gc_mode))  # fmt: skip
+                              NOOP_LIMIT, found["cpu_noop"], noise("noop"), load("noop"), shape,
+                              gc_mode))  # fmt: skip
     for kind in EDIT_KINDS:
         key = f"{kind}_vs_plain_text"
         if f"wall_{key}" in found:
             targets.append(Target(
                 f"{tag} {KIND_LABELS[kind]}, extension / plain text edit", found[f"wall_{key}"],
-                EDIT_LIMIT, found[f"cpu_{key}"], noise(kind, "text"), shape, gc_mode,
+                EDIT_LIMIT, found[f"cpu_{key}"], noise(kind, "text"), load(kind, "text"), shape,
+                gc_mode,
             ))  # fmt: skip
     return targets
 
@@ -728,6 +743,7 @@ def gc_comparison(shape: str, summaries: dict[str, Any], runs: ShapeRun) -> dict
                         "cpu": ext[kind]["cpu_s"] / stock[kind]["cpu_s"],
                         "memory": ext[kind]["peak_mib"] / stock[kind]["peak_mib"],
                         "noise": max(ext[kind]["wall_spread"], stock[kind]["wall_spread"]),
+                        "load": max(ext[kind]["load_max"], stock[kind]["load_max"]),
                     }
     return result
 
@@ -740,7 +756,8 @@ def gc_targets(shape: str, comparison: dict[str, Any]) -> list[Target]:
     if user:
         tag = f"[{shape}, extension gc {user['extension_gc']} vs stock plain]"
         targets.append(Target(f"{tag} clean -j1 time", user["wall"], GC_USER_TIME,
-                              user["cpu"], user["noise"], shape, user["extension_gc"]))  # fmt: skip
+                              user["cpu"], user["noise"], user["load"], shape,
+                              user["extension_gc"]))  # fmt: skip
         targets.append(Target(f"{tag} clean -j1 peak memory", user["memory"], GC_USER_MEMORY,
                               shape=shape, gc=user["extension_gc"]))  # fmt: skip
     for pair, differs in comparison["identical_output"].items():
