@@ -7,7 +7,7 @@
 #   make lint        ruff + mypy + the layers contract (tools/check_layers.py)
 #   make serve       live-reloading docs (sphinx-autobuild)
 #   make locale      update the message catalogues from the code and compile them
-#   make bench       time and memory against plain Sphinx (tools/bench.py; BENCH_ARGS=...)
+#   make bench       time and memory against plain Sphinx, blog/kb/mixed shapes (BENCH_ARGS=...)
 #   make realblogs   import real public blogs and build them with -W (CORPORA=folder; not in make test)
 #   make dist        build the wheel and sdist into dist/ and check them with twine
 #   make node_modules   the pinned checkers (vnu-jar, axe-core) from package-lock.json
@@ -137,7 +137,10 @@ locale: $(STAMP)
 		-i $(LOCALE_DIR)/sphinx_reflections.pot -d $(LOCALE_DIR) -D sphinx_reflections
 	$(BIN)/pybabel compile -d $(LOCALE_DIR) -D sphinx_reflections --statistics
 
-# BENCH_ARGS: e.g. "--scaling", "--profile clean", "--judge cpu", "--repeat 5"
+# Every shape (blog, kb, mixed) side by side with plain Sphinx, under each GC mode; figures
+# in .bench/bench.json. BENCH_ARGS narrows or widens it, e.g. "--quick --shape blog",
+# "--gc default", "--rebuilds 20", "--scaling", "--profile clean", "--judge cpu", "--repeat 5"
+# (tools/README.md says what each does and how long it takes).
 bench: $(STAMP)
 	$(BIN)/python tools/bench.py --json .bench/bench.json $(BENCH_ARGS)
 

@@ -1,25 +1,54 @@
 """A generated knowledge base (tools/kbgen.py, as `make bench` builds it) gives the right pages.
 
 The generator knows what it wrote: each reflection's authors, tags, event and
-draft flag (``kb.plans``). The built site must agree with it, page by page.
-One build serves every test here.
+draft flag (``kb.plans``). The built site must agree with it, page by page, for
+a small knowledge base written the way the ``mixed`` and ``kb`` shapes are and
+for one written the way the ``blog`` shape is (co-authors, tags as words in
+front matter and as ``#CamelCase`` in prose). One build per style serves every
+test here.
+
+The benchmark's shapes themselves are too big to build in the test suite; their
+text is checked without building it: its sizes, that it is the same on every
+run, that the default shape's text is the one earlier benchmarks built, and that
+every edit the benchmark makes fits the tree it is made to, and that the
+benchmark's checks of an edit fail on a site that does not show it.
 """
 
 from __future__ import annotations
 
+import hashlib
+import os
 import posixpath
-from collections import defaultdict
-from dataclasses import dataclass
+import re
+from collections import Counter, defaultdict
+from dataclasses import dataclass, replace
 from io import StringIO
 from pathlib import Path
+from urllib.parse import unquote
 
+# tools/bench.py: tools/ is on the path once conftest imported reflections_testutil
+import bench
 import pytest
 from bs4 import BeautifulSoup
 from sphinx.testing.util import SphinxTestApp
 
 from reflections_testutil import BUILD_EPOCH, kbgen, soup, warnings_of, write_kb
+from sphinx_reflections.text import tag_key
 
 SIZES = {"reflections": 25, "pages": 15, "authors": 6, "tags": 12, "events": 3}
+#: a small knowledge base written the way the blog shape is
+BLOG_SIZES = {
+    "reflections": 30,
+    "pages": 4,
+    "authors": 24,  # more than kbgen.FIRST_NAMES: names from the longer lists too
+    "tags": 30,
+    "events": 2,
+    "coauthors": (0.5, 0.3, 0.2),
+    "multiword_tags": True,
+}
+STYLES = {"kb": SIZES, "blog": BLOG_SIZES}
+#: smaller still for the test that rebuilds after every edit (thirteen builds)
+EDITED_SIZES = {"reflections": 12, "pages": 2, "authors": 8, "tags": 16, "events": 1}
 PREFIX = "reflections"  # where the generated pages go (the default url_prefix)
 
 
@@ -45,22 +74,21 @@ class Site:
 
 def _docname(pagename: str, href: str) -> str:
     """The document an ``href`` on ``pagename`` points to."""
-    path = posixpath.normpath(posixpath.join(posixpath.dirname(pagename), href.split("#")[0]))
+    target = unquote(href.split("#")[0])  # `#Mässa2024` links m%C3%A4ssa2024.html
+    path = posixpath.normpath(posixpath.join(posixpath.dirname(pagename), target))
     assert path.endswith(".html"), href
     return path.removesuffix(".html")
 
 
-@pytest.fixture(scope="module")
-def site(tmp_path_factory: pytest.TempPathFactory) -> Site:
-    root = tmp_path_factory.mktemp("generated-kb")
-    kb = write_kb(root / "src", **SIZES)
+def _build(srcdir: Path, builddir: Path, fresh: bool = True) -> tuple[Path, list[str], int]:
+    """One html build in this process: (output folder, warnings, status)."""
     with pytest.MonkeyPatch.context() as mp:
         mp.setenv("SOURCE_DATE_EPOCH", BUILD_EPOCH)
         app = SphinxTestApp(
             "html",
-            srcdir=root / "src",
-            builddir=root / "_build",
-            freshenv=True,
+            srcdir=srcdir,
+            builddir=builddir,
+            freshenv=fresh,
             status=StringIO(),
             warning=StringIO(),
         )
@@ -68,7 +96,15 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Site:
             app.build()
         finally:
             app.cleanup()
-    return Site(kb, Path(app.outdir), warnings_of(app), app.statuscode)
+    return Path(app.outdir), warnings_of(app), app.statuscode
+
+
+@pytest.fixture(scope="module", params=sorted(STYLES))
+def site(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Site:
+    root = tmp_path_factory.mktemp(f"generated-{request.param}")
+    kb = write_kb(root / "src", **STYLES[request.param])
+    outdir, warnings, status = _build(root / "src", root / "_build")
+    return Site(kb, outdir, warnings, status)
 
 
 def _published(kb: kbgen.KnowledgeBase) -> list[kbgen.Plan]:
@@ -78,7 +114,7 @@ def _published(kb: kbgen.KnowledgeBase) -> list[kbgen.Plan]:
 def test_the_build_is_clean(site: Site) -> None:
     assert site.warnings == []
     assert site.status == 0
-    assert len(site.kb.plans) == SIZES["reflections"]
+    assert len(site.kb.plans) == site.kb.reflections
 
 
 def test_the_archive_lists_every_published_reflection_once_under_its_year(site: Site) -> None:
@@ -100,7 +136,7 @@ def test_the_archive_lists_every_published_reflection_once_under_its_year(site: 
 
 
 def _tag_links(site: Site) -> dict[str, str]:
-    """Tag key -> the tag page's name, from the cloud on the tags index."""
+    """Tag identity -> the tag page's name, from the cloud on the tags index."""
     index = f"{PREFIX}/tags/index"
     cloud = site.page(index).select_one("nav.reflections-hashtag-cloud")
     assert cloud is not None
@@ -108,7 +144,7 @@ def _tag_links(site: Site) -> dict[str, str]:
     for a in cloud.select("a"):
         text = a.get_text()
         assert text.startswith("#"), text
-        key = text[1:].casefold()
+        key = tag_key(text)
         assert key not in links, f"#{key} twice in the cloud"
         links[key] = _docname(index, a["href"])
     return links
@@ -117,11 +153,12 @@ def _tag_links(site: Site) -> dict[str, str]:
 def test_every_tag_page_lists_exactly_the_reflections_carrying_the_tag(site: Site) -> None:
     carrying: dict[str, list[str]] = defaultdict(list)
     for plan in _published(site.kb):
-        for key in {tag.casefold() for tag in (*plan.fm_tags, *plan.text_tags)}:
+        # `culture change` in front matter and #CultureChange in prose are one tag
+        for key in {tag_key(tag) for tag in (*plan.fm_tags, *plan.text_tags)}:
             carrying[key].append(plan.docname)
     links = _tag_links(site)
     # no tag out of nowhere (`issue #1`, `C#`, code): every one is a generated tag
-    assert set(links) <= {tag.casefold() for tag in site.kb.tags}
+    assert set(links) <= {tag_key(tag) for tag in site.kb.tags}
     assert set(carrying) <= set(links)
     reflections = {plan.docname for plan in site.kb.plans}
     for key, pagename in links.items():
@@ -153,3 +190,188 @@ def test_every_event_page_lists_the_reflections_about_it(site: Site) -> None:
         pagename = f"{PREFIX}/events/{event.ident}"
         expected = [p.docname for p in about if p.event == event]
         assert sorted(site.listed(pagename)) == sorted(expected), event.ident
+
+
+# -- the benchmark's checks of an edit -------------------------------------------------------
+
+
+def _project(site: Site) -> bench.Project:
+    """The built site as the benchmark sees an extension project."""
+    return bench.Project("extension", Path("unused"), site.outdir.parent, site.kb)
+
+
+def test_every_edit_check_fails_on_a_site_that_does_not_show_the_edit(site: Site) -> None:
+    """A rebuild that missed an edit must fail the benchmark: the site as built is one."""
+    project = _project(site)
+    assert [edit.kind for edit in site.kb.edits] == list(kbgen.EDIT_KINDS)
+    for edit in site.kb.edits:
+        with pytest.raises(bench.BenchError, match="did not pick up the change"):
+            bench.check_edit(project, edit, bench._before_edit(project, edit))
+
+
+def _apply(src: Path, changes: tuple[kbgen.FileChange, ...] | list[kbgen.FileChange]) -> None:
+    for change in changes:
+        path = src / change.path
+        old = path.stat().st_mtime_ns if path.exists() else 0
+        if change.after is None:
+            path.unlink()
+            continue
+        path.write_text(change.after, encoding="utf-8")
+        now = max(old + 1_000_000_000, path.stat().st_mtime_ns)
+        os.utime(path, ns=(now, now))
+
+
+def test_every_edit_check_passes_once_the_site_is_rebuilt(tmp_path: Path) -> None:
+    """Each edit, made and rebuilt the way `make bench` does, passes its check; undone
+    and rebuilt, the checks of the edits after it start from the same site."""
+    root = tmp_path
+    kb = write_kb(root / "src", **{**BLOG_SIZES, **EDITED_SIZES})
+    _outdir, warnings, _status = _build(root / "src", root / "_build")
+    assert warnings == []
+    project = bench.Project("extension", root / "src", root / "_build", kb)
+    for edit in kb.edits:
+        before = bench._before_edit(project, edit)
+        _apply(project.src, edit.changes)
+        _outdir, warnings, _status = _build(root / "src", root / "_build", fresh=False)
+        assert warnings == [], edit.kind
+        bench.check_edit(project, edit, before)
+        if edit is not kb.edits[-1]:
+            _apply(project.src, bench._undo(list(edit.changes)))
+            _build(root / "src", root / "_build", fresh=False)
+
+
+# -- the benchmark's shapes, without building them ----------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def blog() -> kbgen.KnowledgeBase:
+    return kbgen.generate_shape("blog")
+
+
+def test_the_blog_shape_is_a_blog_of_many_people(blog: kbgen.KnowledgeBase) -> None:
+    assert blog.shape == "blog"
+    assert len(blog.plans) >= 500
+    assert 2 <= len(blog.events) <= 10
+    # at least 250 people, each with a name of their own, and every one of them writes
+    assert len(blog.people) >= 250
+    for attribute in ("ident", "name", "handle"):
+        assert len({getattr(p, attribute) for p in blog.people}) == len(blog.people), attribute
+    assert {a for plan in blog.plans for a in plan.authors} == {p.ident for p in blog.people}
+    # one to three authors a piece, never the same person twice; all three counts occur
+    per_piece = Counter(len(plan.authors) for plan in blog.plans)
+    assert set(per_piece) == {1, 2, 3}
+    assert per_piece[1] > per_piece[2] > per_piece[3]
+    assert all(len(set(plan.authors)) == len(plan.authors) for plan in blog.plans)
+    # the front matter writes co-authors as a list
+    three = next(plan for plan in blog.plans if len(plan.authors) == 3)
+    assert f"  author: [{', '.join(three.authors)}]\n" in blog.docs[three.docname]
+
+
+def test_the_blog_shape_writes_tags_as_words_and_as_hashtags(blog: kbgen.KnowledgeBase) -> None:
+    assert len(blog.tags) >= 140
+    assert len({tag_key(t) for t in blog.tags}) == len(blog.tags)  # distinct identities
+    used = {tag_key(t) for plan in blog.plans for t in (*plan.fm_tags, *plan.text_tags)}
+    assert len(used) >= 140
+    in_words = {t for plan in blog.plans for t in plan.fm_tags if " " in t}
+    assert len(in_words) >= 20
+    # `culture change` in one piece's front matter, #CultureChange in its prose
+    both = [
+        plan
+        for plan in blog.plans
+        if "culture change" in plan.fm_tags and "#CultureChange" in blog.docs[plan.docname]
+    ]
+    assert both
+    assert "  tags: [" in blog.docs[both[0].docname]
+    assert "culture change" in blog.docs[both[0].docname].split("---")[1]
+
+
+def test_the_other_shapes_have_the_sizes_of_the_issue() -> None:
+    kb, mixed = kbgen.SHAPES["kb"], kbgen.SHAPES["mixed"]
+    assert (kb.pages, kb.reflections) == (2000, 50)
+    assert (mixed.reflections, mixed.pages, mixed.authors, mixed.tags, mixed.events) == (
+        300, 300, 10, 60, 10,
+    )  # fmt: skip
+    assert not mixed.coauthors and not mixed.multiword_tags
+
+
+def _digest(kb: kbgen.KnowledgeBase) -> str:
+    digest = hashlib.sha256()
+    for files in (kb.docs, kb.plain_docs, kb.avatars):
+        for name in sorted(files):
+            digest.update(name.encode())
+            digest.update(files[name].encode())
+    digest.update(kb.people_yml.encode())
+    digest.update(kb.events_yml.encode())
+    return digest.hexdigest()
+
+
+def test_the_default_text_is_the_one_earlier_benchmarks_built() -> None:
+    """300 reflections + 300 pages with the defaults (the mixed shape): the same bytes as
+    before there were shapes, so figures of earlier runs and tools/same_output.py stay
+    comparable. Change the digest only when the text is meant to change."""
+    assert _digest(kbgen.generate(300, 300)) == (
+        "bc86d744af15955118e79eca64d87efd827364afaa4123f46e4bc46c7ef26288"
+    )
+    assert _digest(kbgen.generate_shape("mixed")) == _digest(kbgen.generate(300, 300))
+
+
+def test_the_blog_shape_is_the_same_on_every_run(blog: kbgen.KnowledgeBase) -> None:
+    again = kbgen.generate_shape("blog")
+    assert _digest(again) == _digest(blog)
+    assert again.edits == blog.edits
+    assert again.plans == blog.plans
+
+
+def test_every_edit_fits_the_tree_it_is_made_to(blog: kbgen.KnowledgeBase, tmp_path: Path) -> None:
+    """The bytes an edit expects are on disk in both variants; it changes something;
+    undone, every file is as it was; the new tag, role and sentence are nowhere yet."""
+    for variant in bench.VARIANTS:
+        kbgen.write_project(blog, tmp_path / variant, variant, "alabaster")
+    tree = {
+        variant: {
+            p.relative_to(tmp_path / variant).as_posix(): p.read_bytes()
+            for p in (tmp_path / variant).rglob("*")
+            if p.is_file()
+        }
+        for variant in bench.VARIANTS
+    }
+    text = b"\n".join(tree["extension"].values()).decode("utf-8").casefold()
+    assert [e.kind for e in blog.edits] == list(kbgen.EDIT_KINDS)
+    for edit in blog.edits:
+        for variant, changes in (("extension", edit.changes), ("plain", edit.plain_changes)):
+            for change in changes:
+                on_disk = tree[variant].get(change.path)
+                expected = None if change.before is None else change.before.encode("utf-8")
+                assert on_disk == expected, (edit.kind, variant, change.path)
+                assert change.after != change.before
+            src = tmp_path / variant
+            _apply(src, list(changes))
+            _apply(src, bench._undo(list(changes)))
+            files = {
+                p.relative_to(src).as_posix(): p.read_bytes() for p in src.rglob("*") if p.is_file()
+            }
+            assert files == tree[variant], (edit.kind, variant)
+        assert edit.plain_changes == (edit.changes if edit.kind != "person" else ())
+        if edit.kind == "new-tag":
+            assert edit.tag == "fika friday"  # the blog writes tags as words
+            assert kbgen.tag_identity(edit.tag) not in re.sub(r"[\s_-]", "", text)
+        if edit.kind in ("text", "person"):
+            assert edit.text.casefold() not in text
+        if edit.kind == "existing-tag":
+            assert edit.tag in {kbgen.FRONT_MATTER_WORDS.get(t, t) for t in blog.tags}
+    assert len({e.docname for e in blog.edits if e.kind != "add"}) == 1  # one piece
+    added = blog.edit("add")
+    assert added.docname not in blog.docs
+
+
+def test_the_person_edit_changes_only_that_persons_role(blog: kbgen.KnowledgeBase) -> None:
+    edit = blog.edit("person")
+    (change,) = edit.changes
+    before, after = change.before or "", change.after or ""
+    removed = [line for line in before.splitlines() if line not in after.splitlines()]
+    added = [line for line in after.splitlines() if line not in before.splitlines()]
+    who = next(p for p in blog.people if p.ident == edit.person)
+    assert removed == [f'  role: "{who.role}"'] or before.count(f'  role: "{who.role}"') > 1
+    assert added == [f'  role: "{edit.text}"']
+    assert after == kbgen.people_yaml([replace(p, role=edit.text) if p is who else p
+                                       for p in blog.people])  # fmt: skip

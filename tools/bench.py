@@ -1,52 +1,39 @@
 #!/usr/bin/env python3
-"""Benchmark sphinx-reflections against plain Sphinx + MyST on the same knowledge base.
+"""Benchmark sphinx-reflections against plain Sphinx + MyST on corpora of several shapes.
 
 Usage (with the project's venv, as ``make bench`` does)::
 
-    .venv/bin/python tools/bench.py                     # 300 reflections + 300 pages
-    .venv/bin/python tools/bench.py --reflections 50 --pages 50 --repeat 1   # quick look
-    .venv/bin/python tools/bench.py --profile           # + a cProfile of one clean build
-    .venv/bin/python tools/bench.py --scaling           # + growth from 300 to 3,000
-    .venv/bin/python tools/bench.py --json bench.json   # every figure as JSON
+    .venv/bin/python tools/bench.py                       # blog, kb and mixed shapes
+    .venv/bin/python tools/bench.py --shape blog --quick  # a first look: one run each
+    .venv/bin/python tools/bench.py --gc default          # stock collector only
+    .venv/bin/python tools/bench.py --rebuilds 20         # + memory over 20 rebuilds
+    .venv/bin/python tools/bench.py --scaling             # + growth 300 -> 3,000
+    .venv/bin/python tools/bench.py --profile             # + a cProfile of one build
 
-What it does:
+For each corpus shape (tools/kbgen.py: ``blog``, ``kb``, ``mixed``) it writes the
+same text twice, as a *plain* project (``myst_parser``) and an *extension*
+project (``myst_parser`` + ``sphinx_reflections``), and measures both in one
+run: clean builds with ``-j 1`` and ``-j 2``; then, with ``-j 1``, a rebuild with
+nothing changed and one rebuild after each edit an author makes (a piece's
+text, an existing tag, a new tag, a person's role, a piece added, a piece
+deleted). Each edit is made to the same file in both projects, measured, checked
+in the extension's output (a rebuild that missed the change fails the run),
+undone byte for byte and rebuilt, so every edit starts from the same state.
 
-1. Generates a knowledge base with tools/kbgen.py (deterministic, seeded; the tests
-   build a small one from the same generator): reflections with MyST front matter
-   (``reflection:`` with author, date, category, tags, often an event and a
-   summary), 400-900 words of prose with inline ``#Hashtags`` and ``@Handles``,
-   ordinary pages of 300-600 words (some with hashtags), registries of authors and
-   events, and a toctree over everything. Events' hashtags count among the tags.
-2. Writes it twice: a *plain* project (``extensions = ["myst_parser"]``) and an
-   *extension* project (``["myst_parser", "sphinx_reflections"]``, registries,
-   ``html_baseurl``). The Markdown is byte-identical except that the extension
-   project's home page has a ``{reflections}`` listing and the essays index a
-   ``{hashtag-cloud}``, which the plain project has as an HTML comment; pass
-   ``--no-directives`` to drop them and make the texts identical.
-3. Builds each variant in a fresh ``python -m sphinx``-equivalent subprocess:
-   clean ``-j 1``, clean ``-j 2``, a no-op rebuild (nothing changed) and an
-   incremental rebuild after changing one reflection's front matter tags (the same
-   file in both variants; restored afterwards). Wall time is ``time.perf_counter``
-   around the subprocess; peak memory is the build process's own
-   ``ru_maxrss`` (max with its children's for ``-j 2``), reported by a wrapper that
-   runs Sphinx's ``main`` in-process. Each figure is the median of ``--repeat`` runs.
-4. Prints the table, the ratios extension/plain and the targets of issue 6 with
-   PASS/FAIL (informational: the exit status is 0 unless ``--strict``).
-
-``--scaling`` builds both variants at 300 and 3,000 reflections (ordinary pages
-scale in proportion, so the whole knowledge base grows 10x; authors, tags and
-events stay fixed) plus an empty project (startup cost), and prints the time per
-reflection and the growth ratio: linear growth gives ~10x once startup is taken
-off. ``--profile`` runs one clean extension build (and with ``--profile both`` also
-an incremental one) under cProfile and prints the top functions.
-
-Only the standard library and Sphinx (with what the built projects load) are used.
+Every build is a fresh process (tools/benchrun.py) that runs Sphinx's
+``build_main`` and reports CPU time, peak memory, and how many pages it
+rendered (generated pages counted apart); wall time is taken around the process.
+``--gc`` repeats everything with the garbage collector frozen after reading.
+It prints a table per shape, the ratios against plain Sphinx and the targets
+of issue 14 (PASS/FAIL; the exit status is 0 unless ``--strict``), and writes
+every figure as JSON with ``--json``. tools/README.md says more.
 """
 
 from __future__ import annotations
 
 import argparse
 import datetime as dt
+import hashlib
 import json
 import os
 import platform
@@ -58,48 +45,44 @@ import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Sequence
-from dataclasses import asdict, dataclass
+from collections.abc import Iterable, Sequence
+from dataclasses import asdict, dataclass, field
+from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any
+from urllib.parse import unquote
 
 # the generator sits next to this script (found as ``python tools/bench.py`` runs it)
-from kbgen import Edit, KnowledgeBase, generate, write_project
+from kbgen import (
+    EDIT_KINDS,
+    SHAPES,
+    Edit,
+    FileChange,
+    KnowledgeBase,
+    Shape,
+    generate,
+    generate_shape,
+    tag_identity,
+    write_project,
+)
 
+HERE = Path(__file__).resolve().parent
+RUNNER = HERE / "benchrun.py"
 VARIANTS = ("plain", "extension")
 URL_PREFIX = "reflections"  # the extension's default; no source document lives there
-
-# Runs Sphinx's main in this process and reports its own peak RSS (and its children's,
-# which covers the forked workers of -j N) to a JSON file; optionally under cProfile.
-_RUNNER = r"""
-import json, resource, sys
-result, profile, args = sys.argv[1], sys.argv[2], sys.argv[3:]
-from sphinx.cmd.build import main
-rc = 1
-try:
-    if profile:
-        import cProfile
-        prof = cProfile.Profile()
-        prof.enable()
-        try:
-            rc = main(args)
-        finally:
-            prof.disable()
-            prof.dump_stats(profile)
-    else:
-        rc = main(args)
-finally:
-    own = resource.getrusage(resource.RUSAGE_SELF)
-    kids = resource.getrusage(resource.RUSAGE_CHILDREN)
-    cpu = own.ru_utime + own.ru_stime + kids.ru_utime + kids.ru_stime
-    with open(result, "w", encoding="utf-8") as stream:
-        json.dump({"rc": rc, "self": own.ru_maxrss, "children": kids.ru_maxrss, "cpu": cpu}, stream)
-sys.exit(rc)
-"""
+GC_MODES = ("default", "freeze", "freeze-collect", "builtin")
+GC_ABOUT = {
+    "default": "stock garbage collector in both",
+    "freeze": "gc.freeze() after reading, gc.unfreeze() at the end, in both (by the wrapper)",
+    "freeze-collect": "as freeze, and a full gc.collect() after gc.unfreeze()",
+    "builtin": "plain with the wrapper's freeze; the extension with reflections_gc_freeze = 1",
+}
+# the outputs compared across --gc modes leave out Sphinx's record of the configuration
+NOT_COMPARED = frozenset({".buildinfo"})
 
 
 class BenchError(RuntimeError):
-    """A build failed or the generated knowledge base is not what the benchmark needs."""
+    """A build failed, or its output does not show an edit it was given."""
 
 
 # =============================================================================
@@ -109,11 +92,21 @@ class BenchError(RuntimeError):
 
 @dataclass
 class Sample:
-    wall: float  # seconds
-    cpu: float  # user + system seconds of the build process and its children
+    """One measured build."""
+
+    wall: float  # seconds, around the build process (or in-process for --rebuilds)
+    cpu: float  # user + system seconds of the build process and its -j workers
     peak_mib: float  # max(RUSAGE_SELF, RUSAGE_CHILDREN) of the build process
     warnings: int
-    changed: int | None = None  # output files written or changed (rebuilds only)
+    pages: int = 0  # html-page-context calls
+    generated: int = 0  # ... for the extension's generated pages
+    written: int | None = None  # output files written (mtime moved, or new, or deleted)
+    changed: int | None = None  # output files whose bytes changed (new and deleted too)
+    frozen: int = 0  # objects gc.freeze() moved to the permanent generation
+    gc_collections: list[int] = field(default_factory=list)  # per generation, main process
+    gc_seconds: list[float] = field(default_factory=list)  # CPU time in those collections
+    changed_files: list[str] = field(default_factory=list)  # the first few
+    load: float = 0.0  # the 1-minute load average when the build started
 
 
 @dataclass
@@ -127,13 +120,13 @@ class Project:
     def html(self) -> Path:
         return self.out / "html"
 
-
-def _mib(maxrss: int) -> float:
-    """ru_maxrss is KiB on Linux and bytes on macOS."""
-    return maxrss / (1024 * 1024) if sys.platform == "darwin" else maxrss / 1024
+    @property
+    def doctrees(self) -> Path:
+        return self.out / "doctrees"
 
 
 _EXTENSION_SRC: list[Path] = []  # --src: import sphinx_reflections from here instead
+_EXTENSION_GC = ["force"]  # --extension-gc
 
 
 def _build_env() -> dict[str, str]:
@@ -147,92 +140,330 @@ def _build_env() -> dict[str, str]:
     return env
 
 
-def sphinx_build(project: Project, jobs: int, profile: Path | None = None) -> Sample:
-    """One ``sphinx-build -b html -q -j N`` in a fresh process; time and peak memory."""
-    project.out.mkdir(parents=True, exist_ok=True)
-    fd, result_name = tempfile.mkstemp(prefix="bench-", suffix=".json", dir=project.out.parent)
-    os.close(fd)
-    result = Path(result_name)
-    cmd = [
-        sys.executable, "-c", _RUNNER, str(result), str(profile or ""),
-        "-b", "html", "-q", "-j", str(jobs),
-        "-d", str(project.out / "doctrees"), str(project.src), str(project.html),
+def gc_setup(mode: str, variant: str) -> dict[str, Any]:
+    """What the wrapper does about the collector in a GC mode: freeze, collect after
+    unfreezing, and the value it forces on reflections_gc_freeze (None: leave it)."""
+    off = 0 if _EXTENSION_GC[0] == "force" else None
+    if mode == "default":
+        return {"freeze": False, "collect": False, "extension_gc": off}
+    if mode in ("freeze", "freeze-collect"):
+        return {"freeze": True, "collect": mode == "freeze-collect", "extension_gc": off}
+    if mode == "builtin":
+        if variant == "plain":
+            return {"freeze": True, "collect": False, "extension_gc": None}
+        return {"freeze": False, "collect": False, "extension_gc": 1}
+    raise ValueError(mode)
+
+
+def sphinx_args(project: Project, jobs: int) -> list[str]:
+    return [
+        "-b", "html", "-q", "-j", str(jobs), "-d", str(project.doctrees),
+        str(project.src), str(project.html),
     ]  # fmt: skip
+
+
+def run_builds(
+    project: Project,
+    builds: list[dict[str, Any]],
+    gc_mode: str,
+    *,
+    count: bool = True,
+    profile: Path | None = None,
+    objects: bool = False,
+) -> tuple[list[dict[str, Any]], float, list[str]]:
+    """Run tools/benchrun.py once: (its records, wall seconds around it, warning lines)."""
+    project.out.mkdir(parents=True, exist_ok=True)
+    work = Path(tempfile.mkdtemp(prefix="run-", dir=project.out.parent))
+    job = {
+        "builds": builds,
+        "result": str(work / "result.json"),
+        "child_log": str(work / "children.log"),
+        **gc_setup(gc_mode, project.variant),
+        "extension": project.variant == "extension",
+        "count": count,
+        "profile": str(profile) if profile else None,
+        "objects": objects,
+    }
+    (work / "job.json").write_text(json.dumps(job), encoding="utf-8")
+    cmd = [sys.executable, str(RUNNER), str(work / "job.json")]
     try:
         start = time.perf_counter()
         proc = subprocess.run(cmd, capture_output=True, text=True, env=_build_env(), check=False)
         wall = time.perf_counter() - start
-        report = json.loads(result.read_text(encoding="utf-8") or "{}")
+        result = work / "result.json"
+        records = json.loads(result.read_text(encoding="utf-8")) if result.is_file() else []
     finally:
-        result.unlink(missing_ok=True)
-    if proc.returncode != 0 or report.get("rc") != 0:
+        shutil.rmtree(work, ignore_errors=True)
+    if proc.returncode != 0 or not records or records[-1]["rc"] != 0:
         tail = "\n".join((proc.stderr or proc.stdout).splitlines()[-30:])
-        raise BenchError(f"{project.variant} build (-j {jobs}) failed:\n{tail}")
+        raise BenchError(f"{project.variant} build in {project.src} failed:\n{tail}")
     warnings = [line for line in proc.stderr.splitlines() if re.search(r"WARNING|ERROR", line)]
     if warnings:
         _warned.setdefault(project.variant, warnings[:5])
-    peak = max(report["self"], report["children"])
-    return Sample(wall=wall, cpu=report["cpu"], peak_mib=_mib(peak), warnings=len(warnings))
+    return records, wall, warnings
 
 
 _warned: dict[str, list[str]] = {}
 
 
-def _snapshot(root: Path) -> dict[str, int]:
-    return {str(p): p.stat().st_mtime_ns for p in root.rglob("*") if p.is_file()}
+def sphinx_build(
+    project: Project,
+    jobs: int,
+    gc_mode: str,
+    before: Sequence[FileChange] = (),
+    *,
+    count: bool = True,
+    profile: Path | None = None,
+) -> Sample:
+    """One ``sphinx-build -b html -q -j N`` in a fresh process, after making ``before``."""
+    step = {"args": sphinx_args(project, jobs), "before": _changes(project, before)}
+    load = _load()[0] if _load() else 0.0
+    records, wall, warnings = run_builds(project, [step], gc_mode, count=count, profile=profile)
+    record = records[0]
+    return Sample(
+        wall=wall,
+        cpu=record["cpu_total"],
+        peak_mib=max(record["peak_self_mib"], record["peak_children_mib"]),
+        warnings=len(warnings),
+        pages=record["pages_rendered"],
+        generated=record["generated_rendered"],
+        frozen=record["frozen_objects"],
+        gc_collections=record["gc_collections"],
+        gc_seconds=record["gc_seconds"],
+        load=load,
+    )
 
 
-def _changed(before: dict[str, int], after: dict[str, int]) -> int:
-    return sum(1 for path, mtime in after.items() if before.get(path) != mtime)
+def _changes(project: Project, changes: Iterable[FileChange]) -> list[list[str | None]]:
+    """The runner's form of an edit: [absolute path, the text after it, or None to delete]."""
+    return [[str(project.src / c.path), c.after] for c in changes]
 
 
-def clean_build(project: Project, jobs: int) -> Sample:
-    shutil.rmtree(project.out, ignore_errors=True)
-    return sphinx_build(project, jobs)
+# -- output snapshots ----------------------------------------------------------------
+
+Snapshot = dict[str, tuple[int, int, str]]  # path -> (size, mtime_ns, blake2b of the bytes)
 
 
-def rebuild(project: Project, jobs: int = 1) -> Sample:
-    """A build on top of the previous one, counting the output files it (re)wrote."""
-    before = _snapshot(project.html)
-    sample = sphinx_build(project, jobs)
-    sample.changed = _changed(before, _snapshot(project.html))
-    return sample
+def snapshot(root: Path, previous: Snapshot | None = None) -> Snapshot:
+    """Every output file with its bytes' digest (unchanged size and mtime: the old digest)."""
+    found: Snapshot = {}
+    for folder, _dirs, files in os.walk(root):
+        for name in files:
+            path = Path(folder, name)
+            rel = path.relative_to(root).as_posix()
+            st = path.stat()
+            old = (previous or {}).get(rel)
+            if old and old[0] == st.st_size and old[1] == st.st_mtime_ns:
+                found[rel] = old
+                continue
+            digest = hashlib.blake2b(path.read_bytes(), digest_size=16).hexdigest()
+            found[rel] = (st.st_size, st.st_mtime_ns, digest)
+    return found
 
 
-def _write_touching(path: Path, text: str) -> None:
-    """Write and make sure the mtime moves forward (coarse file-system clocks)."""
-    old = path.stat().st_mtime_ns
-    path.write_text(text, encoding="utf-8")
-    now = max(time.time_ns(), old + 1_000_000_000)
-    os.utime(path, ns=(now, now))
+def compare(before: Snapshot, after: Snapshot) -> tuple[int, list[str]]:
+    """(files written, files whose bytes changed): new and deleted files count as both."""
+    written = 0
+    changed: list[str] = []
+    for rel in sorted(before.keys() | after.keys()):
+        a, b = before.get(rel), after.get(rel)
+        if a is None or b is None:
+            written += 1
+            changed.append(rel)
+        elif a[:2] != b[:2]:
+            written += 1
+            if a[2] != b[2]:
+                changed.append(rel)
+    return written, changed
 
 
-def incremental_build(project: Project) -> Sample:
-    """Change one reflection's tags, rebuild (-j 1), then restore the source."""
-    edit = project.kb.edit
-    if edit is None:
-        raise BenchError("the knowledge base has no reflection with tags to edit")
-    path = project.src / f"{edit.docname}.md"
-    original = path.read_text(encoding="utf-8")
-    _write_touching(path, original.replace(edit.before, edit.after, 1))
-    try:
-        sample = rebuild(project)
-        if project.variant == "extension":
-            check_tag_page(project, edit)
-    finally:
-        path.write_text(original, encoding="utf-8")
-    return sample
+# -- checking that an edit took effect --------------------------------------------------
 
 
-def check_tag_page(project: Project, edit: Edit) -> None:
-    """The rebuilt tag page lists the edited reflection (else we timed a no-op)."""
-    page = project.html / URL_PREFIX / "tags" / f"{edit.new_tag.lower()}.html"
-    leaf = edit.docname.rsplit("/", 1)[1] + ".html"
-    if not page.is_file() or leaf not in page.read_text(encoding="utf-8"):
-        raise BenchError(
-            f"after the incremental build, {page} does not list {edit.docname}: "
-            "the rebuild did not pick up the tag change"
-        )
+class _Links(HTMLParser):
+    """Every ``<a href>`` of a page with its text."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.links: list[tuple[str, str]] = []
+        self._open: list[list[str]] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag == "a":
+            href = dict(attrs).get("href") or ""
+            self._open.append([href, ""])
+
+    def handle_data(self, data: str) -> None:
+        for link in self._open:
+            link[1] += data
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag == "a" and self._open:
+            href, text = self._open.pop()
+            self.links.append((href, text.strip()))
+
+
+def links(html: str) -> list[tuple[str, str]]:
+    parser = _Links()
+    parser.feed(html)
+    return parser.links
+
+
+def _read(path: Path) -> str:
+    return path.read_text(encoding="utf-8") if path.is_file() else ""
+
+
+def _leaf(docname: str) -> str:
+    return docname.rsplit("/", 1)[-1] + ".html"
+
+
+def lists(html: str, docname: str) -> bool:
+    """Whether a page links ``docname`` (its file name is unique: it ends in the piece's number)."""
+    leaf = _leaf(docname)
+    return any(unquote(href.split("#")[0]).rsplit("/", 1)[-1] == leaf for href, _t in links(html))
+
+
+def tag_page(project: Project, tag: str) -> Path | None:
+    """The page of a tag, found through the tags index (so the slug rules are not repeated)."""
+    index = project.html / URL_PREFIX / "tags" / "index.html"
+    want = tag_identity(tag)
+    for href, text in links(_read(index)):
+        if text.startswith("#") and tag_identity(text) == want and not href.startswith("http"):
+            return (index.parent / unquote(href.split("#")[0])).resolve()
+    return None
+
+
+def _fail(project: Project, edit: Edit, problem: str) -> BenchError:
+    return BenchError(
+        f"{project.variant}, edit '{edit.title}' ({edit.docname}): {problem}; "
+        "the rebuild did not pick up the change"
+    )
+
+
+def check_edit(project: Project, edit: Edit, before: dict[str, str]) -> None:
+    """The rebuilt output shows the edit (the extension's pages; the piece in both variants).
+
+    ``before`` holds pages as they were before the edit, for checks that depend on
+    what a page showed (a byline that showed the person's role must show the new one).
+    """
+    html = project.html
+    piece = html / f"{edit.docname}.html"
+    archive = html / URL_PREFIX / "index.html"
+    ext = project.variant == "extension"
+    if edit.kind == "text" and edit.text not in _read(piece):
+        raise _fail(project, edit, f"{piece} does not have the added sentence")
+    if edit.kind == "add" and not piece.is_file():
+        raise _fail(project, edit, f"{piece} was not written")
+    if not ext:
+        return
+    if edit.kind in ("existing-tag", "new-tag"):
+        page = tag_page(project, edit.tag)
+        if page is None or not page.is_file():
+            raise _fail(project, edit, f"the tags index links no page for #{edit.tag}")
+        if not lists(_read(page), edit.docname):
+            raise _fail(project, edit, f"{page} does not list the piece")
+    elif edit.kind == "person":
+        author = html / URL_PREFIX / "authors" / f"{edit.person}.html"
+        if edit.text not in _read(author):
+            raise _fail(project, edit, f"{author} does not show the new role {edit.text!r}")
+        old_role = before.get("old_role", "")
+        if (
+            old_role
+            and f">{old_role}<" in before.get("piece", "")
+            and edit.text not in _read(piece)
+        ):
+            raise _fail(project, edit, f"{piece} showed the old role and not the new one")
+    elif edit.kind == "add":
+        if not lists(_read(archive), edit.docname):
+            raise _fail(project, edit, f"{archive} does not list the added piece")
+    elif edit.kind == "delete":
+        if lists(_read(archive), edit.docname):
+            raise _fail(project, edit, f"{archive} still lists the deleted piece")
+        for tag in edit.tags:
+            page = tag_page(project, tag)
+            if page is not None and lists(_read(page), edit.docname):
+                raise _fail(project, edit, f"{page} (#{tag}) still lists the deleted piece")
+
+
+def _before_edit(project: Project, edit: Edit) -> dict[str, str]:
+    """What the checks of this edit need to know about the output before it."""
+    if edit.kind != "person":
+        return {}
+    who = next(p for p in project.kb.people if p.ident == edit.person)
+    return {"piece": _read(project.html / f"{edit.docname}.html"), "old_role": who.role}
+
+
+# -- one variant, all its measurements ----------------------------------------------------
+
+
+@dataclass
+class VariantRun:
+    """Everything measured on one variant in one repeat under one GC mode."""
+
+    samples: dict[str, Sample]
+    output: Snapshot  # after the clean -j1 build
+    undo: dict[str, Sample]  # the rebuild after each edit was undone
+    stale: dict[str, list[str]]  # files that differ from the clean build after undoing
+
+
+def measure_variant(
+    project: Project,
+    gc_mode: str,
+    clean_jobs: Sequence[int],
+    edits: Sequence[Edit],
+    noop: bool,
+    count: bool,
+    label: str,
+) -> VariantRun:
+    """Clean builds (``-j 1`` last, so its tree stays), no-op, then every edit and its undo."""
+    samples: dict[str, Sample] = {}
+    for jobs in sorted(clean_jobs, reverse=True):
+        _progress(f"{label}: clean -j{jobs}")
+        shutil.rmtree(project.out, ignore_errors=True)
+        samples[f"clean_j{jobs}"] = sphinx_build(project, jobs, gc_mode, count=count)
+    base = snapshot(project.html)
+    state = base
+    if noop:
+        _progress(f"{label}: no-op rebuild")
+        sample = sphinx_build(project, 1, gc_mode, count=count)
+        state = _effect(sample, state, project)
+        samples["noop"] = sample
+    undo: dict[str, Sample] = {}
+    stale: dict[str, list[str]] = {}
+    for edit in edits:
+        changes = edit.changes if project.variant == "extension" else edit.plain_changes
+        if not changes:
+            continue
+        _progress(f"{label}: {edit.title}")
+        before = _before_edit(project, edit)
+        sample = sphinx_build(project, 1, gc_mode, changes, count=count)
+        state = _effect(sample, state, project)
+        check_edit(project, edit, before)
+        samples[edit.kind] = sample
+        undone = sphinx_build(project, 1, gc_mode, _undo(changes), count=count)
+        state = _effect(undone, state, project)
+        undo[edit.kind] = undone
+        differs = [
+            rel
+            for rel in sorted(base.keys() | state.keys())
+            if rel in base and (rel not in state or state[rel][2] != base[rel][2])
+        ]
+        if differs:
+            stale[edit.kind] = differs
+    return VariantRun(samples, base, undo, stale)
+
+
+def _undo(changes: Sequence[FileChange]) -> list[FileChange]:
+    """The changes that put every file back as it was (deleting what the edit added)."""
+    return [FileChange(c.path, c.after, c.before) for c in reversed(changes)]
+
+
+def _effect(sample: Sample, before: Snapshot, project: Project) -> Snapshot:
+    after = snapshot(project.html, before)
+    sample.written, changed = compare(before, after)
+    sample.changed = len(changed)
+    sample.changed_files = changed[:12]
+    return after
 
 
 def median(values: Sequence[float]) -> float:
@@ -241,53 +472,9 @@ def median(values: Sequence[float]) -> float:
 
 def spread(values: Sequence[float]) -> float:
     """Half the range, as a fraction of the median."""
-    if len(values) < 2:
+    if len(values) < 2 or not median(values):
         return 0.0
     return (max(values) - min(values)) / 2 / median(values)
-
-
-KINDS = ("clean_j1", "clean_j2", "noop", "incremental")
-KIND_LABELS = {
-    "clean_j1": "clean -j1",
-    "clean_j2": "clean -j2",
-    "noop": "no-op",
-    "incremental": "incremental",
-}
-
-
-def prepare(
-    kb: KnowledgeBase, root: Path, theme: str, variants: Sequence[str] = VARIANTS
-) -> dict[str, Project]:
-    projects = {}
-    for variant in variants:
-        project = Project(variant, root / f"src-{variant}", root / f"out-{variant}", kb)
-        write_project(kb, project.src, variant, theme)
-        projects[variant] = project
-    return projects
-
-
-def compare(
-    projects: dict[str, Project], repeat: int, noop: bool
-) -> dict[str, dict[str, list[Sample]]]:
-    """Every measurement, ``repeat`` times, variants interleaved so drift hits both alike."""
-    samples: dict[str, dict[str, list[Sample]]] = {v: {k: [] for k in KINDS} for v in projects}
-    for r in range(repeat):
-        for variant, project in projects.items():
-            got = samples[variant]
-            _progress(f"run {r + 1}/{repeat} {variant}: clean -j2")
-            got["clean_j2"].append(clean_build(project, 2))
-            _progress(f"run {r + 1}/{repeat} {variant}: clean -j1")
-            got["clean_j1"].append(clean_build(project, 1))
-            if noop:
-                _progress(f"run {r + 1}/{repeat} {variant}: no-op rebuild")
-                got["noop"].append(rebuild(project))
-            _progress(f"run {r + 1}/{repeat} {variant}: incremental")
-            got["incremental"].append(incremental_build(project))
-            _progress(
-                f"run {r + 1}/{repeat} {variant}: "
-                + ", ".join(f"{KIND_LABELS[k]} {v[-1].wall:.2f}s" for k, v in got.items() if v)
-            )
-    return samples
 
 
 _START = time.perf_counter()
@@ -298,19 +485,151 @@ def _progress(message: str) -> None:
 
 
 # =============================================================================
-# Reporting
+# One shape: every GC mode, every repeat, both variants
 # =============================================================================
+
+CLEAN_KINDS = ("clean_j1", "clean_j2")
+KINDS = (*CLEAN_KINDS, "noop", *EDIT_KINDS)
+KIND_LABELS = {
+    "clean_j1": "clean -j1",
+    "clean_j2": "clean -j2",
+    "noop": "no-op rebuild",
+    "text": "piece's text edited",
+    "existing-tag": "piece gets a used tag",
+    "new-tag": "piece gets a NEW tag",
+    "person": "person's role changed",
+    "add": "piece added",
+    "delete": "piece deleted",
+}
+#: the clean-build targets of issue 14 per shape: (kind, time limit, memory limit)
+CLEAN_TARGETS = {
+    "blog": (("clean_j1", 1.10, 1.10), ("clean_j2", 1.15, 1.15)),
+    "kb": (("clean_j1", 1.02, 1.02),),
+}
+NOOP_LIMIT = 1.2  # no-op rebuild, extension / plain
+EDIT_LIMIT = 2.0  # any edit, extension / plain's rebuild after the text edit
+GC_TARGET_SHAPES = ("blog", "kb")  # issue 14, point 4
+GC_USER_TIME = 1.0  # the extension with its freeze, against stock plain Sphinx: faster
+GC_USER_MEMORY = 1.15
+
+
+@dataclass
+class ShapeRun:
+    """What one shape's measurements gave."""
+
+    name: str
+    kb: KnowledgeBase
+    edits: list[Edit]
+    gc_modes: list[str]
+    runs: dict[str, dict[str, list[VariantRun]]]  # gc mode -> variant -> one per repeat
+
+
+def prepare(kb: KnowledgeBase, root: Path, theme: str) -> dict[str, Project]:
+    projects = {}
+    for variant in VARIANTS:
+        project = Project(variant, root / f"src-{variant}", root / f"out-{variant}", kb)
+        write_project(kb, project.src, variant, theme)
+        projects[variant] = project
+    return projects
+
+
+def run_shape(
+    name: str, kb: KnowledgeBase, root: Path, args: argparse.Namespace, gc_modes: list[str]
+) -> ShapeRun:
+    projects = prepare(kb, root, args.theme)
+    edits = [e for e in kb.edits if e.kind in args.edits]
+    runs: dict[str, dict[str, list[VariantRun]]] = {g: {v: [] for v in VARIANTS} for g in gc_modes}
+    for r in range(args.repeat):
+        for gc_mode in gc_modes:
+            for variant, project in projects.items():
+                label = f"{name} run {r + 1}/{args.repeat} gc={gc_mode} {variant}"
+                run = measure_variant(
+                    project, gc_mode, args.clean_jobs, edits, "noop" in args.edits,
+                    not args.no_count, label,
+                )  # fmt: skip
+                runs[gc_mode][variant].append(run)
+                _progress(
+                    f"{label}: " + ", ".join(f"{k} {s.wall:.2f}s" for k, s in run.samples.items())
+                )
+    return ShapeRun(name, kb, edits, gc_modes, runs)
+
+
+def summarize(shape: ShapeRun) -> dict[str, dict[str, dict[str, dict[str, Any]]]]:
+    """gc mode -> variant -> kind -> medians, spreads and every sample."""
+    out: dict[str, dict[str, dict[str, dict[str, Any]]]] = {}
+    for gc_mode, variants in shape.runs.items():
+        out[gc_mode] = {}
+        for variant, runs in variants.items():
+            row: dict[str, dict[str, Any]] = {}
+            for kind in KINDS:
+                got = [run.samples[kind] for run in runs if kind in run.samples]
+                if not got:
+                    continue
+                walls = [s.wall for s in got]
+                cpus = [s.cpu for s in got]
+                row[kind] = {
+                    "wall_s": median(walls),
+                    "wall_spread": spread(walls),
+                    "cpu_s": median(cpus),
+                    "cpu_spread": spread(cpus),
+                    "peak_mib": median([s.peak_mib for s in got]),
+                    "warnings": max(s.warnings for s in got),
+                    "pages_rendered": int(median([s.pages for s in got])),
+                    "generated_rendered": int(median([s.generated for s in got])),
+                    "written": _median_int([s.written for s in got]),
+                    "changed": _median_int([s.changed for s in got]),
+                    "changed_files": got[-1].changed_files,
+                    "frozen_objects": int(median([s.frozen for s in got])),
+                    "gc_seconds": median([sum(s.gc_seconds) for s in got]),
+                    "gc_full_collections": int(median([s.gc_collections[2] for s in got])),
+                    "load_max": max(s.load for s in got),
+                    "samples": [asdict(s) for s in got],
+                }
+                undone = [run.undo[kind] for run in runs if kind in run.undo]
+                if undone:
+                    row[kind]["undo_wall_s"] = median([s.wall for s in undone])
+                stale = sorted({f for run in runs for f in run.stale.get(kind, [])})
+                if kind in EDIT_KINDS:
+                    row[kind]["stale_after_undo"] = stale
+            out[gc_mode][variant] = row
+    return out
+
+
+def _median_int(values: Sequence[int | None]) -> int | None:
+    known = [v for v in values if v is not None]
+    return int(median(known)) if known else None
+
+
+def ratios(summary: dict[str, dict[str, dict[str, Any]]]) -> dict[str, float]:
+    """Extension / plain for one GC mode: per kind, and edits against plain's text edit."""
+    plain, ext = summary["plain"], summary["extension"]
+    found: dict[str, float] = {}
+    for clock in ("wall", "cpu"):
+        for kind in KINDS:
+            if kind in ext and kind in plain:
+                found[f"{clock}_{kind}"] = ext[kind][f"{clock}_s"] / plain[kind][f"{clock}_s"]
+            if kind in EDIT_KINDS and kind in ext and "text" in plain:
+                found[f"{clock}_{kind}_vs_plain_text"] = (
+                    ext[kind][f"{clock}_s"] / plain["text"][f"{clock}_s"]
+                )
+    for kind in CLEAN_KINDS:
+        if kind in ext and kind in plain:
+            found[f"memory_{kind}"] = ext[kind]["peak_mib"] / plain[kind]["peak_mib"]
+    return found
 
 
 @dataclass
 class Target:
-    """A target of issue 6: times judged on wall time (``--judge cpu``: on CPU time)."""
+    """A target of issue 14: times judged on wall time (``--judge cpu``: on CPU time)."""
 
     name: str
-    value: float  # wall-time ratio, or the memory ratio
+    value: float  # wall-time ratio, or the memory ratio, or a count
     limit: float
     cpu_value: float | None = None  # the same ratio on CPU time, for time targets
     noise: float = 0.0  # the largest wall-time spread behind ``value``
+    load: float = 0.0  # the highest load average when the builds behind ``value`` started
+    shape: str = ""
+    gc: str = ""
 
     @property
     def judged(self) -> float:
@@ -322,7 +641,7 @@ class Target:
 
     def line(self) -> str:
         verdict = "PASS" if self.ok else "FAIL"
-        text = f"  {verdict}  {self.name:<54} {self.judged:7.3f}  (target <= {self.limit:g})"
+        text = f"  {verdict}  {self.name:<62} {self.judged:7.3f}  (target <= {self.limit:g})"
         if self.cpu_value is not None:
             other, label = (
                 (self.value, "wall") if _JUDGE[0] == "cpu" else (self.cpu_value, "CPU time")
@@ -330,174 +649,417 @@ class Target:
             text += f"   {label}: {other:.3f} {'pass' if other <= self.limit else 'fail'}"
             if _JUDGE[0] == "wall" and self.noise > 0.15:
                 text += f"   (wall times varied ±{self.noise:.0%}: noisy)"
+            cpus = os.cpu_count() or 1
+            if _JUDGE[0] == "wall" and self.load > cpus:
+                text += f"   (load up to {self.load:.1f} on {cpus} CPUs: wall time unreliable)"
         return text
 
 
 _JUDGE = ["wall"]  # --judge
 
 
-def summarize(samples: dict[str, dict[str, list[Sample]]]) -> dict[str, dict[str, dict[str, Any]]]:
-    out: dict[str, dict[str, dict[str, Any]]] = {}
-    for variant, kinds in samples.items():
-        out[variant] = {}
-        for kind, runs in kinds.items():
-            if not runs:
-                continue
-            walls = [s.wall for s in runs]
-            cpus = [s.cpu for s in runs]
-            changed = [s.changed for s in runs if s.changed is not None]
-            out[variant][kind] = {
-                "wall_s": median(walls),
-                "wall_spread": spread(walls),
-                "cpu_s": median(cpus),
-                "cpu_spread": spread(cpus),
-                "peak_mib": median([s.peak_mib for s in runs]),
-                "warnings": max(s.warnings for s in runs),
-                "changed_files": int(median(changed)) if changed else None,
-                "samples": [asdict(s) for s in runs],
-            }
-    return out
-
-
-def ratios_and_targets(
-    summary: dict[str, dict[str, dict[str, Any]]],
-) -> tuple[dict[str, float], list[Target]]:
+def shape_targets(
+    shape: str, gc_mode: str, summary: dict[str, dict[str, dict[str, Any]]], found: dict[str, float]
+) -> list[Target]:
+    """The equal-settings targets of one shape under one GC mode."""
     plain, ext = summary["plain"], summary["extension"]
-    ratios: dict[str, float] = {}
-    for clock in ("wall", "cpu"):
-        for kind in KINDS:
-            if kind in ext and kind in plain:
-                ratios[f"{clock}_{kind}"] = ext[kind][f"{clock}_s"] / plain[kind][f"{clock}_s"]
-        for variant, row in (("extension", ext), ("plain", plain)):
-            for kind in ("noop", "incremental"):
-                if kind in row:
-                    ratios[f"{clock}_{kind}_of_clean_{variant}"] = (
-                        row[kind][f"{clock}_s"] / row["clean_j1"][f"{clock}_s"]
-                    )
-    for kind in ("clean_j1", "clean_j2"):
-        ratios[f"memory_{kind}"] = ext[kind]["peak_mib"] / plain[kind]["peak_mib"]
 
     def noise(*kinds: str) -> float:
-        return float(max(row[k]["wall_spread"] for row in (plain, ext) for k in kinds))
+        rows = [row[k]["wall_spread"] for row in (plain, ext) for k in kinds if k in row]
+        return float(max(rows, default=0.0))
 
-    targets = [
-        Target(
-            "clean -j1 time, extension / plain",
-            ratios["wall_clean_j1"],
-            1.05,
-            ratios["cpu_clean_j1"],
-            noise("clean_j1"),
-        ),
-        Target(
-            "clean -j2 time, extension / plain",
-            ratios["wall_clean_j2"],
-            1.05,
-            ratios["cpu_clean_j2"],
-            noise("clean_j2"),
-        ),
-        Target("clean -j1 peak memory, extension / plain", ratios["memory_clean_j1"], 1.05),
-        Target("clean -j2 peak memory, extension / plain", ratios["memory_clean_j2"], 1.05),
-        Target(
-            "incremental (one tag changed) / clean -j1, extension",
-            ratios["wall_incremental_of_clean_extension"],
-            0.05,
-            ratios["cpu_incremental_of_clean_extension"],
-            noise("clean_j1", "incremental"),
-        ),
-    ]
-    return ratios, targets
+    def load(*kinds: str) -> float:
+        return float(max((row[k]["load_max"] for row in (plain, ext) for k in kinds if k in row),
+                         default=0.0))  # fmt: skip
+
+    targets: list[Target] = []
+    tag = f"[{shape}, gc {gc_mode}]"
+    for kind, time_limit, memory_limit in CLEAN_TARGETS.get(shape, ()):
+        if f"wall_{kind}" not in found:
+            continue
+        label = KIND_LABELS[kind]
+        targets.append(Target(f"{tag} {label} time, extension / plain", found[f"wall_{kind}"],
+                              time_limit, found[f"cpu_{kind}"], noise(kind), load(kind), shape,
+                              gc_mode))  # fmt: skip
+        targets.append(Target(f"{tag} {label} peak memory, extension / plain",
+                              found[f"memory_{kind}"], memory_limit, shape=shape, gc=gc_mode))  # fmt: skip
+    if "wall_noop" in found:
+        targets.append(Target(f"{tag} no-op rebuild, extension / plain", found["wall_noop"],
+                              NOOP_LIMIT, found["cpu_noop"], noise("noop"), load("noop"), shape,
+                              gc_mode))  # fmt: skip
+    for kind in EDIT_KINDS:
+        key = f"{kind}_vs_plain_text"
+        if f"wall_{key}" in found:
+            targets.append(Target(
+                f"{tag} {KIND_LABELS[kind]}, extension / plain text edit", found[f"wall_{key}"],
+                EDIT_LIMIT, found[f"cpu_{key}"], noise(kind, "text"), load(kind, "text"), shape,
+                gc_mode,
+            ))  # fmt: skip
+    return targets
 
 
-def _fmt_time(entry: dict[str, Any] | None, clock: str) -> str:
+def output_checks(shape: str, gc_mode: str, summary: dict[str, dict[str, Any]]) -> list[Target]:
+    """Not targets of the issue, but what keeps output right: a no-op rebuild changes
+    nothing, and undoing an edit gives the clean build's output back (as far as plain
+    Sphinx does: its search index keeps the words of an undone edit)."""
+    ext = summary["extension"]
+    checks: list[Target] = []
+    tag = f"[{shape}, gc {gc_mode}] check:"
+    if "noop" in ext and ext["noop"]["changed"] is not None:
+        checks.append(Target(f"{tag} files a no-op rebuild changed, extension",
+                             ext["noop"]["changed"], 0, shape=shape, gc=gc_mode))  # fmt: skip
+    own = sorted({f for kind in EDIT_KINDS for f in _stale(summary, kind)[0]})
+    if any(kind in ext for kind in EDIT_KINDS):
+        checks.append(Target(f"{tag} files unlike the clean build after undoing, extension only",
+                             len(own), 0, shape=shape, gc=gc_mode))  # fmt: skip
+    return checks
+
+
+def gc_comparison(shape: str, summaries: dict[str, Any], runs: ShapeRun) -> dict[str, Any]:
+    """Across GC modes: output identity, and the user-facing total against stock plain Sphinx."""
+    result: dict[str, Any] = {"identical_output": {}, "user_facing": {}}
+    first = runs.gc_modes[0]
+    for gc_mode in runs.gc_modes[1:]:
+        for variant in VARIANTS:
+            a = runs.runs[first][variant][0].output
+            b = runs.runs[gc_mode][variant][0].output
+            differs = sorted(
+                rel
+                for rel in (a.keys() | b.keys()) - NOT_COMPARED
+                if a.get(rel, (0, 0, ""))[2] != b.get(rel, (0, 0, ""))[2]
+            )
+            result["identical_output"][f"{variant} {gc_mode} vs {first}"] = differs
+    if "default" in summaries:
+        stock = summaries["default"]["plain"]
+        # the extension as users get it with the freeze: its own option, else the wrapper's
+        best = next((g for g in ("builtin", "freeze", "freeze-collect") if g in summaries), "")
+        if best:
+            ext = summaries[best]["extension"]
+            for kind in CLEAN_KINDS:
+                if kind in ext and kind in stock:
+                    result["user_facing"][kind] = {
+                        "extension_gc": best,
+                        "wall": ext[kind]["wall_s"] / stock[kind]["wall_s"],
+                        "cpu": ext[kind]["cpu_s"] / stock[kind]["cpu_s"],
+                        "memory": ext[kind]["peak_mib"] / stock[kind]["peak_mib"],
+                        "noise": max(ext[kind]["wall_spread"], stock[kind]["wall_spread"]),
+                        "load": max(ext[kind]["load_max"], stock[kind]["load_max"]),
+                    }
+    return result
+
+
+def gc_targets(shape: str, comparison: dict[str, Any]) -> list[Target]:
+    if shape not in GC_TARGET_SHAPES:
+        return []
+    targets = []
+    user = comparison["user_facing"].get("clean_j1")
+    if user:
+        tag = f"[{shape}, extension gc {user['extension_gc']} vs stock plain]"
+        targets.append(Target(f"{tag} clean -j1 time", user["wall"], GC_USER_TIME,
+                              user["cpu"], user["noise"], user["load"], shape,
+                              user["extension_gc"]))  # fmt: skip
+        targets.append(Target(f"{tag} clean -j1 peak memory", user["memory"], GC_USER_MEMORY,
+                              shape=shape, gc=user["extension_gc"]))  # fmt: skip
+    for pair, differs in comparison["identical_output"].items():
+        targets.append(Target(f"[{shape}] output files that differ, {pair}", len(differs), 0,
+                              shape=shape))  # fmt: skip
+    return targets
+
+
+# =============================================================================
+# Reporting
+# =============================================================================
+
+
+def _time(entry: dict[str, Any] | None, clock: str) -> str:
     if not entry:
         return "-"
-    return f"{entry[f'{clock}_s']:7.2f}s ±{entry[f'{clock}_spread'] * 100:2.0f}%"
+    text = f"{entry[f'{clock}_s']:.2f}s"
+    if entry[f"{clock}_spread"] >= 0.005:
+        text += f" ±{entry[f'{clock}_spread'] * 100:.0f}%"
+    return text
 
 
-def print_table(summary: dict[str, dict[str, dict[str, Any]]], ratios: dict[str, float]) -> None:
-    """Wall time (what CI waits for), CPU time (robust to a busy machine), peak memory."""
-    kinds = [k for k in KINDS if k in summary["extension"]]
-    titles = (
-        ("wall", "Wall time (median ± half the range) and peak memory"),
-        ("cpu", "\nCPU time (user + system, build process and its -j workers)"),
+def _ratio(value: float | None) -> str:
+    return "-" if value is None else f"{value:.3f}x"
+
+
+def print_times(summary: dict[str, dict[str, Any]], found: dict[str, float]) -> None:
+    """Wall and CPU time side by side for plain and extension, with their ratios."""
+    plain, ext = summary["plain"], summary["extension"]
+    kinds = [k for k in KINDS if k in ext or k in plain]
+    head = (
+        f"{'':<24}{'wall plain':>14}{'extension':>14}{'ext/plain':>11}{'/text':>8}"
+        f"{'CPU plain':>14}{'extension':>14}{'ext/plain':>11}{'/text':>8}"
+        f"{'peak MB':>9}{'ext':>6}{'ratio':>8}"
     )
-    for clock, title in titles:
-        head = f"{'variant':<11}" + "".join(f"{KIND_LABELS[k]:>14}" for k in kinds)
-        if clock == "wall":
-            head += f"{'peak MB -j1':>13}{'peak MB -j2':>13}"
-        print(f"{title}\n{head}")
-        print("-" * len(head))
-        for variant in VARIANTS:
-            row = summary[variant]
-            line = f"{variant:<11}" + "".join(f"{_fmt_time(row.get(k), clock):>14}" for k in kinds)
-            if clock == "wall":
-                line += f"{row['clean_j1']['peak_mib']:13.0f}{row['clean_j2']['peak_mib']:13.0f}"
-            print(line)
-        line = f"{'ext/plain':<11}" + "".join(f"{ratios[f'{clock}_{k}']:13.3f}x" for k in kinds)
-        if clock == "wall":
-            line += f"{ratios['memory_clean_j1']:12.3f}x{ratios['memory_clean_j2']:12.3f}x"
-        print(line)
-        print("-" * len(head))
-    print("\nrebuild / clean -j1 of the same variant (wall; CPU):")
-    for variant in VARIANTS:
-        cells = [
-            f"{KIND_LABELS[k]} {ratios[f'wall_{k}_of_clean_{variant}']:.3f}; "
-            f"{ratios[f'cpu_{k}_of_clean_{variant}']:.3f}"
-            for k in ("noop", "incremental")
-            if f"wall_{k}_of_clean_{variant}" in ratios
-        ]
-        print(f"  {variant:<10} " + "   ".join(cells))
-    ext, plain = summary["extension"], summary["plain"]
-    for kind in ("noop", "incremental"):
-        if kind in ext:
-            print(
-                f"output files (re)written by the {KIND_LABELS[kind]} rebuild: "
-                f"extension {ext[kind]['changed_files']}, plain {plain[kind]['changed_files']}"
+    print(head)
+    print("-" * len(head))
+    for kind in kinds:
+        line = f"{KIND_LABELS[kind]:<24}"
+        for clock in ("wall", "cpu"):
+            vs_text = found.get(f"{clock}_{kind}_vs_plain_text")
+            line += (
+                f"{_time(plain.get(kind), clock):>14}{_time(ext.get(kind), clock):>14}"
+                f"{_ratio(found.get(f'{clock}_{kind}')):>11}"
+                f"{'' if vs_text is None else f'{vs_text:.2f}x':>8}"
             )
-    warned = {v: max(e["warnings"] for e in summary[v].values()) for v in VARIANTS}
-    print(f"warnings per build: plain {warned['plain']}, extension {warned['extension']}")
-    for variant, lines in _warned.items():
-        for text in lines:
-            print(f"  {variant}: {text}")
+        if kind in CLEAN_KINDS and kind in plain and kind in ext:
+            line += (
+                f"{plain[kind]['peak_mib']:9.0f}{ext[kind]['peak_mib']:6.0f}"
+                f"{_ratio(found.get(f'memory_{kind}')):>8}"
+            )
+        print(line)
+    print("-" * len(head))
+    print(
+        "/text: the extension's time over plain Sphinx's rebuild after the text edit of the "
+        "same piece. Rebuilds are -j1; a person's registry entry has no plain counterpart."
+    )
+
+
+def _stale(summary: dict[str, dict[str, Any]], kind: str) -> tuple[list[str], list[str]]:
+    """Files that differ from the clean build after an edit was undone and rebuilt:
+    (the extension's own, those that differ in plain Sphinx's output too)."""
+    ext = summary["extension"].get(kind, {}).get("stale_after_undo", [])
+    plain = set(summary["plain"].get(kind, {}).get("stale_after_undo", []))
+    return [f for f in ext if f not in plain], [f for f in ext if f in plain]
+
+
+def print_effects(summary: dict[str, dict[str, Any]], list_files: bool = True) -> None:
+    """What each build did: files written and changed, pages rendered, stale files.
+
+    ``list_files``: list the first files each edit changed.
+    """
+    plain, ext = summary["plain"], summary["extension"]
+    head = (
+        f"{'extension (plain)':<24}{'files written':>16}{'bytes changed':>16}"
+        f"{'pages rendered':>17}{'generated pages':>17}  stale after undo"
+    )
+    print(head)
+    print("-" * len(head))
+
+    def both(kind: str, key: str) -> str:
+        e = ext.get(kind, {}).get(key)
+        p = plain.get(kind, {}).get(key)
+        return f"{'-' if e is None else e} ({'-' if p is None else p})"
+
+    for kind in KINDS:
+        if kind not in ext:
+            continue
+        own, shared = _stale(summary, kind)
+        note = ", ".join(own[:3]) + (" ..." if len(own) > 3 else "") if own else "-"
+        if shared:
+            note += f" (+ {', '.join(shared)}: plain too)"
+        line = (
+            f"{KIND_LABELS[kind]:<24}{both(kind, 'written'):>16}{both(kind, 'changed'):>16}"
+            f"{both(kind, 'pages_rendered'):>17}{ext[kind]['generated_rendered']:>17}  {note}"
+        )
+        print(line)
+    print("-" * len(head))
+    if not list_files:
+        return
+    for kind in EDIT_KINDS:
+        files = ext.get(kind, {}).get("changed_files") or []
+        if files:
+            more = ext[kind]["changed"] - len(files)
+            print(
+                f"  {KIND_LABELS[kind]}: "
+                + ", ".join(files)
+                + (f" + {more} more" if more > 0 else "")
+            )
+
+
+def print_gc_side_by_side(
+    summaries: dict[str, dict[str, dict[str, Any]]], comparison: dict[str, Any]
+) -> None:
+    columns = [(g, v) for v in VARIANTS for g in summaries]
+    head = f"{'':<28}" + "".join(f"{f'{v} {g}':>20}" for g, v in columns)
+    print(head)
+    print("-" * len(head))
+    rows = [(kind, clock) for kind in CLEAN_KINDS for clock in ("wall", "cpu", "peak", "gc")]
+    rows += [(kind, "wall") for kind in ("noop", "text", "new-tag")]
+    for kind, clock in rows:
+        if not any(kind in summaries[g][v] for g, v in columns):
+            continue
+        names = {"peak": "peak MB", "gc": "CPU in gc (full)", "cpu": "CPU"}
+        label = f"{KIND_LABELS[kind]} {names.get(clock, clock)}"
+        line = f"{label:<28}"
+        for g, v in columns:
+            entry = summaries[g][v].get(kind)
+            if entry is None:
+                cell = "-"
+            elif clock == "peak":
+                cell = f"{entry['peak_mib']:.0f}"
+            elif clock == "gc":
+                cell = f"{entry['gc_seconds']:.2f}s ({entry['gc_full_collections']})"
+            else:
+                cell = f"{entry[f'{clock}_s']:.2f}s"
+            line += f"{cell:>20}"
+        print(line)
+    print("-" * len(head))
+    for pair, differs in comparison["identical_output"].items():
+        shown = (
+            "identical"
+            if not differs
+            else f"{len(differs)} file(s) differ: " + ", ".join(differs[:5])
+        )
+        print(f"output, {pair}: {shown}")
+    for kind, user in comparison["user_facing"].items():
+        print(
+            f"user-facing {KIND_LABELS[kind]}: extension (gc {user['extension_gc']}) / stock "
+            f"plain: wall {user['wall']:.3f}x, CPU {user['cpu']:.3f}x, "
+            f"peak memory {user['memory']:.3f}x"
+        )
+
+
+def shape_header(shape: ShapeRun, args: argparse.Namespace) -> str:
+    kb = shape.kb
+    about = SHAPES[shape.name].about if shape.name in SHAPES else "custom sizes"
+    piece = f"{shape.edits[0].docname}.md" if shape.edits else "no edits measured"
+    return (
+        f"== {shape.name}: {about} ==\n"
+        f"{kb.stats['documents']} documents (~{kb.words:,} words): {kb.reflections} "
+        f"reflections ({kb.stats['co_written']} co-written, "
+        f"{kb.stats['people_with_a_piece']} people with a piece), {kb.pages} pages, "
+        f"{kb.stats['authors']} people, {kb.stats['tags']} tags, {kb.stats['events']} events; "
+        f"median of {args.repeat} run(s)\nedits on {piece}"
+        + "".join(
+            f"; {e.title}" for e in shape.edits if e.kind in ("existing-tag", "new-tag", "person")
+        )
+    )
 
 
 # =============================================================================
-# Scaling
+# Consecutive rebuilds in one process (--rebuilds)
 # =============================================================================
 
+REBUILD_GROWTH = 1.05  # RSS after the last rebuild / after the first
 
-def scaling(args: argparse.Namespace, root: Path, sizes: Sequence[int]) -> dict[str, Any]:
-    """Clean -j1 and incremental builds at each size, plus an empty project's startup."""
-    results: dict[str, Any] = {
-        "sizes": [],
-        "pages_per_reflection": args.pages / max(args.reflections, 1),
+
+def consecutive_rebuilds(project: Project, gc_mode: str, count: int, edit: Edit) -> dict[str, Any]:
+    """A clean build, then ``count`` rebuilds in the same process, the text edit and its undo
+    in turn, each by ``build_main`` (a new Sphinx application every time)."""
+    shutil.rmtree(project.out, ignore_errors=True)
+    changes = list(edit.changes if project.variant == "extension" else edit.plain_changes)
+    builds: list[dict[str, Any]] = [{"args": sphinx_args(project, 1)}]
+    for i in range(count):
+        step = changes if i % 2 == 0 else _undo(changes)
+        builds.append({"args": sphinx_args(project, 1), "before": _changes(project, step)})
+    try:
+        records, _wall, warnings = run_builds(project, builds, gc_mode, objects=True)
+    finally:
+        for change in changes:  # an odd count ends with the edit made: put the text back
+            path = project.src / change.path
+            if change.before is None:
+                path.unlink(missing_ok=True)
+            elif not path.is_file() or path.read_text(encoding="utf-8") != change.before:
+                path.write_text(change.before, encoding="utf-8")
+    rss = [r["rss_mib"] for r in records]
+    first, last = rss[1] if len(rss) > 1 else rss[0], rss[-1]
+    rebuild_rss = rss[1:]
+    slope = 0.0
+    if len(rebuild_rss) > 2:
+        xs = range(len(rebuild_rss))
+        mx, my = statistics.fmean(xs), statistics.fmean(rebuild_rss)
+        slope = sum((x - mx) * (y - my) for x, y in zip(xs, rebuild_rss, strict=True)) / sum(
+            (x - mx) ** 2 for x in xs
+        )
+    return {
+        "records": records,
+        "rss_first_rebuild_mib": first,
+        "rss_last_mib": last,
+        "growth": last / first,
+        "slope_mib_per_rebuild": slope,
+        "warnings": len(warnings),
     }
-    empty = generate(0, 0, args.authors, args.tags, args.events, directives=not args.no_directives)
+
+
+def run_rebuilds(
+    shape: ShapeRun, root: Path, args: argparse.Namespace, gc_modes: list[str]
+) -> tuple[dict[str, Any], list[Target]]:
+    try:
+        edit = shape.kb.edit("text")
+    except KeyError:
+        print(f"\n{shape.name}: no piece to edit, no --rebuilds")
+        return {}, []
+    projects = prepare(shape.kb, root, args.theme)
+    results: dict[str, Any] = {}
+    targets: list[Target] = []
+    for gc_mode in gc_modes:
+        for variant, project in projects.items():
+            _progress(
+                f"{shape.name}: {args.rebuilds} rebuilds in one process, gc={gc_mode} {variant}"
+            )
+            got = consecutive_rebuilds(project, gc_mode, args.rebuilds, edit)
+            results[f"{variant} {gc_mode}"] = got
+            targets.append(Target(
+                f"[{shape.name}, gc {gc_mode}] {variant}: RSS after {args.rebuilds} rebuilds "
+                "/ after the first", got["growth"], REBUILD_GROWTH, shape=shape.name, gc=gc_mode,
+            ))  # fmt: skip
+    print(
+        f"\n-- {shape.name}: {args.rebuilds} rebuilds in one process (build_main each time; "
+        "the text edit and its undo in turn; -j1) --"
+    )
+    columns = list(results)
+    head = f"{'build':<12}" + "".join(f"{c + ' RSS':>26}{'time':>8}" for c in columns)
+    print(head)
+    print("-" * len(head))
+    for i in range(args.rebuilds + 1):
+        line = f"{'clean' if i == 0 else str(i):<12}"
+        for column in columns:
+            record = results[column]["records"][i]
+            line += f"{record['rss_mib']:24.0f}MB{record['wall_in_process']:7.2f}s"
+        print(line)
+    print("-" * len(head))
+    for column, got in results.items():
+        print(
+            f"{column}: RSS {got['rss_first_rebuild_mib']:.0f} MB after the first rebuild, "
+            f"{got['rss_last_mib']:.0f} MB after the last ({got['growth']:.3f}x, "
+            f"{got['slope_mib_per_rebuild']:+.2f} MB per rebuild); objects "
+            f"{got['records'][1].get('gc_objects', 0):,} -> {got['records'][-1].get('gc_objects', 0):,}"
+        )
+    return results, targets
+
+
+# =============================================================================
+# Scaling (--scaling)
+# =============================================================================
+
+
+def scaling(
+    args: argparse.Namespace, root: Path, sizes: Sequence[int], gc_mode: str
+) -> dict[str, Any]:
+    """Clean -j1 and new-tag rebuilds of the mixed shape at each size, plus an empty project."""
+    base = SHAPES["mixed"]
+    per = base.pages / base.reflections
+    results: dict[str, Any] = {"sizes": [], "pages_per_reflection": per, "gc": gc_mode}
+    empty = generate(0, 0, base.authors, base.tags, base.events, not args.no_directives)
     startup: dict[str, dict[str, float]] = {}
-    projects = prepare(empty, root / "kb-empty", args.theme)
-    for variant, project in projects.items():
-        runs = []
-        for _ in range(args.scaling_repeat):
-            _progress(f"scaling: empty project, {variant}")
-            runs.append(clean_build(project, 1))
+    for variant, project in prepare(empty, root / "kb-empty", args.theme).items():
+        runs = [
+            measure_variant(project, gc_mode, [1], [], False, False, f"scaling: empty, {variant}")
+            for _ in range(args.scaling_repeat)
+        ]
         startup[variant] = {
-            "wall_s": median([r.wall for r in runs]),
-            "cpu_s": median([r.cpu for r in runs]),
+            "wall_s": median([r.samples["clean_j1"].wall for r in runs]),
+            "cpu_s": median([r.samples["clean_j1"].cpu for r in runs]),
         }
     results["startup"] = startup
     for n in sizes:
-        pages = round(n * results["pages_per_reflection"])
+        pages = round(n * per)
         _progress(f"scaling: generating {n} reflections + {pages} pages")
-        kb = generate(n, pages, args.authors, args.tags, args.events, not args.no_directives)
-        projects = prepare(kb, root / f"kb-{n}x{pages}", args.theme)
+        kb = generate(n, pages, base.authors, base.tags, base.events, not args.no_directives)
+        edits = [kb.edit("new-tag")]
+        folder = root / f"scaling-{n}x{pages}"
         entry: dict[str, Any] = {"reflections": n, "pages": pages, "documents": len(kb.docs)}
-        for variant, project in projects.items():
-            cleans, incs = [], []
-            for _ in range(args.scaling_repeat):
-                _progress(f"scaling: {n}+{pages}, {variant}, clean -j1")
-                cleans.append(clean_build(project, 1))
-                _progress(f"scaling: {n}+{pages}, {variant}, incremental")
-                incs.append(incremental_build(project))
+        for variant, project in prepare(kb, folder, args.theme).items():
+            label = f"scaling: {n}+{pages}, {variant}"
+            runs = [
+                measure_variant(project, gc_mode, [1], edits, False, False, label)
+                for _ in range(args.scaling_repeat)
+            ]
+            cleans = [r.samples["clean_j1"] for r in runs]
+            incs = [r.samples["new-tag"] for r in runs if "new-tag" in r.samples]
             wall = median([c.wall for c in cleans])
             entry[variant] = {
                 "clean_j1_wall_s": wall,
@@ -508,13 +1070,9 @@ def scaling(args: argparse.Namespace, root: Path, sizes: Sequence[int]) -> dict[
                 "per_reflection_ms": 1000 * wall / max(n, 1),
                 "per_document_ms": 1000 * wall / max(len(kb.docs), 1),
             }
-            _progress(
-                f"scaling: {n}+{pages}, {variant}: clean {wall:.1f}s, "
-                f"incremental {entry[variant]['incremental_wall_s']:.1f}s"
-            )
         results["sizes"].append(entry)
         if not (args.keep or args.workdir):
-            shutil.rmtree(root / f"kb-{n}x{pages}", ignore_errors=True)
+            shutil.rmtree(folder, ignore_errors=True)
     first, last = results["sizes"][0], results["sizes"][-1]
     factor = last["reflections"] / max(first["reflections"], 1)
     growth: dict[str, float] = {"input": factor}
@@ -540,8 +1098,9 @@ def print_scaling(results: dict[str, Any]) -> list[Target]:
     growth = results["growth"]
     startup = results["startup"]
     print(
-        "\nScaling (clean -j1 and incremental -j1; ordinary pages scale with reflections, "
-        f"{results['pages_per_reflection']:g} per reflection; authors, tags, events fixed)"
+        f"\n-- Scaling (mixed shape, gc {results['gc']}: clean -j1 and a new tag, -j1; ordinary "
+        f"pages grow with reflections, {results['pages_per_reflection']:g} per reflection; "
+        "authors, tags, events fixed) --"
     )
     print(
         "startup (empty project, wall; CPU): "
@@ -551,7 +1110,7 @@ def print_scaling(results: dict[str, Any]) -> list[Target]:
     )
     head = (
         f"{'reflections':>11}{'docs':>7}  {'variant':<10}{'clean wall':>11}{'clean CPU':>11}"
-        f"{'ms/reflection':>15}{'ms/doc':>8}{'incr. wall':>12}{'incr. CPU':>11}{'peak MB':>9}"
+        f"{'ms/reflection':>15}{'ms/doc':>8}{'new tag wall':>14}{'CPU':>9}{'peak MB':>9}"
     )
     print(head)
     print("-" * len(head))
@@ -562,7 +1121,7 @@ def print_scaling(results: dict[str, Any]) -> list[Target]:
                 f"{entry['reflections']:>11}{entry['documents']:>7}  {variant:<10}"
                 f"{e['clean_j1_wall_s']:10.2f}s{e['clean_j1_cpu_s']:10.2f}s"
                 f"{e['per_reflection_ms']:15.1f}{e['per_document_ms']:8.1f}"
-                f"{e['incremental_wall_s']:11.2f}s{e['incremental_cpu_s']:10.2f}s{e['peak_mib']:9.0f}"
+                f"{e['incremental_wall_s']:13.2f}s{e['incremental_cpu_s']:8.2f}s{e['peak_mib']:9.0f}"
             )
     factor = growth["input"]
     print("-" * len(head))
@@ -572,7 +1131,7 @@ def print_scaling(results: dict[str, Any]) -> list[Target]:
             print(
                 f"  {clock:<4} {variant:<10} raw {growth[f'{clock}_{variant}_raw']:6.2f}x   "
                 f"without startup {growth[f'{clock}_{variant}_minus_startup']:6.2f}x   "
-                f"incremental {growth[f'{clock}_{variant}_incremental']:6.2f}x"
+                f"new tag {growth[f'{clock}_{variant}_incremental']:6.2f}x"
             )
         print(
             f"  {clock:<4} extension's extra time over plain: "
@@ -582,16 +1141,18 @@ def print_scaling(results: dict[str, Any]) -> list[Target]:
     # its sidebar), so the target is judged on what the extension adds to plain Sphinx.
     return [
         Target(
-            f"growth of the extension's extra time / input growth ({factor:g}x)",
+            f"[scaling] growth of the extension's extra time / input growth ({factor:g}x)",
             growth["wall_extension_extra_over_plain"] / factor,
             1.1,
             growth["cpu_extension_extra_over_plain"] / factor,
+            shape="mixed",
+            gc=results["gc"],
         )
     ]
 
 
 # =============================================================================
-# Profile
+# Profile (--profile)
 # =============================================================================
 
 
@@ -668,23 +1229,17 @@ def phases(raw: dict[tuple[str, int, str], tuple[int, int, float, float, Any]]) 
     return found
 
 
-def profile_build(project: Project, kind: str, limit: int) -> dict[str, Any]:
-    """A clean (or incremental) -j1 build under cProfile; returns the top functions."""
+def profile_build(project: Project, kind: str, limit: int, gc_mode: str) -> dict[str, Any]:
+    """A clean (or new-tag) -j1 extension build under cProfile; returns the top functions."""
     prof = project.out.parent / f"profile-{kind}.prof"
+    shutil.rmtree(project.out, ignore_errors=True)
     if kind == "clean":
-        shutil.rmtree(project.out, ignore_errors=True)
-        sample = sphinx_build(project, 1, profile=prof)
+        sample = sphinx_build(project, 1, gc_mode, profile=prof, count=False)
     else:
-        clean_build(project, 1)
-        edit = project.kb.edit
-        assert edit is not None
-        path = project.src / f"{edit.docname}.md"
-        original = path.read_text(encoding="utf-8")
-        _write_touching(path, original.replace(edit.before, edit.after, 1))
-        try:
-            sample = sphinx_build(project, 1, profile=prof)
-        finally:
-            path.write_text(original, encoding="utf-8")
+        sphinx_build(project, 1, gc_mode, count=False)
+        changes = project.kb.edit("new-tag").changes
+        sample = sphinx_build(project, 1, gc_mode, changes, profile=prof, count=False)
+        sphinx_build(project, 1, gc_mode, _undo(changes), count=False)
     stats = pstats.Stats(str(prof))
     total: float = stats.total_tt  # type: ignore[attr-defined]
     raw: dict[tuple[str, int, str], tuple[int, int, float, float, Any]] = stats.stats  # type: ignore[attr-defined]
@@ -696,6 +1251,7 @@ def profile_build(project: Project, kind: str, limit: int) -> dict[str, Any]:
         "own_time_by_package_s": dict(sorted(packages.items(), key=lambda kv: -kv[1])),
         "phases_s": phases(raw),
         "kind": kind,
+        "gc": gc_mode,
         "wall_s_under_profile": sample.wall,
         "profiled_total_s": total,
         "own_time_in_sphinx_reflections_s": own_ext,
@@ -705,7 +1261,8 @@ def profile_build(project: Project, kind: str, limit: int) -> dict[str, Any]:
         "overall_own": top_functions(stats, "own", limit),
         "stats_file": str(prof),
     }
-    print(f"\nProfile of one {kind} extension build (-j1, {sample.wall:.1f}s under cProfile)")
+    what = "clean" if kind == "clean" else "new-tag rebuild"
+    print(f"\nProfile of one {what} extension build (-j1, {sample.wall:.1f}s under cProfile)")
     print(
         f"profiled time {total:.2f}s, of which {own_ext:.2f}s ({own_ext / total:.1%}) is spent in "
         "sphinx_reflections' own code (callees in Sphinx/docutils not included)"
@@ -730,20 +1287,92 @@ def profile_build(project: Project, kind: str, limit: int) -> dict[str, Any]:
 # =============================================================================
 
 
+def _list(choices: Sequence[str]) -> Any:
+    """An argparse type: a comma-separated subset of ``choices``, in the order given."""
+
+    def parse(text: str) -> list[str]:
+        items = [t.strip() for t in text.split(",") if t.strip()]
+        wrong = [t for t in items if t not in choices]
+        if wrong or not items:
+            raise argparse.ArgumentTypeError(
+                f"{', '.join(wrong) or 'nothing'}: choose from {', '.join(choices)}"
+            )
+        return list(dict.fromkeys(items))
+
+    return parse
+
+
+def _ints(text: str) -> list[int]:
+    try:
+        values = sorted({int(t) for t in text.split(",") if t.strip()})
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a list of numbers: {text}") from None
+    if not values or min(values) < 1:
+        raise argparse.ArgumentTypeError(f"need numbers of at least 1: {text}")
+    return values
+
+
 def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(
         description="Benchmark sphinx-reflections against plain Sphinx + MyST.",
         formatter_class=argparse.ArgumentDefaultsHelpFormatter,
     )
-    parser.add_argument("--reflections", type=int, default=300, help="reflection pages")
-    parser.add_argument("--pages", type=int, default=300, help="ordinary pages")
-    parser.add_argument("--authors", type=int, default=10, help="people in the registry")
+    shapes = (*SHAPES, "custom")
     parser.add_argument(
-        "--tags", type=int, default=60, help="distinct tags (event hashtags included)"
+        "--shape",
+        type=_list(shapes),
+        help="corpus shapes, comma-separated: "
+        + "; ".join(f"{n}: {s.about}" for n, s in SHAPES.items())
+        + "; custom: the sizes below (default: blog,kb,mixed, or custom when a size is given)",
     )
-    parser.add_argument("--events", type=int, default=10, help="events in the registry")
+    sizes = parser.add_argument_group("custom shape (implies --shape custom)")
+    sizes.add_argument("--reflections", type=int, help="reflection pages (default 300)")
+    sizes.add_argument("--pages", type=int, help="ordinary pages (default 300)")
+    sizes.add_argument("--authors", type=int, help="people in the registry (default 10)")
+    sizes.add_argument("--tags", type=int, help="distinct tags, event hashtags included (60)")
+    sizes.add_argument("--events", type=int, help="events in the registry (default 10)")
+    parser.add_argument(
+        "--gc",
+        type=_list(GC_MODES),
+        default=["default", "freeze", "builtin"],
+        help="garbage-collector modes, each measured in full: "
+        + "; ".join(f"{m}: {a}" for m, a in GC_ABOUT.items())
+        + " (skipped when the extension has no such option)",
+    )
+    parser.add_argument(
+        "--extension-gc",
+        choices=("force", "keep"),
+        default="force",
+        help="force: -D reflections_gc_freeze=0 in the default and freeze modes (when the "
+        "extension has the option); keep: never pass it, the extension's own default applies",
+    )
+    parser.add_argument(
+        "--edits",
+        type=_list(("noop", *EDIT_KINDS)),
+        default=["noop", *EDIT_KINDS],
+        help="rebuilds to measure, comma-separated",
+    )
+    parser.add_argument(
+        "--clean-jobs", type=_ints, default=[1, 2], help="-j values of the clean builds"
+    )
     parser.add_argument(
         "--repeat", type=int, default=3, help="runs per figure (the median is shown)"
+    )
+    parser.add_argument(
+        "--quick", action="store_true", help="a first look: --repeat 1, no --scaling"
+    )
+    parser.add_argument(
+        "--no-count",
+        action="store_true",
+        help="do not count rendered pages (to see what counting costs)",
+    )
+    parser.add_argument(
+        "--rebuilds",
+        type=int,
+        default=0,
+        metavar="N",
+        help="also run N rebuilds in one process per shape, variant and GC mode, and "
+        "report the memory after each",
     )
     parser.add_argument("--theme", default="alabaster", help="html_theme of both variants")
     parser.add_argument(
@@ -758,7 +1387,6 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     parser.add_argument(
         "--keep", action="store_true", help="keep the temp dir (always kept with --workdir)"
     )
-    parser.add_argument("--no-noop", action="store_true", help="skip the no-op rebuild measurement")
     parser.add_argument(
         "--no-directives",
         action="store_true",
@@ -770,13 +1398,15 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
         nargs="?",
         const="clean",
         choices=("clean", "incremental", "both"),
-        help="profile one extension build under cProfile",
+        help="profile one extension build of the first shape under cProfile "
+        "(incremental: the new-tag rebuild)",
     )
     parser.add_argument("--profile-limit", type=int, default=25, help="rows per profile table")
     parser.add_argument("--scaling", action="store_true", help="also measure growth 300 -> 3,000")
     parser.add_argument(
         "--scaling-sizes",
-        default="300,3000",
+        type=_ints,
+        default=[300, 3000],
         help="reflection counts for --scaling (comma-separated)",
     )
     parser.add_argument("--scaling-repeat", type=int, default=1, help="runs per --scaling figure")
@@ -789,8 +1419,21 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
         help="which time the time targets are judged on (cpu: steadier on shared machines)",
     )
     args = parser.parse_args(argv)
-    if args.reflections < 1 or args.pages < 0 or args.repeat < 1:
+    custom = {
+        k: getattr(args, k)
+        for k in ("reflections", "pages", "authors", "tags", "events")
+        if getattr(args, k) is not None
+    }
+    if args.shape is None:
+        args.shape = ["custom"] if custom else list(SHAPES)
+    args.custom = Shape("custom", "custom sizes", **{"reflections": 300, "pages": 300, **custom})
+    if args.quick:
+        args.repeat = 1
+        args.scaling = False
+    if args.custom.reflections < 1 or args.custom.pages < 0 or args.repeat < 1:
         parser.error("need at least one reflection and one run")
+    if args.rebuilds < 0:
+        parser.error("--rebuilds needs a count of 0 or more")
     return args
 
 
@@ -802,16 +1445,21 @@ def _load() -> list[float]:
 
 
 def extension_source() -> dict[str, str]:
-    """Which sphinx_reflections the builds import, and its git state when it is a checkout."""
-    code = "import sphinx_reflections as m; print(m.__file__); print(m.__version__)"
+    """Which sphinx_reflections the builds import, its git state, and its GC option."""
+    code = (
+        "import dataclasses, sphinx_reflections as m\n"
+        "from sphinx_reflections.config import ReflectionsConfig as C\n"
+        "print(m.__file__); print(m.__version__)\n"
+        "print(int('gc_freeze' in {f.name for f in dataclasses.fields(C)}))"
+    )
     proc = subprocess.run(
         [sys.executable, "-c", code], capture_output=True, text=True, env=_build_env(), check=False
     )
     lines = proc.stdout.split()
-    if proc.returncode != 0 or len(lines) < 2:
+    if proc.returncode != 0 or len(lines) < 3:
         return {"error": proc.stderr.strip()[-500:]}
     package = Path(lines[0]).parent
-    found = {"path": str(package), "version": lines[1]}
+    found = {"path": str(package), "version": lines[1], "gc_option": lines[2]}
     git = ["git", "-C", str(package)]
     commit = subprocess.run(
         [*git, "rev-parse", "--short", "HEAD"], capture_output=True, text=True, check=False
@@ -838,9 +1486,15 @@ def versions() -> dict[str, str]:
     return found
 
 
+def _knowledge_base(name: str, args: argparse.Namespace) -> KnowledgeBase:
+    shape = args.custom if name == "custom" else SHAPES[name]
+    return generate_shape(shape, directives=not args.no_directives)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     args = parse_args(argv)
     _JUDGE[0] = args.judge
+    _EXTENSION_GC[0] = args.extension_gc
     if args.src:
         _EXTENSION_SRC[:] = [args.src.resolve()]
     if args.workdir:
@@ -848,79 +1502,127 @@ def main(argv: Sequence[str] | None = None) -> int:
         root.mkdir(parents=True, exist_ok=True)
     else:
         root = Path(tempfile.mkdtemp(prefix="reflections-bench-"))
+    source = extension_source()
+    gc_modes = list(args.gc)
+    notes: list[str] = []
+    if "builtin" in gc_modes and (source.get("gc_option") != "1" or args.extension_gc == "keep"):
+        gc_modes.remove("builtin")
+        reason = (
+            "--extension-gc keep"
+            if args.extension_gc == "keep"
+            else "this sphinx_reflections has no reflections_gc_freeze option"
+        )
+        notes.append(f"gc mode builtin skipped: {reason}")
+    if not gc_modes:
+        print("bench: no GC mode left to measure", file=sys.stderr)
+        return 2
     report: dict[str, Any] = {
-        "settings": {k: str(v) if isinstance(v, Path) else v for k, v in vars(args).items()},
+        "settings": {
+            k: str(v) if isinstance(v, Path) else asdict(v) if isinstance(v, Shape) else v
+            for k, v in vars(args).items()
+        },
+        "gc_modes": {m: GC_ABOUT[m] for m in gc_modes},
+        "notes": notes,
         "versions": versions(),
         "started": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
         "load_average_at_start": _load(),
-        "extension_source": extension_source(),
+        "extension_source": source,
+        "shapes": {},
     }
+    v = report["versions"]
+    where = source.get("path", "?")
+    if "commit" in source:
+        where += f" at {source['commit']}"
+        if source["uncommitted_changes"] != "0":
+            where += f" + {source['uncommitted_changes']} uncommitted file(s)"
+    header = (
+        f"sphinx-reflections {source.get('version', '?')} ({where})\n"
+        f"Sphinx {v['sphinx']}, MyST-Parser {v['myst-parser']}, docutils {v['docutils']}, "
+        f"Python {v['python']}, {v['cpus']} CPUs, theme {args.theme}; times judged on "
+        f"{args.judge} time\nGC modes: "
+        + "; ".join(f"{m} ({GC_ABOUT[m]})" for m in gc_modes)
+        + (f"; reflections_gc_freeze {'left alone' if args.extension_gc == 'keep' else 'forced'}")
+        + "".join(f"\nnote: {n}" for n in notes)
+    )
+    print(header, flush=True)
     targets: list[Target] = []
     try:
-        _progress(f"generating {args.reflections} reflections + {args.pages} pages in {root}")
-        kb = generate(
-            args.reflections, args.pages, args.authors, args.tags, args.events,
-            directives=not args.no_directives,
-        )  # fmt: skip
-        report["knowledge_base"] = {
-            "reflections": kb.reflections,
-            "pages": kb.pages,
-            "words": kb.words,
-            **kb.stats,
-            "edit": asdict(kb.edit) if kb.edit else None,
-        }
-        main_root = root / f"kb-{args.reflections}x{args.pages}"
-        projects = prepare(kb, main_root, args.theme)
-        v = report["versions"]
-        src = report["extension_source"]
-        where = src.get("path", "?")
-        if "commit" in src:
-            where += f" at {src['commit']}"
-            if src["uncommitted_changes"] != "0":
-                where += f" + {src['uncommitted_changes']} uncommitted file(s)"
-        header = (
-            f"sphinx-reflections {src.get('version', '?')} ({where})\n"
-            f"benchmark: Sphinx {v['sphinx']}, "
-            f"MyST-Parser {v['myst-parser']}, docutils {v['docutils']}, Python {v['python']}, "
-            f"{v['cpus']} CPUs, theme {args.theme}\n"
-            f"knowledge base: {kb.reflections} reflections + {kb.pages} pages "
-            f"({kb.stats['documents']} documents with indexes, ~{kb.words:,} words), "
-            f"{kb.stats['authors']} authors, {kb.stats['tags']} tags, {kb.stats['events']} events; "
-            f"median of {args.repeat} run(s)"
-        )
-        if kb.edit:
-            header += (
-                f"\nincremental edit: {kb.edit.docname}.md tags "
-                f"#{kb.edit.old_tag} -> #{kb.edit.new_tag}"
-            )
-        if not args.skip_compare:
-            samples = compare(projects, args.repeat, noop=not args.no_noop)
-            summary = summarize(samples)
-            ratios, compare_targets = ratios_and_targets(summary)
-            targets += compare_targets
-            report["builds"] = summary
-            report["ratios"] = ratios
-            report["load_average_after_compare"] = _load()
-            load = report["load_average_at_start"], report["load_average_after_compare"]
-            header += (
-                f"\nload average (1, 5, 15 min) at start {load[0]}, at end {load[1]}: "
-                "on a busy machine trust the CPU-time table more than wall time"
-            )
-            print()
-            print(header)
-            print()
-            print_table(summary, ratios)
-            print(f"\nTargets (issue 6; times judged on {args.judge} time):")
-            for target in compare_targets:
-                print(target.line())
+        for name in args.shape:
+            _progress(f"{name}: generating")
+            kb = _knowledge_base(name, args)
+            shape_root = root / name
+            entry: dict[str, Any] = {
+                "about": args.custom.about if name == "custom" else SHAPES[name].about,
+                "knowledge_base": {
+                    "reflections": kb.reflections, "pages": kb.pages, "words": kb.words,
+                    **kb.stats,
+                },
+                "edits": [
+                    {"kind": e.kind, "title": e.title, "docname": e.docname,
+                     "files": [c.path for c in e.changes],
+                     "plain_files": [c.path for c in e.plain_changes]}
+                    for e in kb.edits
+                ],
+            }  # fmt: skip
+            report["shapes"][name] = entry
+            shape = ShapeRun(name, kb, [e for e in kb.edits if e.kind in args.edits], gc_modes, {})
+            if not args.skip_compare:
+                shape = run_shape(name, kb, shape_root, args, gc_modes)
+                summaries = summarize(shape)
+                found = {g: ratios(summaries[g]) for g in gc_modes}
+                comparison = gc_comparison(name, summaries, shape)
+                shape_targets_ = [
+                    t for g in gc_modes for t in shape_targets(name, g, summaries[g], found[g])
+                ]
+                shape_targets_ += gc_targets(name, comparison)
+                shape_targets_ += [
+                    t for g in gc_modes for t in output_checks(name, g, summaries[g])
+                ]
+                entry.update(builds=summaries, ratios=found, gc_comparison=comparison)
+                entry["load_average_after"] = _load()
+                print(f"\n{shape_header(shape, args)}")
+                for g in gc_modes:
+                    print(f"\n-- {name}, GC {g}: {GC_ABOUT[g]} --")
+                    print_times(summaries[g], found[g])
+                    print()
+                    print_effects(summaries[g], list_files=g == gc_modes[0])
+                if len(gc_modes) > 1:
+                    print(f"\n-- {name}: GC modes side by side (wall, CPU, peak memory) --")
+                    print_gc_side_by_side(summaries, comparison)
+                warned = {
+                    variant: max(
+                        (e["warnings"] for g in gc_modes for e in summaries[g][variant].values()),
+                        default=0,
+                    )
+                    for variant in VARIANTS
+                }
+                print(
+                    f"warnings per build: plain {warned['plain']}, extension {warned['extension']}"
+                )
+                for variant, lines in _warned.items():
+                    for text in lines:
+                        print(f"  {variant}: {text}")
+                _warned.clear()
+                print(f"\nTargets ({name}; issue 14):")
+                for target in shape_targets_:
+                    print(target.line())
+                targets += shape_targets_
+            if args.rebuilds:
+                got, rebuild_targets = run_rebuilds(shape, shape_root / "rebuilds", args, gc_modes)
+                entry["rebuilds"] = got
+                for target in rebuild_targets:
+                    print(target.line())
+                targets += rebuild_targets
         if args.profile:
+            first = args.shape[0]
+            kb = _knowledge_base(first, args)
+            project = prepare(kb, root / f"profile-{first}", args.theme)["extension"]
             kinds = ["clean", "incremental"] if args.profile == "both" else [args.profile]
             report["profile"] = [
-                profile_build(projects["extension"], kind, args.profile_limit) for kind in kinds
+                profile_build(project, kind, args.profile_limit, gc_modes[0]) for kind in kinds
             ]
         if args.scaling:
-            sizes = [int(s) for s in args.scaling_sizes.split(",") if s.strip()]
-            report["scaling"] = scaling(args, root, sizes)
+            report["scaling"] = scaling(args, root, args.scaling_sizes, gc_modes[0])
             scaling_targets = print_scaling(report["scaling"])
             for target in scaling_targets:
                 print(target.line())
@@ -931,8 +1633,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     finally:
         if not args.workdir and not args.keep:
             shutil.rmtree(root, ignore_errors=True)
-        elif args.workdir or args.keep:
+        else:
             print(f"\nbuild trees kept in {root}", file=sys.stderr)
+    report["load_average_at_end"] = _load()
     report["targets"] = [{**asdict(t), "judged_on": args.judge, "pass": t.ok} for t in targets]
     if args.json:
         args.json.parent.mkdir(parents=True, exist_ok=True)
@@ -944,6 +1647,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     if targets:
         print(f"\n{len(targets) - len(failed)} of {len(targets)} targets met (informational"
               + (", --strict" if args.strict else "") + ")")  # fmt: skip
+        load = report["load_average_at_start"], report["load_average_at_end"]
+        print(
+            f"load average (1, 5, 15 min) at start {load[0]}, at end {load[1]}: "
+            "on a busy machine trust the CPU-time figures more than wall time"
+        )
     return 1 if args.strict and failed else 0
 
 
