@@ -37,6 +37,7 @@ FIXTURES = Path(__file__).parent / "fixtures"
 sys.path.insert(0, str(Path(__file__).parent.parent / "tools"))
 import realblogs  # noqa: E402 - tools/ is not a package
 
+
 def _import(source: Path, dest: Path, *args: str) -> tuple[int, list[str], str]:
     """Run the command in-process; (exit status, stdout lines, summary)."""
     import io
