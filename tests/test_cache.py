@@ -55,8 +55,18 @@ class Counter:
         return app
 
 
-def _copy(tmp_path: Path) -> Path:
-    return copy_root("basic", tmp_path, "kb")
+def _copy(tmp_path: Path, related: bool = True) -> Path:
+    """The basic project; without ``related``, pieces list no related reflections.
+
+    Every piece of the basic project is related to every other, so a change to
+    one writes the others again (their lists show it), and Sphinx captures their
+    feed bodies while writing them: tests of the feed store turn that off.
+    """
+    src = copy_root("basic", tmp_path, "kb")
+    if not related:
+        with (src / "conf.py").open("a", encoding="utf-8") as conf:
+            conf.write("reflections_related = 0\n")
+    return src
 
 
 def _resolved_without_store(
@@ -84,7 +94,7 @@ def _outputs(outdir: Path) -> dict[str, bytes]:
 
 
 def test_noop_rebuild_renders_no_generated_page(make_app, tmp_path, monkeypatch) -> None:
-    src = _copy(tmp_path)
+    src = _copy(tmp_path, related=False)
     count = Counter(monkeypatch, feed_bodies=True)
     atom = spy(monkeypatch, feeds, "atom")
     app = count.build(make_app, src)
@@ -108,7 +118,7 @@ def test_noop_rebuild_renders_no_generated_page(make_app, tmp_path, monkeypatch)
 
 
 def test_tag_change_renders_only_the_pages_that_show_it(make_app, tmp_path, monkeypatch) -> None:
-    src = _copy(tmp_path)
+    src = _copy(tmp_path, related=False)
     count = Counter(monkeypatch, feed_bodies=True)
     app = count.build(make_app, src)
     essay = src / "essays" / "twenty-years.md"

@@ -95,6 +95,14 @@ class ReflectionsConfig:
         "env",
         "List reflections marked ``draft: true`` like published ones (for previews).",
     )
+    writer_hints: bool = _option(
+        False,
+        (bool,),
+        "env",
+        "Also warn about what a writer would want to fix but that does not break the "
+        "site: pieces with neither a ``summary`` nor a ``more`` marker. "
+        "``sphinx-reflections check`` always turns this on.",
+    )
     url_prefix: str = _option(
         "reflections",
         (str,),
@@ -107,6 +115,37 @@ class ReflectionsConfig:
     )
     words_per_minute: int = _option(
         200, (int,), "env", "Reading speed used for the reading time in the byline."
+    )
+    related: int = _option(
+        3,
+        (int,),
+        "html",
+        "How many related reflections are listed under each piece (``0``: none). They are "
+        "chosen by the tags they share (rarer tags count more), the same event, the same "
+        "series and the same author; drafts never.",
+    )
+    page_size: int = _option(
+        0,
+        (int,),
+        "html",
+        "How many reflections the archive, tag, author and event pages list per page "
+        "(``0``: all on one page). Page 1 keeps its address; later pages are "
+        "``…/page-2`` and so on.",
+    )
+    series: dict[str, Any] = _option(
+        {},
+        (dict,),
+        "html",
+        "Names of series: series id to its name, or to ``{'name': …, 'description': …}``. "
+        "A reflection joins a series with ``series: <id>``; a series without an entry here "
+        "is named by its id.",
+    )
+    feed_stylesheet: bool = _option(
+        True,
+        (bool,),
+        "html",
+        "Give Atom feeds an XSLT stylesheet, so that a feed opened in a browser reads as a "
+        "page that explains how to subscribe (feed readers ignore it).",
     )
 
     gc_freeze: bool = _option(
@@ -153,12 +192,32 @@ def _problem(name: str, value: Any) -> str | None:
             return "must be one or more folder names of letters, digits, '.', '_' or '-'"
     if name in ("feed_length", "words_per_minute") and value < 1:
         return "must be 1 or more"
+    if name in ("related", "page_size") and value < 0:
+        return "must be 0 or more"
+    if name == "series":
+        return _series_problem(value)
     if name == "unknown_tags" and value not in UNKNOWN_TAGS:
         return f"must be one of {', '.join(map(repr, UNKNOWN_TAGS))}"
     if name == "tag_aliases" and not all(
         isinstance(k, str) and isinstance(v, str) and k and v for k, v in value.items()
     ):
         return "must map alias strings to tag strings"
+    return None
+
+
+def _series_problem(value: dict[Any, Any]) -> str | None:
+    """Why a ``reflections_series`` mapping is not id -> name or id -> {name, description}."""
+    for key, entry in value.items():
+        if not isinstance(key, str) or not key.strip():
+            return "must map series ids (text) to names"
+        if isinstance(entry, str) and entry.strip():
+            continue
+        if not isinstance(entry, dict) or not all(
+            k in ("name", "description") and isinstance(v, str) for k, v in entry.items()
+        ):
+            return (
+                f"entry {key!r} must be a name, or a mapping with 'name' and 'description' (text)"
+            )
     return None
 
 

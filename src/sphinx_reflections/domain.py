@@ -20,12 +20,14 @@ from docutils import nodes
 from sphinx.builders.epub3 import Epub3Builder
 from sphinx.builders.html import StandaloneHTMLBuilder
 from sphinx.builders.singlehtml import SingleFileHTMLBuilder
-from sphinx.domains import Domain
+from sphinx.domains import Domain, ObjType
+from sphinx.roles import XRefRole
 from sphinx.util.nodes import make_refnode
 
 from .config import get_config
+from .i18n import _
 from .registry import Event, Person, Tag, load_events, load_people, load_tags
-from .text import suggest, tag_key
+from .text import slugify, suggest, tag_key
 from .warnings_ import ReflectionsWarning, warn
 
 if TYPE_CHECKING:
@@ -33,12 +35,13 @@ if TYPE_CHECKING:
     from sphinx.application import Sphinx
     from sphinx.builders import Builder
     from sphinx.environment import BuildEnvironment
+    from sphinx.util.typing import RoleFunction
 
 T = TypeVar("T")
 
 #: The shape of the data below (and so of pickled environments): Sphinx reads an
 #: environment afresh when the extension's ``env_version`` changes.
-DATA_VERSION = 6  # 6: events carry status, timezone, attendance, online_url, previous_start
+DATA_VERSION = 7  # 7: reflections carry series and excerpt; series table, related lists
 
 
 @dc.dataclass(frozen=True)
@@ -58,11 +61,29 @@ class Reflection:
     draft: bool = False
     minutes: int = 1
     words: int = 0
+    series: str = ""  # as written; see series_key()
+    excerpt: tuple[str, ...] = ()  # paragraphs before a "more" marker, when there is one
 
     @property
     def sort_key(self) -> tuple[int, str]:
         """Newest first, then by docname: the same order on every build."""
         return (-self.date.toordinal(), self.docname)
+
+
+def series_key(value: str) -> str:
+    """A series' identity: its id compared like a page name (case, separators folded)."""
+    return slugify(value) if value.strip() else ""
+
+
+@dc.dataclass(frozen=True)
+class SeriesInfo:
+    """One series after reading: its name and its visible parts, oldest first."""
+
+    key: str
+    name: str
+    description: str
+    parts: tuple[str, ...]  # docnames, oldest first
+    slug: str = ""  # the page name in the series folder (see naming.py)
 
 
 @dc.dataclass(frozen=True)
@@ -103,12 +124,62 @@ def page_builder(builder: Builder) -> bool:
     )
 
 
+class DomainLink(XRefRole):
+    """A link to a person, tag, event or series: ``{reflections:tag}`CX```.
+
+    Tags and series are found the way their pages are (case and separators
+    folded), so any spelling works, here and through intersphinx.
+    """
+
+    innernodeclass = nodes.inline
+
+    def __init__(self, fold: Callable[[str], str] | None = None) -> None:
+        super().__init__(warn_dangling=True)
+        self.fold = fold
+
+    def process_link(
+        self,
+        env: BuildEnvironment,
+        refnode: nodes.Element,
+        has_explicit_title: bool,
+        title: str,
+        target: str,
+    ) -> tuple[str, str]:
+        target = target.strip().lstrip("#")
+        return title, self.fold(target) if self.fold else target
+
+
+#: What the domain's objects are (in ``objects.inv``) and the roles that link to them.
+OBJECT_TYPES = {
+    "person": ObjType(_("person"), "person"),
+    "tag": ObjType(_("tag"), "tag"),
+    "event": ObjType(_("event"), "event"),
+    "series": ObjType(_("series"), "series"),
+}
+
+
+def domain_roles() -> dict[str, RoleFunction | XRefRole]:
+    """The domain's roles, one per object type."""
+    return {
+        "person": DomainLink(),
+        "tag": DomainLink(tag_key),
+        "event": DomainLink(),
+        "series": DomainLink(series_key),
+    }
+
+
 class ReflectionsDomain(Domain):
-    """Holds reflections, tags, mentions and events per document, and the registries."""
+    """Holds reflections, tags, mentions and events per document, and the registries.
+
+    People, tags, events and series are its objects: in ``objects.inv`` for
+    intersphinx, and linked with ``{reflections:person}`` and its siblings.
+    """
 
     name = "reflections"
     label = "Reflections"
     data_version = DATA_VERSION
+    object_types = OBJECT_TYPES
+    roles = domain_roles()
     initial_data = {  # noqa: RUF012 - Sphinx's own shape
         # per document
         "reflections": {},  # docname -> Reflection
@@ -131,6 +202,10 @@ class ReflectionsDomain(Domain):
         "locations": {},  # (kind, id) -> "file:line" of a registry entry
         "names": {},  # (kind, id) -> pagename, where it is not prefix/kind/id
         "tag_table": {},  # tag key -> TagInfo, rebuilt after reading
+        "series_table": {},  # series key -> SeriesInfo, rebuilt after reading
+        "related": {},  # docname -> docnames of its related reflections, after reading
+        "related_print": "",  # what the related lists were computed from
+        "inventory": [],  # objects.inv entries of people, tags, events and series
         "shown": {},  # docname -> fingerprint of what its clouds and listings showed
         "outputs": (set(), set()),  # (pagenames, other files) generated by the last build
         "stale": (set(), set()),  # what the last build generated that this one does not
@@ -305,6 +380,104 @@ class ReflectionsDomain(Domain):
 
     def set_tag_table(self, table: dict[str, TagInfo]) -> None:
         self.data["tag_table"] = table
+
+    @property
+    def series_table(self) -> dict[str, SeriesInfo]:
+        return self.data["series_table"]  # type: ignore[no-any-return]
+
+    def set_series_table(self, table: dict[str, SeriesInfo]) -> None:
+        self.data["series_table"] = table
+
+    def series_names(self) -> dict[str, tuple[str, str]]:
+        """Series key -> (name, description) from ``reflections_series``."""
+        found: dict[str, tuple[str, str]] = {}
+        for ident, entry in get_config(self.env).series.items():
+            if isinstance(entry, str):
+                found.setdefault(series_key(ident), (entry.strip(), ""))
+            else:
+                name = str(entry.get("name") or ident).strip()
+                found.setdefault(series_key(ident), (name, str(entry.get("description", ""))))
+        return found
+
+    def build_series_table(self) -> dict[str, SeriesInfo]:
+        """Every series with its visible parts, oldest first (by date, then docname)."""
+        parts: dict[str, list[Reflection]] = {}
+        for reflection in reversed(self.visible()):
+            key = series_key(reflection.series)
+            if key:
+                parts.setdefault(key, []).append(reflection)
+        names = self.series_names()
+        table = {}
+        for key, found in sorted(parts.items()):
+            name, description = names.get(key, (found[0].series.strip(), ""))
+            table[key] = SeriesInfo(key, name, description, tuple(r.docname for r in found))
+        return table
+
+    def series_parts(self, docname: str) -> tuple[SeriesInfo, tuple[str, ...]] | None:
+        """The series of a reflection and its parts, a draft's own page counted in place."""
+        reflection = self.reflections.get(docname)
+        info = self.series_table.get(series_key(reflection.series)) if reflection else None
+        if reflection is None or info is None:
+            return None
+        parts = info.parts
+        if docname not in parts:  # a draft previewing its place in the series
+            found = sorted([*(self.reflections[d] for d in parts), reflection], key=_oldest)
+            parts = tuple(r.docname for r in found)
+        return info, parts
+
+    def series_page(self, key: str) -> str:
+        """The pagename of a series' page."""
+        named: str | None = self.data["names"].get(("series", key))
+        return named or "/".join(p for p in (get_config(self.env).url_prefix, "series", key) if p)
+
+    def set_related(self, lists: dict[str, tuple[str, ...]], print_: str) -> None:
+        """Record every reflection's related reflections and what they were computed from."""
+        self.data["related"] = lists
+        self.data["related_print"] = print_
+
+    def related(self, docname: str) -> tuple[str, ...]:
+        """The docnames of a reflection's related reflections, best first."""
+        return self.data["related"].get(docname, ())  # type: ignore[no-any-return]
+
+    @property
+    def related_print(self) -> str:
+        return str(self.data["related_print"])
+
+    # -- pagination -------------------------------------------------------------------
+
+    def page_count(self, items: int) -> int:
+        """How many pages a listing of ``items`` reflections takes (at least one)."""
+        size = get_config(self.env).page_size
+        return max(1, -(-items // size)) if size else 1
+
+    def later_page(self, pagename: str, number: int) -> str:
+        """The pagename of page ``number`` (2, 3, …) of a listing page.
+
+        ``reflections/page-2`` for the archive (``reflections/index``),
+        ``reflections/tags/cx/page-2`` for the tag page ``reflections/tags/cx``:
+        in a folder of the page's own name, which no tag, person or event
+        slug can be (slugs have no ``/``). Renamed after reading where a
+        document is in the way (see :mod:`.naming`).
+        """
+        named: str | None = self.data["names"].get(("page", f"{pagename}|{number}"))
+        return named or later_page_name(pagename, number)
+
+    def listing_pages(self) -> list[tuple[str, str, str, list[Reflection]]]:
+        """(pagename, kind, id, reflections listed) of every paginated page, in a fixed order."""
+        found: list[tuple[str, str, str, list[Reflection]]] = [
+            (self.index_of(""), "archive", "", self.visible())
+        ]
+        found += [
+            (self.page_of("authors", i), "authors", i, self.by_author(i))
+            for i in sorted(self.people)
+        ]
+        for key in sorted(self.tag_table):
+            info = self.tag_table[key]
+            listed = [self.reflections[d] for d in info.reflections]
+            found.append((self.page_of("tags", info.slug), "tags", info.slug, listed))
+        for ident in sorted(self.all_events()):
+            found.append((self.page_of("events", ident), "events", ident, self.about_event(ident)))
+        return found
 
     def update_shown(self, now: dict[str, str]) -> list[str]:
         """Record what each page's clouds and listings show; the pages where it changed."""
@@ -568,17 +741,29 @@ class ReflectionsDomain(Domain):
         """Link to a generated page where the builder writes one, else keep the text."""
         if not page_builder(builder):
             return None
-        page = None
+        found = self.target(typ, target)
+        if found is None or found[0] == fromdocname:
+            return None  # a link to the page itself helps nobody
+        page, shown = found
+        if typ in OBJECT_TYPES and not node.get("refexplicit"):
+            contnode = nodes.inline(shown, shown, classes=contnode.get("classes", []))
+        return make_refnode(builder, fromdocname, page, None, contnode)
+
+    def target(self, typ: str, target: str) -> tuple[str, str] | None:
+        """(pagename, what a link shows) of a person, tag, event or series known here."""
         if typ == "tag":
             info = self.tag_info(target)
-            page = self.page_of("tags", info.slug) if info else None
-        elif typ == "event" and target in self.all_events():
-            page = self.page_of("events", target)
-        elif typ == "author" and target in self.people:
-            page = self.page_of("authors", target)
-        if page is None or page == fromdocname:
-            return None  # a link to the page itself helps nobody
-        return make_refnode(builder, fromdocname, page, None, contnode)
+            return (self.page_of("tags", info.slug), "#" + info.name) if info else None
+        if typ == "event":
+            event = self.all_events().get(target)
+            return (self.page_of("events", target), event.name) if event else None
+        if typ in ("author", "person"):
+            person = self.people.get(target)
+            return (self.page_of("authors", target), person.name) if person else None
+        if typ == "series":
+            series = self.series_table.get(target)
+            return (self.series_page(target), series.name) if series else None
+        return None
 
     def resolve_any_xref(
         self,
@@ -591,9 +776,27 @@ class ReflectionsDomain(Domain):
     ) -> list[tuple[str, nodes.reference]]:
         return []
 
+    def set_inventory(self, objects: list[tuple[str, str, str, str, str, int]]) -> None:
+        """The people, tags, events and series with a page (builders that write them)."""
+        self.data["inventory"] = objects
+
     def get_objects(self) -> Iterator[tuple[str, str, str, str, str, int]]:
-        """Nothing for the inventory yet: generated pages are not documents."""
-        return iter(())
+        """People, tags, events and series, pointing to their generated pages.
+
+        Only with builders that write those pages; other projects link to them
+        through intersphinx (``{external+kb:reflections:person}`jenny```).
+        """
+        return iter(self.data["inventory"])
+
+
+def _oldest(reflection: Reflection) -> tuple[int, str]:
+    return (reflection.date.toordinal(), reflection.docname)
+
+
+def later_page_name(pagename: str, number: int) -> str:
+    """``reflections/index`` -> ``reflections/page-2``; ``…/tags/cx`` -> ``…/tags/cx/page-2``."""
+    folder = pagename[: -len("/index")] if pagename.endswith("/index") else pagename
+    return f"{folder}/page-{number}"
 
 
 def get_domain(env: BuildEnvironment) -> ReflectionsDomain:

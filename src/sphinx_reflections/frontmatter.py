@@ -23,7 +23,7 @@ from . import nodes as rnodes
 from .authors import build_byline
 from .config import get_config
 from .dates import date_hint, parse_date
-from .domain import Reflection, get_domain
+from .domain import Reflection, get_domain, series_key
 from .registry import YAML_LOADER
 from .text import has_words, suggest, unique_tags
 from .urls import safe_url
@@ -33,7 +33,18 @@ if TYPE_CHECKING:
     from sphinx.application import Sphinx
     from sphinx.environment import BuildEnvironment
 
-KEYS = ("author", "date", "category", "tags", "event", "summary", "image", "updated", "draft")
+KEYS = (
+    "author",
+    "date",
+    "category",
+    "tags",
+    "event",
+    "summary",
+    "image",
+    "updated",
+    "draft",
+    "series",
+)
 _TEMP_KEY = "reflections_front_matter"
 _FRONT_MATTER = re.compile(r"\A(\ufeff?---[ \t]*\r?\n)(.*?)(^(?:---|\.\.\.)[ \t]*$)", re.S | re.M)
 
@@ -236,6 +247,7 @@ class Fields:
     image: str = ""
     updated: dt.date | None = None
     draft: bool = False
+    series: str = ""
 
 
 def validate(raw: RawMeta, env: BuildEnvironment, docname: str) -> Fields:
@@ -304,7 +316,7 @@ def validate(raw: RawMeta, env: BuildEnvironment, docname: str) -> Fields:
             )
         setattr(fields, key, parsed)
 
-    for key in ("category", "summary", "event", "image"):
+    for key in ("category", "summary", "event", "image", "series"):
         value = values.get(key)
         if value in (None, ""):
             continue
@@ -408,6 +420,39 @@ def first_paragraph(document: nodes.document, limit: int = 200) -> str:
     return ""
 
 
+_MORE = re.compile(r"^\s*<!--\s*more\s*-->\s*$", re.I)
+
+
+def _is_more(node: nodes.Node) -> bool:
+    """``<!-- more -->`` on a line of its own (MyST) or a ``.. more`` comment (rST)."""
+    if isinstance(node, nodes.comment):
+        return node.astext().strip().lower() == "more"
+    if isinstance(node, nodes.raw) and "html" in node.get("format", "").split():
+        return bool(_MORE.match(node.astext()))
+    return False
+
+
+def excerpt(document: nodes.document) -> tuple[str, ...] | None:
+    """The paragraphs before the first "more" marker, which is taken out; None without one.
+
+    Paragraphs inside callouts, cards and admonitions are not the piece's own
+    words and are left out, as in the default summary.
+    """
+    found: list[str] = []
+    for node in document.findall(nodes.Element):
+        if _is_more(node):
+            node.parent.remove(node)
+            return tuple(found)
+        if isinstance(node, nodes.paragraph) and not any(
+            isinstance(p, (*_NOT_COUNTED, nodes.Admonition, rnodes.reflections_author_card))
+            for p in _ancestors(node)
+        ):
+            text = " ".join(node.astext().split())
+            if text:
+                found.append(text)
+    return None
+
+
 def _ancestors(node: nodes.Node) -> list[nodes.Node]:
     found = []
     while node.parent is not None:
@@ -453,6 +498,23 @@ class ReflectionTransform(SphinxTransform):
         all_tags = unique_tags([*fields.tags, *in_text], domain.tag_aliases())
         title_node = next(self.document.findall(nodes.title), None)
         title = title_node.astext() if title_node else docname
+        before_more = excerpt(self.document)
+        if before_more == ():
+            warn(
+                ReflectionsWarning.BAD_METADATA,
+                "the 'more' marker comes before any paragraph, so there is no excerpt; lists "
+                "and feeds show the first paragraph instead",
+                (docname, metas[0].line),
+            )
+        elif before_more is None and not fields.summary and get_config(self.env).writer_hints:
+            marker = "<!-- more -->" if metas[0].form == "front matter" else ".. more"
+            warn(
+                ReflectionsWarning.NO_SUMMARY,
+                "this reflection has neither a summary nor a 'more' marker, so lists and "
+                "feeds show its first paragraph, cut at 200 characters; add 'summary:' to "
+                f"its metadata, or a line {marker} where the excerpt should end",
+                (docname, metas[0].line),
+            )
         words = count_words(self.document)
         wpm = get_config(self.env).words_per_minute
         reflection = Reflection(
@@ -463,19 +525,30 @@ class ReflectionTransform(SphinxTransform):
             category=fields.category,
             tags=all_tags,
             event=fields.event,
-            summary=fields.summary or first_paragraph(self.document),
+            summary=fields.summary or " ".join(before_more or ()) or first_paragraph(self.document),
             image=fields.image,
             updated=fields.updated,
             draft=fields.draft,
             minutes=max(1, math.floor(words / wpm + 0.5)),  # half a minute rounds up
             words=words,
+            series=fields.series,
+            excerpt=() if fields.summary else before_more or (),
         )
         domain.add_reflection(reflection)
         line = build_byline(reflection, self.env)
+        article: nodes.Element = self.document
         if title_node is not None and isinstance(title_node.parent, nodes.section):
-            title_node.parent.insert(title_node.parent.index(title_node) + 1, line)
+            article = title_node.parent
+            article.insert(article.index(title_node) + 1, line)
         else:
             self.document.insert(0, line)
+        if reflection.series:
+            # where it stands in its series, under the byline (filled when written)
+            article.insert(article.index(line) + 1, rnodes.reflections_series_spot())
+            domain.add_dynamic(docname, {"series": series_key(reflection.series)})
+        # what to read next, at the end of the piece (filled when written)
+        article += rnodes.reflections_related_spot()
+        domain.add_dynamic(docname, {"related": True})
 
 
 def register(app: Sphinx) -> None:

@@ -78,6 +78,12 @@ class ReflectionsWarning(Enum):
         "config",
         "A ``reflections_*`` configuration value is invalid; the default is used instead.",
     )
+    NO_SUMMARY = (
+        "no-summary",
+        "A reflection has neither a ``summary`` nor a ``more`` marker, so lists and feeds "
+        "show its first paragraph, cut short. Only with ``reflections_writer_hints`` "
+        "(``sphinx-reflections check`` turns it on).",
+    )
 
     @property
     def subtype(self) -> str:

@@ -178,8 +178,9 @@ def run_check(srcdir: Path, jobs: int = 1, incremental: bool = False) -> CheckRe
                 work / "out",
                 work / "doctrees",
                 "dummy",
-                # the [type.subtype] suffix is how the stream is read
-                confoverrides={"show_warning_types": True},
+                # the [type.subtype] suffix is how the stream is read; the hints are
+                # what a writer checks before publishing
+                confoverrides={"show_warning_types": True, "reflections_writer_hints": True},
                 status=None,
                 warning=stream,
                 freshenv=not incremental,
