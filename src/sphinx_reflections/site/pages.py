@@ -330,7 +330,7 @@ def write_pages(app: Sphinx, entries: Entries, jobs: list[tuple[PageSource, Path
             line = None if canonical else subscribe_line(builder, domain, pagename, kind, ident)
             if line is not None:
                 tree.insert(1, line)
-        fill_pagination(tree, partial(builder.get_relative_uri, pagename))
+        fill_pagination(tree, partial(_uri, builder, pagename))
         name, context, template = render(builder, pagename, tree, canonical)
         if not canonical:
             context[PAGE_KEY] = (kind, ident)
@@ -342,6 +342,13 @@ def write_pages(app: Sphinx, entries: Entries, jobs: list[tuple[PageSource, Path
         builder.handle_page(name, context, template, outfilename=scratch)
         write_if_changed(target, scratch.read_bytes())
     scratch.unlink(missing_ok=True)
+
+
+def _uri(builder: Any, pagename: str, other: str) -> str:
+    """Another page's address from this one; this one's own by its name, never empty."""
+    if other != pagename:
+        return str(builder.get_relative_uri(pagename, other))
+    return posixpath.basename(builder.get_target_uri(pagename)) or "./"
 
 
 class Entries:
