@@ -237,9 +237,9 @@ def test_series_line_under_the_byline(app) -> None:
     previous = nav.select_one("a[rel=prev]")
     following = nav.select_one("a[rel=next]")
     assert previous["href"] == "a1.html" and following["href"] == "a3.html"
-    assert previous.get_text() == "← Previous: Reading every complaint"
-    assert previous.select_one("[aria-hidden=true]").get_text() == "← "
-    assert following.get_text() == "Next: Fixing the invoice, not the script →"
+    assert previous.get_text() == "←\u00a0Previous: Reading every complaint"
+    assert previous.select_one("[aria-hidden=true]").get_text() == "←\u00a0"
+    assert following.get_text() == "Next: Fixing the invoice, not the script\u00a0→"
     # the first part has no previous one, the last no next one
     first = soup(app.outdir / "essays" / "a1.html").select_one("nav.reflections-series")
     assert first.select_one("a[rel=prev]") is None and first.select_one("a[rel=next]")
@@ -407,7 +407,7 @@ def test_archive_is_paginated(make_app, tmp_path, builder) -> None:
     nav = second.select_one("nav.reflections-pagination")
     assert nav["aria-label"] == "Pages"
     links = nav.select("li a")
-    assert [a.get_text() for a in links] == ["← Newer", "1", "2", "3", "Older →"]
+    assert [a.get_text() for a in links] == ["←\u00a0Newer", "1", "2", "3", "Older\u00a0→"]
     assert [a.get("aria-current") for a in links] == [None, None, "page", None, None]
     assert links[0]["rel"] == ["prev"] and links[-1]["rel"] == ["next"]
     expected = {
@@ -458,7 +458,7 @@ def test_later_pages_go_when_the_listing_shrinks(make_app, tmp_path) -> None:
     app.build()
     assert not third.exists()
     nav = soup(app.outdir / "reflections" / "page-2.html").select("nav.reflections-pagination a")
-    assert [a.get_text() for a in nav] == ["← Newer", "1", "2"]
+    assert [a.get_text() for a in nav] == ["←\u00a0Newer", "1", "2"]
 
 
 def test_later_pages_never_take_a_documents_place(make_app, tmp_path) -> None:

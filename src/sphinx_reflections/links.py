@@ -33,7 +33,7 @@ class ReflectionsLinks(Domain):
     label = "Reflections (links to other sites)"
     object_types = OBJECT_TYPES
     roles = domain_roles()
-    initial_data: dict[str, Any] = {}  # noqa: RUF012 - Sphinx's own shape
+    initial_data = {}  # noqa: RUF012 - Sphinx's own shape
 
     def merge_domaindata(self, docnames: Any, otherdata: dict[str, Any]) -> None:
         """Nothing is kept per document."""

@@ -384,8 +384,8 @@ def series_line(
         return block
     steps = nodes.paragraph(classes=["reflections-series-steps"])
     neighbours = [
-        (number - 2, "prev", _("Previous: %s"), "← ", ""),
-        (number, "next", _("Next: %s"), "", " →"),
+        (number - 2, "prev", _("Previous: %s"), "←\u00a0", ""),
+        (number, "next", _("Next: %s"), "", "\u00a0→"),
     ]
     for index, rel, label, before, after in neighbours:
         if not 0 <= index < len(parts):

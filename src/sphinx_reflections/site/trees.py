@@ -151,7 +151,7 @@ def page_links(paging: Paging, uri: Callable[[str], str]) -> rnodes.reflections_
 
     if number > 1:
         newer = _link("", uri(pages[number - 2]), ["reflections-pagination-newer"], rel="prev")
-        newer += [arrow("← "), nodes.Text(_("Newer"))]
+        newer += [arrow("←\u00a0"), nodes.Text(_("Newer"))]
         item(newer)
     for shown in page_window(number, len(pages)):
         if shown is None:
@@ -163,7 +163,7 @@ def page_links(paging: Paging, uri: Callable[[str], str]) -> rnodes.reflections_
         item(_link(str(shown), uri(pages[shown - 1]), [], **attrs))
     if number < len(pages):
         older = _link("", uri(pages[number]), ["reflections-pagination-older"], rel="next")
-        older += [nodes.Text(_("Older")), arrow(" →")]
+        older += [nodes.Text(_("Older")), arrow("\u00a0→")]
         item(older)
     return items
 
