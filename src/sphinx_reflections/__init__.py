@@ -157,6 +157,7 @@ def __getattr__(name: str) -> Any:
         }
     if name == "ROLES":  # deferred like setup()
         from .authors import AuthorRole
+        from .domain import domain_roles
         from .events import EventRole
         from .hashtags import HashtagRole, MentionRole
 
@@ -165,5 +166,6 @@ def __getattr__(name: str) -> Any:
             "hashtag": HashtagRole(),
             "mention": MentionRole(),
             "event": EventRole(),
+            **{f"reflections:{kind}": role for kind, role in domain_roles().items()},
         }
     raise AttributeError(name)

@@ -133,9 +133,10 @@ class DomainLink(XRefRole):
 
     innernodeclass = nodes.inline
 
-    def __init__(self, fold: Callable[[str], str] | None = None) -> None:
+    def __init__(self, doc: str, fold: Callable[[str], str] | None = None) -> None:
         super().__init__(warn_dangling=True)
         self.fold = fold
+        self.__doc__ = doc  # what the reference says of each role
 
     def process_link(
         self,
@@ -161,10 +162,25 @@ OBJECT_TYPES = {
 def domain_roles() -> dict[str, RoleFunction | XRefRole]:
     """The domain's roles, one per object type."""
     return {
-        "person": DomainLink(),
-        "tag": DomainLink(tag_key),
-        "event": DomainLink(),
-        "series": DomainLink(series_key),
+        "person": DomainLink(
+            "Link to a person's page by id: ``{reflections:person}`karin```. Shows the "
+            "person's name unless you give your own text. Through intersphinx, another "
+            "site's people too: ``{external+kb:reflections:person}`karin```."
+        ),
+        "tag": DomainLink(
+            "Link to a tag's page: ``{reflections:tag}`CX```, in any spelling of the tag "
+            "(case, ``#``, spaces and dashes do not matter). Shows the tag as ``#CX``.",
+            tag_key,
+        ),
+        "event": DomainLink(
+            "Link to an event's page by id: ``{reflections:event}`kundresan-2023```. "
+            "Shows the event's name."
+        ),
+        "series": DomainLink(
+            "Link to a series' page by id: ``{reflections:series}`complaints```. Shows "
+            "the series' name.",
+            series_key,
+        ),
     }
 
 
