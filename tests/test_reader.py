@@ -332,6 +332,10 @@ def test_excerpts_end_at_the_more_marker(app) -> None:
     item = next(e for e in feed.entries if e.title == TITLES["a1"])
     assert item.summary == a1.summary
     assert "The rest of the piece is not in the excerpt." in item.content[0].value
+    # the piece alone: no series line, no related reflections
+    part = next(e for e in feed.entries if e.title == TITLES["a2"]).content[0].value
+    assert "Invoices, waiting" in part
+    assert "reflections-series" not in part and "reflections-related" not in part
     # the marker itself leaves no trace on the page
     assert "more" not in (app.outdir / "essays" / "a1.html").read_text().split("<!--")[-1][:20]
 
@@ -485,3 +489,36 @@ def test_one_page_without_a_page_size(make_app, tmp_path) -> None:
     assert len(_entries(archive)) == 8
     assert archive.select_one(".reflections-pagination") is None
     assert not (app.outdir / "reflections" / "page-2.html").exists()
+
+
+def test_check_command_reports_pieces_without_summary_or_marker(
+    tmp_path, monkeypatch, capsys
+) -> None:
+    from sphinx_reflections.cli import main
+
+    src = copy_root("reader", tmp_path, "site")
+    monkeypatch.chdir(tmp_path)
+    assert main(["check", "site", "-j", "1"]) == 1
+    out, _err = capsys.readouterr()
+    assert out.splitlines() == [
+        "site/essays/c1.md:2: no-summary: this reflection has neither a summary nor a 'more' "
+        "marker, so lists and feeds show its first paragraph, cut at 200 characters; add "
+        "'summary:' to its metadata, or a line <!-- more --> where the excerpt should end"
+    ]
+    edit(src / "essays" / "c1.md", "nor a marker.\n", "nor a marker.\n\n<!-- more -->\n")
+    assert main(["check", "site", "-j", "1"]) == 0
+
+
+def test_pruned_related_lists_equal_the_full_walk(make_app, tmp_path) -> None:
+    """Skipping the pieces that cannot catch up changes nothing (a generated site of 400)."""
+    from reflections_testutil import write_kb
+
+    write_kb(tmp_path / "kb", reflections=400, pages=0, authors=8, tags=30, events=6)
+    app = make_app("dummy", srcdir=tmp_path / "kb")
+    app.builder.read()
+    domain = get_domain(app.env)
+    traits = {d: listings._traits(domain, r) for d, r in sorted(domain.reflections.items())}
+    for limit in (1, 3, 10):
+        pruned = listings.related_lists(domain, limit, traits)
+        assert pruned == listings.related_lists(domain, limit, traits, prune=False)
+        assert sum(len(v) == limit for v in pruned.values()) > len(pruned) // 2  # mostly full

@@ -197,12 +197,23 @@ class ReflectionsDirective(SphinxDirective):
         return [node]
 
 
-def shown(domain: ReflectionsDomain, docname: str) -> str:
-    """A fingerprint of everything the clouds and listings of one page show."""
+def shown(domain: ReflectionsDomain, docname: str, entries: dict[str, str] | None = None) -> str:
+    """A fingerprint of everything the clouds and listings of one page show.
+
+    ``entries`` keeps what each reflection's entry shows across pages (a piece
+    is in several related lists).
+    """
     parts = []
+    memo: dict[str, str] = {} if entries is None else entries
+
+    def inputs(reflection: Reflection) -> str:
+        if reflection.docname not in memo:
+            memo[reflection.docname] = repr(entry_inputs(domain, reflection))
+        return memo[reflection.docname]
+
     for spec in domain.dynamic.get(docname, []):
         if "related" in spec:
-            parts.append(repr([entry_inputs(domain, r) for r in related_to(domain, docname)]))
+            parts.append(repr([inputs(r) for r in related_to(domain, docname)]))
         elif "series" in spec:
             parts.append(repr(series_inputs(domain, docname)))
         elif "cloud" in spec:
@@ -222,7 +233,8 @@ def outdated_listings(app: Sphinx, env: BuildEnvironment) -> list[str]:
     Sphinx writes them again although their sources did not change.
     """
     domain = get_domain(env)
-    return domain.update_shown({d: shown(domain, d) for d in sorted(domain.dynamic)})
+    entries: dict[str, str] = {}
+    return domain.update_shown({d: shown(domain, d, entries) for d in sorted(domain.dynamic)})
 
 
 # -- related reflections ---------------------------------------------------------------
@@ -261,16 +273,23 @@ def _traits(domain: ReflectionsDomain, reflection: Reflection) -> tuple[str, ...
 
 
 def related_lists(
-    domain: ReflectionsDomain, limit: int, traits: dict[str, tuple[str, ...]]
+    domain: ReflectionsDomain,
+    limit: int,
+    traits: dict[str, tuple[str, ...]],
+    prune: bool = True,
 ) -> dict[str, tuple[str, ...]]:
     """Every reflection's ``limit`` most related published reflections, best first.
 
     Scores add up per shared trait (see :data:`SAME_SERIES` and
     :func:`tag_weight`); equal scores go newest first, then by docname, and
-    a reflection with nothing in common is never listed. Each reflection's
-    score is gathered from the pieces that share a trait with it (an inverted
-    index), so the work grows with how many pieces share each trait, not with
-    the square of the site.
+    a reflection with nothing in common is never listed.
+
+    Scores are gathered from an inverted index (each trait to the pieces that
+    have it), heaviest trait first. Once the ``limit``-th best score so far is
+    more than all the remaining traits could add up to, no piece not yet seen
+    can enter the list, so the long lists of common tags and prolific authors
+    are not walked: only the pieces already seen are checked for the rest
+    (``prune=False`` walks everything, for the tests). The result is the same.
     """
     published = sorted(
         (r for r in domain.reflections.values() if not r.draft), key=lambda r: r.sort_key
@@ -285,17 +304,41 @@ def related_lists(
         trait: tag_weight(len(docs)) if trait.startswith("tag:") else fixed[trait.split(":")[0]]
         for trait, docs in having.items()
     }
+    members = {trait: frozenset(docs) for trait, docs in having.items()}
     found: dict[str, tuple[str, ...]] = {}
     for docname in sorted(domain.reflections):
+        order = sorted((t for t in traits[docname] if t in weights), key=lambda t: (-weights[t], t))
+        left = [0.0] * (len(order) + 1)  # what traits i, i+1, … can still add
+        for i in range(len(order) - 1, -1, -1):
+            left[i] = left[i + 1] + weights[order[i]]
         scores: dict[str, float] = {}
-        for trait in traits[docname]:
-            weight = weights.get(trait, 0.0)
-            for other in having.get(trait, ()):
-                scores[other] = scores.get(other, 0.0) + weight
-        scores.pop(docname, None)
-        best = heapq.nsmallest(limit, scores, key=lambda d: (-round(scores[d], 9), rank[d]))
-        found[docname] = tuple(best)
+        for i, trait in enumerate(order):
+            if prune and len(scores) >= limit:
+                kth = heapq.nlargest(limit, scores.values())[-1]
+                if kth > left[i] + 1e-9:  # nobody unseen can catch up
+                    # nor can anyone seen who is further behind than the rest adds up to
+                    seen = {d for d, score in scores.items() if score + left[i] + 1e-9 >= kth}
+                    for rest in order[i:]:  # in the same order as above: the same sums
+                        weight = weights[rest]
+                        for other in seen & members[rest]:
+                            scores[other] += weight
+                    scores = {d: scores[d] for d in seen}
+                    break
+            weight = weights[trait]
+            for other in having[trait]:
+                if other != docname:
+                    scores[other] = scores.get(other, 0.0) + weight
+        found[docname] = _best(scores, limit, rank)
     return found
+
+
+def _best(scores: dict[str, float], limit: int, rank: dict[str, int]) -> tuple[str, ...]:
+    """The ``limit`` best-scored docnames; equal scores (to nine decimals) newest first."""
+    if len(scores) > limit:  # only those that can be among the best are sorted
+        kth = heapq.nlargest(limit, scores.values())[-1]
+        scores = {d: score for d, score in scores.items() if score >= kth - 1e-6}
+    ranked = sorted(scores, key=lambda d: (-round(scores[d], 9), rank[d]))
+    return tuple(ranked[:limit])
 
 
 def update_related(app: Sphinx, env: BuildEnvironment) -> None:

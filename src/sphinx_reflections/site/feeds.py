@@ -93,7 +93,7 @@ _TITLE = re.compile(r"<h1\b[^>]*>.*?</h1>\n?", re.S)
 _BYLINE = re.compile(r'<div class="reflections-byline\b[^"]*"[^>]*>.*?</div>\n?', re.S)
 #: the series line and related reflections: navigation on the site, not part of the piece
 _NAVIGATION = re.compile(
-    r'<nav class="reflections-(?:series|related)\b[^"]*"[^>]*>.*?</nav>\n?', re.S
+    r'<nav\b[^>]*\bclass="reflections-(?:series|related)\b[^"]*"[^>]*>.*?</nav>\n?', re.S
 )
 
 
