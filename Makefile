@@ -6,7 +6,7 @@
 #   make docs        build the showcase knowledge base, warnings are errors
 #   make lint        ruff + mypy + the layers contract (tools/check_layers.py)
 #   make serve       live-reloading docs (sphinx-autobuild)
-#   make locale      recompile the message catalogues (.po -> .mo)
+#   make locale      update the message catalogues from the code and compile them
 #   make bench       time and memory against plain Sphinx (tools/bench.py; BENCH_ARGS=...)
 #   make node_modules   the pinned checkers (vnu-jar, axe-core) from package-lock.json
 #   make clean       remove build output and caches (keeps .venv and node_modules)
@@ -121,7 +121,18 @@ serve: $(STAMP)
 	@test -x $(BIN)/sphinx-autobuild || $(BIN)/python -m pip install --quiet sphinx-autobuild
 	$(BIN)/sphinx-autobuild $(SERVE_OPTS) --watch src docs $(DOCS_OUT)
 
+# The labels in the code (``_``, a Lang's call, ``ngettext`` and ``lang.plural`` for plural forms)
+# into the template, every catalogue brought up to date with it, then compiled. A new
+# language: `.venv/bin/pybabel init -i $(LOCALE_DIR)/sphinx_reflections.pot -d $(LOCALE_DIR)
+# -D sphinx_reflections -l xx`, translate the .po file, `make locale` (see the manual's
+# "Add a language" how-to).
+LOCALE_KEYWORDS := -k _ -k lang -k gettext -k ngettext:1,2 -k plural:1,2
 locale: $(STAMP)
+	$(BIN)/pybabel extract --no-location --sort-output --omit-header --ignore-dirs=cli \
+		--project sphinx-reflections --copyright-holder "The sphinx-reflections developers" \
+		$(LOCALE_KEYWORDS) -o $(LOCALE_DIR)/sphinx_reflections.pot src/sphinx_reflections
+	$(BIN)/pybabel update --no-fuzzy-matching --ignore-obsolete \
+		-i $(LOCALE_DIR)/sphinx_reflections.pot -d $(LOCALE_DIR) -D sphinx_reflections
 	$(BIN)/pybabel compile -d $(LOCALE_DIR) -D sphinx_reflections --statistics
 
 # BENCH_ARGS: e.g. "--scaling", "--profile clean", "--judge cpu", "--repeat 5"

@@ -50,7 +50,7 @@ reflections_series = {
     "complaints": {
         "name": "A month of complaints",
         "description": (
-            "In January 2026 the evening desk in Umeå read every written complaint it "
+            "In January 2025 the evening desk in Umeå read every written complaint it "
             "received. Three pieces on what that was like, what the complaints had in "
             "common, and what changed because of them."
         ),

@@ -181,13 +181,20 @@ def test_generated_pages_of_a_folder_share_one_navigation(make_app, tmp_path, mo
     count = Counter(monkeypatch)
     # alabaster's sidebar has the whole table of contents (the test default, basic, does not)
     app = count.build(make_app, _copy(tmp_path), confoverrides={"html_theme": "alabaster"})
+    # the archive and the tags and events indexes may be in a toctree: each is the
+    # current page of its own menu, so it has a menu of its own
+    menus = {"reflections/index", "reflections/tags/index", "reflections/events/index"}
     calls = [
-        (docname.rpartition("/")[0], repr(sorted(call.kwargs.items())))
+        (
+            docname.rpartition("/")[0],
+            docname if docname in menus else "",
+            repr(sorted(call.kwargs.items())),
+        )
         for call in toctrees.calls
         if (docname := call.args[1]).startswith("reflections/")
     ]
     assert calls, "the theme's sidebar never asked for the table of contents"
-    assert len(calls) == len(set(calls))  # each folder and set of options once
+    assert len(calls) == len(set(calls))  # each folder (or index) and set of options once
     tags = [p for p in count.pages if p.startswith("reflections/tags/")]
     assert len(tags) > 2 and len({c for c in calls if c[0] == "reflections/tags"}) < len(tags)
     # and every page still has the navigation
@@ -301,3 +308,27 @@ def test_a_new_series_part_renders_the_series_page(make_app, tmp_path, monkeypat
     # the pages that did not list the draft and do not list it now are left alone
     assert "reflections/authors/omar" not in count.pages
     assert "reflections/tags/rare" not in count.pages
+
+
+@pytest.mark.parametrize("builder", ["html", "dirhtml"])
+def test_a_rebased_entry_is_the_entry_rendered_on_its_page(make_app, tmp_path, builder) -> None:
+    """Entries are rendered once and moved to each page: byte for byte as if rendered there."""
+    from sphinx_reflections.domain import get_domain
+    from sphinx_reflections.listings import entry
+    from sphinx_reflections.resolve import resolve_generated
+    from sphinx_reflections.site import cache
+
+    app = make_app(builder, srcdir=copy_root("hashtags", tmp_path))
+    app.build()
+    domain = get_domain(app.env)
+    entries = pages.Entries(app, cache.site_key(app, domain), domain)
+    checked = 0
+    for page in pages._pages(app):
+        make = entries.maker(page.pagename)
+        for reflection in page.listed:
+            moved = make(reflection)["html"]
+            node = entry(reflection, domain)
+            resolve_generated(node, app.builder, page.pagename)
+            assert moved == app.builder.render_partial(node)["fragment"], page.pagename
+            checked += 1
+    assert checked >= 10

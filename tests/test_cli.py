@@ -141,11 +141,27 @@ def test_new_writes_a_reflection_and_prints_its_path(tmp_path, monkeypatch, caps
         "tags": ["CX", "AI", "Mässa2024"],
         "event": "kontaktdagen-2023",
         "summary": "One or two sentences for listings, feeds and link previews.",
+        "draft": True,
     }
     text = path.read_text(encoding="utf-8")
     assert "  # category: Leadership\n" in text
-    assert "\n# Vad Kontaktdagen lärde mig om Øresund\n" in text
-    # what `new` writes passes `check` (nothing to fix before writing)
+    assert "  draft: true  # delete this line to publish\n" in text
+    # the event's box of facts, right under the title
+    assert (
+        "\n# Vad Kontaktdagen lärde mig om Øresund\n\n```{event} kontaktdagen-2023\n```\n" in text
+    )
+    # what `new` writes builds, and `check` points at the example text still to replace
+    assert main(["check", "docs", "-j", "1"]) == 1
+    out, _ = capsys.readouterr()
+    assert out.splitlines() == [
+        f"{path}:7:3: placeholder: the summary is still the example from "
+        "'sphinx-reflections new'; write one or two sentences of your own that make someone "
+        "want to read on",
+        f"{path}:21:1: placeholder: 'Start writing here.' is still the example from "
+        "'sphinx-reflections new'; replace it with your text",
+    ]
+    edit(path, "One or two sentences for listings, feeds and link previews.", "What I learnt.")
+    edit(path, "Start writing here.", "It began on a Tuesday.")
     assert main(["check", "docs", "-j", "1"]) == 0
 
 
@@ -171,11 +187,18 @@ def test_new_unknown_author_or_event_exits_1_with_a_suggestion(
     _project(tmp_path)
     monkeypatch.chdir(tmp_path)
     assert main(["new", "A title", "--author", "jeny"]) == 1
-    assert "unknown author 'jeny'; add it to reflections_authors (did you mean 'jenny'?)" in (
-        capsys.readouterr().err
-    )
+    assert (
+        "unknown author 'jeny': people.yml has no one with this id; did you mean 'jenny' "
+        "(Jenny Exempel)?"
+    ) in capsys.readouterr().err
+    # a writer's full name or handle finds the id too
+    assert main(["new", "A title", "--author", "Jenny Exempel"]) == 1
+    assert "did you mean 'jenny' (Jenny Exempel)?" in capsys.readouterr().err
     assert main(["new", "A title", "--author", "jenny", "--event", "kontaktdagen-2032"]) == 1
-    assert "(did you mean 'kontaktdagen-2023'?)" in capsys.readouterr().err
+    assert (
+        "unknown event 'kontaktdagen-2032': events.yml has no event with this id; did you "
+        "mean 'kontaktdagen-2023' (Kontaktdagen 2023)?"
+    ) in capsys.readouterr().err
     assert not (tmp_path / "a-title.md").exists()
 
 
@@ -226,7 +249,10 @@ def test_new_usage_errors_exit_2(tmp_path, monkeypatch, capsys) -> None:
         )
         == 2
     )
-    assert "'05.29.2023' is not an ISO 8601 date; write 2023-05-29" in capsys.readouterr().err
+    assert (
+        "argument --date: '05.29.2023' is not written year-month-day; write 2023-05-29"
+        in capsys.readouterr().err
+    )
     assert main(["new", "  ", "--author", "jenny", "--source-dir", "site"]) == 2
     assert main(["new", "A title", "--author", "jenny", "--source-dir", "site"]) == 0
 
@@ -243,8 +269,8 @@ def test_check_reports_a_bad_date_by_file_and_line(tmp_path, monkeypatch, capsys
     assert main(["check", "docs", "-j", "1"]) == 1
     out, err = capsys.readouterr()
     assert (
-        "docs/baddate.md:4: bad-date: date '05.29.2023' is not an ISO 8601 date; write 2023-05-29"
-        in out.splitlines()
+        "docs/baddate.md:4: bad-date: date '05.29.2023' is not written year-month-day; "
+        "write 2023-05-29" in out.splitlines()
     )
     assert all(line.startswith("docs/baddate.md:") for line in out.splitlines())
     assert re.search(r"^sphinx-reflections check: 2 problems in 1 file \(3 pages, ", err)
@@ -272,8 +298,8 @@ def test_check_reports_registry_and_unknown_ids(tmp_path, monkeypatch, capsys) -
     lines = capsys.readouterr().out.splitlines()
     assert any(line.startswith("people.yml:6: registry: ") for line in lines)
     assert (
-        "who.md:3: unknown-author: unknown author 'jeny'; add it to reflections_authors (did you mean 'jenny'?)"
-        in lines
+        "who.md:3: unknown-author: unknown author 'jeny': people.yml has no one with this id; "
+        "did you mean 'jenny' (Jenny Exempel)?" in lines
     )
 
 

@@ -124,3 +124,24 @@ def test_sphinx_design_static_folder_is_known_and_served_once(built) -> None:
     assert Path(built.outdir, "_static", "sphinx-design.min.css").is_file() or any(
         p.name.startswith("sphinx-design.") for p in Path(built.outdir, "_static").iterdir()
     )
+
+
+def test_virtual_doc_names_still_let_a_toctree_list_a_page_that_is_no_document() -> None:
+    """``StandardDomain._virtual_doc_names`` (name -> (docname, title)), as for ``genindex``.
+
+    The toctree directive, the collector and the resolver read it from the
+    class; the names are added per build and taken out again.
+    """
+    from sphinx.domains.std import StandardDomain
+    from sphinx.environment.adapters import toctree
+
+    names = StandardDomain._virtual_doc_names
+    assert names["genindex"][0] == "genindex"
+    assert "_virtual_doc_names" in inspect.getsource(toctree)
+    compat.add_toctree_pages({"kb/archive": "Archive"})
+    try:
+        assert names["kb/archive"] == ("kb/archive", "Archive")
+    finally:
+        compat.remove_toctree_pages(["kb/archive", "genindex"])
+    assert "kb/archive" not in names
+    assert "genindex" in names  # Sphinx's own are never taken out

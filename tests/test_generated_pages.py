@@ -46,9 +46,12 @@ def test_author_page_has_full_card_and_own_reflections(app) -> None:
     )
     link = card.select_one(".reflections-author-links a")
     assert (link.get_text(), link["href"]) == ("LinkedIn", "https://www.linkedin.com/in/example")
-    # no link from the page to itself
+    # the card does not link to the page it is on; in the listings the person's name is
+    # marked as the current page, not left as plain text among links
     assert card.select_one(".reflections-author-more") is None
-    assert not [a for a in page.select(".reflections-list a") if a.get("href") in ("#", "")]
+    current = [a for a in page.select(".reflections-list a") if a.get("href") in ("#", "")]
+    assert current and all(a["aria-current"] == "page" for a in current)
+    assert {a.get_text() for a in current} == {"Jenny Exempel"}
     titles = [a.get_text() for a in page.select(".reflections-entry-title a")]
     assert titles == ["Twenty years in customer experience", "Written together"]
     other = soup(app.outdir / "reflections/authors/bjorn.html")

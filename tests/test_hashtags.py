@@ -164,13 +164,18 @@ def test_tag_pages(app) -> None:
     # drafts stay out of tag pages
     assert tag_key("SecretTag") not in table
     assert not (app.outdir / "reflections/tags/secrettag.html").exists()
-    # the summary's hashtags and mentions are links in listings (not to the page itself)
+    # on its own page the tag is marked as the current one (not a plain black word),
+    # in bylines and summaries alike; every other tag is an ordinary link
     own = [
         a
-        for a in page.select(".reflections-summary a")
-        if a.get_text().casefold() == "#kontaktdagen2023"
+        for a in page.select(".reflections-list a")
+        if a.get_text().casefold() in ("#kontaktdagen2023", "#kd23")  # kd23: its alias
     ]
-    assert own == []
+    assert own and all(
+        a["aria-current"] == "page" and "reflections-current" in a["class"] for a in own
+    )
+    others = [a for a in page.select(".reflections-list a") if a not in own]
+    assert others and not any(a.get("aria-current") for a in others)
     archive = soup(app.outdir / "reflections/index.html")
     summary = archive.select(".reflections-summary")[-1]
     assert summary.select_one("a > .reflections-hashtag").get_text() == "#Kontaktdagen2023"

@@ -360,7 +360,7 @@ def test_check_hint_for_pieces_with_neither_summary_nor_marker(make_app, tmp_pat
     app = _build(make_app, tmp_path, confoverrides={"reflections_writer_hints": True})
     (warning,) = warnings_of(app)
     assert "c1.md:2" in warning and "[reflections.no-summary]" in warning
-    assert "<!-- more -->" in warning
+    assert "a line <!-- more -->" in warning
     # a build without the hints says nothing
     assert warnings_of(_build(make_app, tmp_path, "plain")) == []
 
@@ -501,11 +501,16 @@ def test_check_command_reports_pieces_without_summary_or_marker(
     assert main(["check", "site", "-j", "1"]) == 1
     out, _err = capsys.readouterr()
     assert out.splitlines() == [
-        "site/essays/c1.md:2: no-summary: this reflection has neither a summary nor a 'more' "
-        "marker, so lists and feeds show its first paragraph, cut at 200 characters; add "
-        "'summary:' to its metadata, or a line <!-- more --> where the excerpt should end"
+        "site/essays/c1.md:2: no-summary: this reflection has no summary: lists, feeds and "
+        "link previews show your first paragraph ('A piece that shares nothing with…'); add "
+        "one or two sentences of your own to the information block: summary: Your sentences "
+        "here. Or end the opening you want shown with a line <!-- more -->"
     ]
     edit(src / "essays" / "c1.md", "nor a marker.\n", "nor a marker.\n\n<!-- more -->\n")
+    assert main(["check", "site", "-j", "1"]) == 0
+    # a piece that is one short paragraph is shown whole: nothing to choose
+    edit(src / "essays" / "c1.md", "\n<!-- more -->\n\nSo its first paragraph stands", "\nSo")
+    edit(src / "essays" / "c1.md", "So for it in lists, though more follows.\n", "")
     assert main(["check", "site", "-j", "1"]) == 0
 
 

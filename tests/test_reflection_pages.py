@@ -72,7 +72,7 @@ def test_swedish_labels_and_dates(app) -> None:
     app.build()
     byline = soup(app.outdir / "essays/twenty-years.html").select_one(".reflections-byline")
     assert byline.select_one("time").get_text() == "29 maj 2023"
-    assert byline.select_one(".reflections-reading-time").get_text() == "1 min läsning"
+    assert byline.select_one(".reflections-reading-time").get_text() == "1 minuts läsning"
     assert byline.select_one(".reflections-updated").get_text().startswith("Uppdaterad 2 juni 2023")
     archive = soup(app.outdir / "reflections/index.html")
     assert archive.select_one("h1").get_text().startswith("Reflektioner")

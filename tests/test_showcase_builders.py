@@ -57,10 +57,17 @@ REFLECTIONS: dict[str, tuple[str, list[str], str]] = {
         ["Amira Haddad, CTO"],
         "February 12, 2024",
     ),
-    "essays/tjugo-ar-med-kunden": (
-        "Tjugo år med kunden",
+    # listed for English readers: the translation (the Swedish original is its other language)
+    "essays/twenty-years-with-the-customer": (
+        "Twenty years with the customer",
         ["Karin Åström, Marknadsdirektör"],
-        "May 29, 2023",
+        "June 5, 2023",
+    ),
+    # a piece in Norwegian: its byline in Norwegian, in an English knowledge base
+    "essays/nattskiftet": (
+        "Det nattskiftet lærte oss",
+        ["Sigrid Haugen, Teamleder kundeservice"],
+        "18. mars 2024",
     ),
 }
 
@@ -80,7 +87,7 @@ class Event:
 
 EVENTS = [
     Event(
-        "essays/tjugo-ar-med-kunden",
+        "essays/twenty-years-with-the-customer",
         "Kundresan 2023",
         "May 24, 2023",
         "Stockholm",
@@ -104,6 +111,7 @@ PEOPLE = {
     "goran": "Göran Ödqvist",
     "amira": "Amira Haddad",
     "petra": "Petra Lindgren",
+    "sigrid": "Sigrid Haugen",
 }
 HASHTAGS = ["#Kundresan2023", "#CXSummit2027", "#Fröbageriet", "#KnowledgeManagement"]
 
@@ -339,7 +347,7 @@ class TestHtml:
         person = soup(out / "reflections/authors/karin.html")
         assert person.select_one("article.reflections-author-card")
         titles = [e.get_text(" ", strip=True) for e in person.select("article.reflections-entry")]
-        assert any("Tjugo år med kunden" in t for t in titles)
+        assert any("Twenty years with the customer" in t for t in titles)  # one version a piece
 
         def styles(page: Any) -> set[str]:
             return {
@@ -359,7 +367,7 @@ class TestHtml:
         ]
         assert titles == [
             REFLECTIONS["essays/the-assistant-drafts"][0],
-            "Tjugo år med kunden – och en dag på Kundresan 2023",
+            "Twenty years with the customer – and a day at Kundresan 2023",  # one version
         ]
 
 

@@ -29,23 +29,26 @@ def test_every_subtype_is_typed_and_located(app) -> None:
     assert (
         "unknown.md",
         "3",
-        "unknown author 'jeny'; add it to reflections_authors (did you mean 'jenny'?)",
+        "unknown author 'jeny': people.yml has no one with this id; did you mean 'jenny' "
+        "(Jenny Exempel)?",
     ) in got["unknown-author"]
     assert (
         "cards.md",
         "3",
-        "author-card: unknown person 'nobody'; add it to reflections_authors",
+        "author-card: unknown person 'nobody': people.yml has no one with this id; check the "
+        "spelling, or add it there",
     ) in got["unknown-author"]
     assert any(f == "cards.md" and line == "6" for f, line, _ in got["unknown-author"])
     assert (
         "unknown.md",
         "5",
-        "unknown event 'kontaktdagen-2032'; add it to reflections_events (did you mean 'kontaktdagen-2023'?)",
+        "unknown event 'kontaktdagen-2032': events.yml has no event with this id; did you mean "
+        "'kontaktdagen-2023' (Kontaktdagen 2023)?",
     ) in got["unknown-event"]
     assert (
         "baddate.md",
         "4",
-        "date '05.29.2023' is not an ISO 8601 date; write 2023-05-29",
+        "date '05.29.2023' is not written year-month-day; write 2023-05-29",
     ) in got["bad-date"]
     bad_meta = {(f, line) for f, line, _ in got["bad-metadata"]}
     assert {
@@ -55,8 +58,25 @@ def test_every_subtype_is_typed_and_located(app) -> None:
         ("badkeys.md", "9"),
     } <= bad_meta
     swallowed = next(m for f, line, m in got["bad-metadata"] if line == "9")
-    assert "YAML reads '#Konferens2024 today' as a comment" in swallowed
+    assert "YAML reads '#Konferens2024 today' as a note" in swallowed
     assert 'summary: "Met at #Konferens2024 today"' in swallowed
+    # front matter that cannot be read: said where, and how to fix it
+    assert (
+        "tabbed.md",
+        "3",
+        "lines 3 and 4 start with a Tab, which YAML does not accept; indent with spaces "
+        "instead (two spaces under 'reflection:', four for the lines of a long summary)",
+    ) in got["front-matter"]
+    assert ("untitled.md", "6") in {(f, line) for f, line, _ in got["no-title"]}
+    assert {(f, line) for f, line, _ in got["placeholder"]} == {
+        ("writer.md", "5"),
+        ("writer.md", "11"),
+    }
+    # the hints a writer gets from `check` (reflections_writer_hints in this root's conf.py)
+    assert [(f, line) for f, line, _ in got["no-summary"]] == [("untitled.md", "2")]
+    assert {(f, line) for f, line, _ in got["near-miss"]} == {("writer.md", "9")}
+    assert len(got["near-miss"]) == 2  # @JennyExempels and #Kontaktdagen2023s
+    assert [(f, line) for f, line, _ in got["not-in-toctree"]] == [("lost.md", "1")]
     registry = {(f, line) for f, line, _ in got["registry"]}
     assert {
         ("people.yml", "4"),
@@ -69,10 +89,10 @@ def test_every_subtype_is_typed_and_located(app) -> None:
     assert ("people.yml", "18") in duplicates
     assert ("twice.rst", "8") in duplicates
     assert any(f.startswith("reflections/index") for f, _, _ in got["duplicate"])
-    assert ("tags.yml", "7") in duplicates  # kund-resa is kundresa with a space
-    assert ("tags.yml", "9") in registry
+    assert ("tags.yml", "9") in duplicates  # kund-resa is kundresa with a space
+    assert ("tags.yml", "11") in registry
     # #CustomerJourney is an alias in the registry; #Kundresan is not there
-    assert [(f, line) for f, line, _ in got["unknown-tag"]] == [("unknown.md", "9")]
+    assert ("unknown.md", "11") in [(f, line) for f, line, _ in got["unknown-tag"]]
     assert (
         "#Kundresan is not in the tag registry (tags.yml) (did you mean #Kundresa?)"
         in (got["unknown-tag"][0][2])

@@ -29,6 +29,7 @@ LAYERS: list[tuple[str, list[str]]] = [
     ("command line", ["sphinx_reflections.cli.*"]),
     ("generated site", ["sphinx_reflections.site.*"]),
     ("resolution stage", ["sphinx_reflections.resolve"]),
+    ("writers' hints", ["sphinx_reflections.writing"]),
     (
         "page features",
         [
@@ -39,11 +40,18 @@ LAYERS: list[tuple[str, list[str]]] = [
         ],
     ),
     ("cards and callouts", ["sphinx_reflections.authors", "sphinx_reflections.events"]),
-    ("hashtags and mentions", ["sphinx_reflections.hashtags"]),
+    (
+        "reading: hashtags, mentions, what to read again",
+        ["sphinx_reflections.hashtags", "sphinx_reflections.outdated"],
+    ),
     ("domain", ["sphinx_reflections.domain"]),
     ("nodes", ["sphinx_reflections.nodes"]),
-    ("registries and memory", ["sphinx_reflections.memory", "sphinx_reflections.registry"]),
+    (
+        "registries, records, memory",
+        ["sphinx_reflections.memory", "sphinx_reflections.records", "sphinx_reflections.registry"],
+    ),
     ("options and labels", ["sphinx_reflections.config", "sphinx_reflections.i18n"]),
+    ("advice for writers", ["sphinx_reflections.advice", "sphinx_reflections.messages"]),
     (
         "helpers",
         [

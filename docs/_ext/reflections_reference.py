@@ -20,6 +20,10 @@ that defines it, so the manual cannot drift from the extension.
     Every field of an event, from ``sphinx_reflections.registry.EVENT_FIELDS``;
     with ``:statuses:``, every status and what search engines and calendar
     apps are told (``STATUSES``).
+``reflections-messages``
+    Every message a writer can meet, by warning subtype: the subtype's
+    description, then each example of :data:`sphinx_reflections.messages.EXAMPLES`
+    with what ``check`` prints and the file before and after the fix.
 ``reflections-directives``
     Every directive of ``sphinx_reflections.DIRECTIVES`` with its arguments,
     options and docstring, and every role of ``sphinx_reflections.ROLES`` with
@@ -263,6 +267,87 @@ class WarningsTableDirective(ReferenceDirective):
             label["ids"].append(self.anchor("warning", str(member.value)))
             rows.append([label, self.parse_rst(str(getattr(member, "description", "")))])
         return [build_table(["suppress_warnings entry", "When you see it"], rows, [30, 70])]
+
+
+class MessagesDirective(ReferenceDirective):
+    """Every message a writer can meet, with before and after, from ``messages.EXAMPLES``."""
+
+    has_content = False
+
+    def run(self) -> list[nodes.Node]:
+        module = _module("sphinx_reflections.messages")
+        warnings = _module("sphinx_reflections.warnings_")
+        examples = getattr(module, "EXAMPLES", None)
+        enum_class = getattr(warnings, "ReflectionsWarning", None)
+        if module is None or warnings is None or not examples or enum_class is None:
+            return self.missing("sphinx_reflections.messages.EXAMPLES")
+        self.depend_on(module, warnings)
+        kind: str = getattr(warnings, "WARNING_TYPE", "reflections")
+        members = {str(m.value): m for m in enum_class}
+        order = list(dict.fromkeys(e.subtype for e in examples))
+        order += [s for s in members if s not in order]  # those only whoever runs the site sees
+        result: list[nodes.Node] = []
+        std = cast(StandardDomain, self.env.get_domain("std"))
+        for subtype in order:
+            member = members[subtype]
+            node_id = self.anchor("message", subtype)
+            section = nodes.section(ids=[node_id])
+            title = f"{subtype}"
+            section += nodes.title(title, "", _literal(title))
+            # {ref}`message-front-matter` links here, from any page
+            std.note_hyperlink_target(node_id, self.env.docname, node_id, title)
+            section += self.parse_rst(str(getattr(member, "description", "")))
+            shown = [e for e in examples if e.subtype == subtype]
+            if not shown:
+                section += _para(
+                    "A writer does not meet this one: it is about the site's configuration. "
+                    "Whoever runs the site can look it up in ",
+                    self.reference_to_warnings(kind, subtype),
+                    ".",
+                )
+            for example in shown:
+                section += self.example(example)
+            result.append(section)
+        return result
+
+    def reference_to_warnings(self, kind: str, subtype: str) -> nodes.Node:
+        """A link to the subtype's row in the warnings reference."""
+        xref = addnodes.pending_xref(
+            "",
+            refdomain="std",
+            reftype="doc",
+            reftarget="/manual/reference/warnings",
+            refexplicit=True,
+        )
+        xref += nodes.inline(f"{kind}.{subtype}", f"{kind}.{subtype}")
+        return xref
+
+    def example(self, example: Any) -> list[nodes.Node]:
+        """One mistake: its title, what check prints, the file before and after."""
+        # a Markdown highlighter reads the information block's indented lines as code
+        language = "yaml" if example.file.endswith((".yml", ".yaml")) else "text"
+        node_id = self.anchor("message", f"{example.subtype}-{example.title}")
+        title = nodes.rubric(example.title, example.title, ids=[node_id])
+        found = nodes.container(classes=["reflections-message"])
+        found += _para(
+            nodes.strong("sphinx-reflections check says:", "sphinx-reflections check says:")
+        )
+        for line in example.shows:
+            # code, as the terminal shows it (and so no #hashtag in it becomes a tag of the site)
+            found += _para(_literal(f"{example.file}:{line}"))
+        parts: list[nodes.Node] = [title, found]
+        if example.why:
+            parts.append(_para(example.why))
+        if getattr(example, "conf", ""):
+            parts.append(_para("On a site whose ", _literal("conf.py"), " says:"))
+            parts.append(nodes.literal_block(example.conf, example.conf, language="python"))
+        for label, text in (("Before", example.before), ("After", example.after)):
+            parts.append(_para(nodes.strong(label, label), f" ({example.file}):"))
+            # a Tab is what is wrong in some files; no highlighter reads those
+            block = nodes.literal_block(text, text, language="text" if "\t" in text else language)
+            block["highlight_args"] = {}
+            parts.append(block)
+        return parts
 
 
 class CssHooksDirective(ReferenceDirective):
@@ -585,6 +670,7 @@ def setup(app: Sphinx) -> ExtensionMetadata:
     app.add_directive("reflections-config-table", ConfigTableDirective)
     app.add_directive("reflections-warnings-table", WarningsTableDirective)
     app.add_directive("reflections-css-hooks", CssHooksDirective)
+    app.add_directive("reflections-messages", MessagesDirective)
     app.add_directive("reflections-directives", DirectivesDirective)
     app.add_directive("reflections-cli", CliDirective)
     app.add_directive("reflections-pipeline", PipelineDirective)

@@ -59,8 +59,10 @@ def setup(app: Sphinx) -> dict[str, Any]:
         metadata,
         naming,
         nodes,
+        outdated,
         resolve,
         site,
+        writing,
     )
     from .site import feeds, outputs
 
@@ -76,6 +78,7 @@ def setup(app: Sphinx) -> dict[str, Any]:
     hashtags.register(app)  # roles, hashtag-cloud; the autolink transform (600)
     events.register(app)
     listings.register(app)
+    writing.register(app)  # hints for writers (priority 710, after the reflection)
     app.add_css_file("reflections.css")
 
     # -- configuration ---------------------------------------------------------------
@@ -85,12 +88,17 @@ def setup(app: Sphinx) -> dict[str, Any]:
     app.connect("config-inited", _add_static)
     app.connect("builder-inited", _one_static_path, priority=900)  # after sphinx-design
     app.connect("builder-inited", domain.load_registries)  # before any page is read
+    # toctrees may list the archive and the tags and events indexes (as genindex)
+    app.connect("builder-inited", outputs.allow_in_toctrees)
+    app.connect("build-finished", outputs.forget_toctree_pages)
 
     # -- reading ---------------------------------------------------------------------
     # take the reflection: mapping out of MyST front matter before MyST parses it
     app.connect("source-read", frontmatter.read_front_matter)
     # pages that name a person, event or tag whose registry entry changed are read again
-    app.connect("env-get-outdated", domain.registries_outdated)
+    app.connect("env-get-outdated", outdated.registries_outdated)
+    # before Sphinx's toctree collector (500): a generated page in a toctree is no chapter
+    app.connect("doctree-read", outputs.keep_out_of_books, priority=400)
     # a generated page deleted from the output makes the build run its write phase
     app.connect("env-get-outdated", outputs.rewrite_missing_pages)
 
@@ -102,11 +110,13 @@ def setup(app: Sphinx) -> dict[str, Any]:
     app.connect("env-updated", listings.update_related, priority=470)
     app.connect("env-updated", listings.outdated_listings, priority=500)
     app.connect("env-updated", outputs.plan_outputs, priority=600)
-    app.connect("env-updated", domain.remember_registries, priority=700)
+    app.connect("env-updated", outdated.remember_registries, priority=700)
     # last: what was read lives to the end of the build; the collector stops walking it
     app.connect("env-updated", memory.freeze, priority=999)
     app.connect("env-check-consistency", events.check_references)
     app.connect("env-check-consistency", hashtags.check_unknown_tags)
+    # with reflections_writer_hints: hashtag slips, pieces in no table of contents
+    app.connect("env-check-consistency", writing.check_site)
 
     # -- writing ---------------------------------------------------------------------
     app.connect("write-started", authors.copy_avatars)

@@ -16,10 +16,11 @@ from sphinx.util.nodes import split_explicit_title
 from sphinx.util.osutil import copyfile
 
 from . import nodes as rnodes
-from .domain import Reflection, get_domain
+from .domain import get_domain
 from .hashtags import hashtag_xref
-from .i18n import _, long_date
+from .i18n import Lang, _, lang_of
 from .nodes import PAGES_ONLY
+from .records import Reflection
 from .registry import Person
 from .urls import avatar_target, image_target, is_remote
 
@@ -71,13 +72,19 @@ def compact_card(person: Person, link: bool = True) -> rnodes.reflections_compac
     return card
 
 
-def full_card(person: Person, link: bool = True) -> rnodes.reflections_author_card:
-    """The whole card: avatar, name, role, organization, bio, links, the author's page."""
+def full_card(
+    person: Person, link: bool = True, lang: Lang | None = None
+) -> rnodes.reflections_author_card:
+    """The whole card: avatar, name, role, organization, bio, links, the author's page.
+
+    Its labels in ``lang`` (a reflection's own language), else the project's.
+    """
+    gettext = lang or _
     card = rnodes.reflections_author_card(
         classes=["reflections-author-card", "sd-card", "sd-shadow-sm", "sd-mb-3"],
         person=person.id,
     )
-    card["aria-label"] = _("About %s") % person.name
+    card["aria-label"] = gettext("About %s") % person.name
     body = nodes.container(classes=["sd-card-body", "reflections-author-card-body"])
     card += body
     pic = avatar_node(person, 96, person.name)
@@ -107,7 +114,7 @@ def full_card(person: Person, link: bool = True) -> rnodes.reflections_author_ca
     if link:
         more = nodes.paragraph(classes=["reflections-author-more"])
         more[PAGES_ONLY] = True
-        more += author_link(person, _("All reflections by %s") % person.name, classes=[])
+        more += author_link(person, gettext("All reflections by %s") % person.name, classes=[])
         text += more
     return card
 
@@ -127,10 +134,8 @@ def byline_authors(people: list[Person], link: bool = True) -> rnodes.reflection
     return block
 
 
-def date_node(
-    when: Any, env: BuildEnvironment, classes: list[str] | None = None
-) -> rnodes.reflections_time:
-    text = long_date(when, env.config)
+def date_node(when: Any, lang: Lang, classes: list[str] | None = None) -> rnodes.reflections_time:
+    text = lang.long_date(when)
     return rnodes.reflections_time(text, text, datetime=when.isoformat(), classes=classes or [])
 
 
@@ -140,12 +145,16 @@ LISTED_TAGS = 5  # tags a listing entry shows; the page itself shows them all
 def meta_line(
     reflection: Reflection, env: BuildEnvironment, reading_time: bool = True, max_tags: int = 0
 ) -> nodes.paragraph:
-    """``29 May 2023 · 4 min read · Leadership · Updated 2 June 2023``."""
+    """``29 May 2023 · 4 min read · Leadership · Updated 2 June 2023``.
+
+    In the reflection's own language (its ``language`` key), else the project's.
+    """
+    lang = lang_of(env.config, reflection.language)
     para = nodes.paragraph(classes=["reflections-byline-meta"])
-    para += date_node(reflection.date, env, ["reflections-date"])
+    para += date_node(reflection.date, lang, ["reflections-date"])
     if reading_time:
         para += _sep()
-        label = _("%d min read") % reflection.minutes
+        label = lang.plural("%d min read", "%d min read", reflection.minutes) % reflection.minutes
         para += nodes.inline(label, label, classes=["reflections-reading-time"])
     if reflection.category:
         para += _sep()
@@ -155,8 +164,8 @@ def meta_line(
     if reflection.updated:
         para += _sep()
         updated = nodes.inline(classes=["reflections-updated"])
-        updated += nodes.Text(_("Updated") + " ")
-        updated += date_node(reflection.updated, env)
+        updated += nodes.Text(lang("Updated") + " ")
+        updated += date_node(reflection.updated, lang)
         para += updated
     if reflection.tags:
         para += _sep()
@@ -166,11 +175,12 @@ def meta_line(
                 para += nodes.Text(" ")
             para += hashtag_xref(tag)
         if len(shown) < len(reflection.tags):
-            more = f" +{len(reflection.tags) - len(shown)}"
+            hidden = len(reflection.tags) - len(shown)
+            more = " " + lang.plural("+%d more tag", "+%d more tags", hidden) % hidden
             para += nodes.inline(more, more, classes=["reflections-more-tags"])
     if reflection.draft:
         para += _sep()
-        label = _("Draft")
+        label = lang("Draft")
         para += nodes.inline(
             label,
             label,

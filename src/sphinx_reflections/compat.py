@@ -136,3 +136,30 @@ def man_reference_handler(translator: Any, step: str) -> Any:
     form = "no_macro" if getattr(translator.settings, "text_references", True) else "with_macro"
     chosen = getattr(manpage.Translator, f"_{step}_reference_{form}", None)
     return chosen or getattr(type(translator), f"{step}_reference")
+
+
+def add_toctree_pages(pages: dict[str, str]) -> None:
+    """Let a toctree list generated pages (pagename -> title), as it lists ``genindex``.
+
+    Private: ``StandardDomain._virtual_doc_names`` is what the toctree
+    directive, the toctree collector and the toctree resolver accept beside
+    documents; no public API adds to it. It belongs to the class, so the
+    names are taken out again when the build ends (:func:`remove_toctree_pages`).
+    """
+    # defers a heavy import: the standard domain loads every directive (0.1 s for the CLI)
+    from sphinx.domains.std import StandardDomain
+
+    names: Any = StandardDomain._virtual_doc_names
+    for pagename, title in pages.items():
+        names.setdefault(pagename, (pagename, title))
+
+
+def remove_toctree_pages(pages: list[str]) -> None:
+    """Take out what :func:`add_toctree_pages` added (never Sphinx's own names)."""
+    # defers a heavy import, as add_toctree_pages does
+    from sphinx.domains.std import StandardDomain
+
+    names: Any = StandardDomain._virtual_doc_names
+    for pagename in pages:
+        if pagename not in ("genindex", "modindex", "search"):
+            names.pop(pagename, None)

@@ -100,7 +100,9 @@ class ReflectionsConfig:
         (bool,),
         "env",
         "Also warn about what a writer would want to fix but that does not break the "
-        "site: pieces with neither a ``summary`` nor a ``more`` marker. "
+        "site: example text left from ``sphinx-reflections new`` in drafts, pieces "
+        "with neither a summary nor a ``more`` marker, hashtags and @mentions that "
+        "look like slips of existing ones, pieces in no table of contents. "
         "``sphinx-reflections check`` always turns this on.",
     )
     url_prefix: str = _option(
@@ -148,6 +150,15 @@ class ReflectionsConfig:
         "page that explains how to subscribe (feed readers ignore it).",
     )
 
+    listed_translations: str = _option(
+        "one",
+        (str,),
+        "env",
+        "Pieces that translate one another (the same ``translation`` key) in listings, "
+        "on generated pages and in feeds: ``one`` (the version in the project's "
+        "language, else the original) or ``all``. The ``reflections`` directive's "
+        "``:translations:`` option overrides it for one listing.",
+    )
     gc_freeze: bool = _option(
         True,
         (bool,),
@@ -192,6 +203,8 @@ def _problem(name: str, value: Any) -> str | None:
             return "must be one or more folder names of letters, digits, '.', '_' or '-'"
     if name in ("feed_length", "words_per_minute") and value < 1:
         return "must be 1 or more"
+    if name == "listed_translations" and value not in ("one", "all"):
+        return "must be 'one' or 'all'"
     if name in ("related", "page_size") and value < 0:
         return "must be 0 or more"
     if name == "series":

@@ -162,24 +162,116 @@ def event_when(value: Any, zone: ZoneInfo | None) -> dt.date:
     return local
 
 
+#: Month names and their common short forms, in English and Swedish (case-insensitive).
+MONTHS: dict[str, int] = {
+    name: number
+    for number, names in enumerate(
+        (
+            "january januari jan",
+            "february februari feb",
+            "march mars mar",
+            "april apr",
+            "may maj",
+            "june juni jun",
+            "july juli jul",
+            "august augusti aug",
+            "september sept sep",
+            "october oktober oct okt",
+            "november nov",
+            "december dec",
+        ),
+        start=1,
+    )
+    for name in names.split()
+}
+_WEEKDAY_NAMES = (
+    "monday tuesday wednesday thursday friday saturday sunday",
+    "mon tue tues wed thu thur thurs fri sat sun",
+    "måndag tisdag onsdag torsdag fredag lördag söndag mån tis ons tors fre lör sön",
+)
+_WEEKDAYS = frozenset(word for names in _WEEKDAY_NAMES for word in names.split())
+_DAY = r"(?P<day>\d{1,2})(?:st|nd|rd|th|:e|:a|\.)?"
+_MONTH = r"(?P<month>[^\W\d_]+)\.?"
+_WRITTEN = (
+    re.compile(rf"^(?:den\s+)?{_DAY}\s+{_MONTH},?\s+(?P<year>\d{{4}})$"),  # 29 maj 2024
+    re.compile(rf"^{_MONTH}\s+{_DAY},?\s+(?P<year>\d{{4}})$"),  # May 29, 2024
+)
+_YEAR_FIRST = re.compile(r"^(\d{4})[./-](\d{1,2})[./-](\d{1,2})$")  # 2024/05/29, 2024-5-29
+#: The English name of each month (the first of its names above), for "May 6".
+_MONTH_NAMES = {number: name.capitalize() for name, number in reversed(MONTHS.items())}
+
+
+def _written(text: str) -> dt.date | bool:
+    """A date written out with its month's name, in English or Swedish.
+
+    False when the text is not written that way, True when it is but names no
+    day of the calendar (``31 feb 2024``).
+    """
+    words = text.strip().replace(",", ", ").split()
+    while words and words[0].rstrip(",.").casefold() in _WEEKDAYS:
+        words = words[1:]  # "onsdag 29 maj 2024", "Wednesday, May 29, 2024"
+    plain = " ".join(words).replace(" ,", ",")
+    for pattern in _WRITTEN:
+        match = pattern.match(plain)
+        if match and match["month"].casefold() in MONTHS:
+            try:
+                return dt.date(
+                    int(match["year"]), MONTHS[match["month"].casefold()], int(match["day"])
+                )
+            except ValueError:
+                return True
+    return False
+
+
+def _spoken(day_: dt.date) -> str:
+    """``May 6``: which day an ISO date is, in words, to tell two readings apart."""
+    return f"{_MONTH_NAMES[day_.month]} {day_.day}"
+
+
 def date_hint(text: str) -> str:
-    """How to write a date the author typed another way."""
-    if _ISO_DAY.fullmatch(text.strip()):
+    """How to write a date the author typed another way: the ISO date when it is certain."""
+    text = text.strip()
+    if _ISO_DAY.fullmatch(text):
         return "there is no such day in the calendar"
-    match = _DOTTED.match(text.strip())
+    written = _written(text)
+    if isinstance(written, dt.date):
+        return f"write {written.isoformat()}"
+    if written:
+        return "there is no such day in the calendar"
+    match = _YEAR_FIRST.match(text)
+    if match:
+        try:
+            return f"write {dt.date(*(int(g) for g in match.groups())).isoformat()}"
+        except ValueError:
+            return "there is no such day in the calendar"
+    match = _DOTTED.match(text)
     if match:
         a, b, year = (int(g) for g in match.groups())
         guesses = []
         for month, day_ in ((a, b), (b, a)):
             try:
-                guesses.append(dt.date(year, month, day_).isoformat())
+                guesses.append(dt.date(year, month, day_))
             except ValueError:
                 continue
-        if len(set(guesses)) == 1:
-            return f"write {guesses[0]}"
-        if guesses:
-            return f"write {' or '.join(dict.fromkeys(guesses))} (year-month-day)"
-    return "write it as YYYY-MM-DD, e.g. 2023-05-29"
+        unique = list(dict.fromkeys(guesses))
+        if len(unique) == 1:
+            return f"write {unique[0].isoformat()}"
+        if unique:
+            return "write " + " or ".join(f"{g.isoformat()} ({_spoken(g)})" for g in unique)
+    found = re.search(r"\b(\d{4})\b", text)
+    return f"write it like {found[1] if found else '2024'}-05-29"
+
+
+def not_a_date(what: str, text: str) -> str:
+    """The whole message for a date that cannot be read, in a writer's words.
+
+    ``what`` names the value (``date``, ``updated``); empty, the message
+    starts with the value itself.
+    """
+    value = f"{what} {text!r}" if what else repr(text)
+    if date_hint(text) == "there is no such day in the calendar":
+        return f"{value} is not a day in the calendar; check the month and the day"
+    return f"{value} is not written year-month-day; {date_hint(text)}"
 
 
 def shown(value: Any) -> Any:

@@ -9,9 +9,6 @@ reads them from one place and changes them only through the methods below.
 
 from __future__ import annotations
 
-import dataclasses as dc
-import datetime as dt
-import hashlib
 import uuid
 from collections.abc import Callable, Hashable, Iterable, Iterator, Set
 from typing import TYPE_CHECKING, Any, TypeVar
@@ -24,10 +21,21 @@ from sphinx.domains import Domain, ObjType
 from sphinx.roles import XRefRole
 from sphinx.util.nodes import make_refnode
 
+from . import nodes as rnodes
 from .config import get_config
 from .i18n import _
-from .registry import Event, Person, Tag, load_events, load_people, load_tags
-from .text import slugify, suggest, tag_key
+from .records import Reflection, SeriesInfo, TagInfo, series_key
+from .registry import (
+    Event,
+    Person,
+    Tag,
+    load_events,
+    load_people,
+    load_tags,
+    registry_name,
+    unknown_id,
+)
+from .text import tag_key
 from .warnings_ import ReflectionsWarning, warn
 
 if TYPE_CHECKING:
@@ -44,66 +52,6 @@ T = TypeVar("T")
 DATA_VERSION = 7  # 7: reflections carry series and excerpt; series table, related lists
 
 
-@dc.dataclass(frozen=True)
-class Reflection:
-    """What one reflection page declares, after validation."""
-
-    docname: str
-    title: str
-    authors: tuple[str, ...]
-    date: dt.date
-    category: str = ""
-    tags: tuple[str, ...] = ()
-    event: str = ""
-    summary: str = ""
-    image: str = ""
-    updated: dt.date | None = None
-    draft: bool = False
-    minutes: int = 1
-    words: int = 0
-    series: str = ""  # as written; see series_key()
-    excerpt: tuple[str, ...] = ()  # paragraphs before a "more" marker, when there is one
-
-    @property
-    def sort_key(self) -> tuple[int, str]:
-        """Newest first, then by docname: the same order on every build."""
-        return (-self.date.toordinal(), self.docname)
-
-
-def series_key(value: str) -> str:
-    """A series' identity: its id compared like a page name (case, separators folded)."""
-    return slugify(value) if value.strip() else ""
-
-
-@dc.dataclass(frozen=True)
-class SeriesInfo:
-    """One series after reading: its name and its visible parts, oldest first."""
-
-    key: str
-    name: str
-    description: str
-    parts: tuple[str, ...]  # docnames, oldest first
-    slug: str = ""  # the page name in the series folder (see naming.py)
-
-
-@dc.dataclass(frozen=True)
-class TagInfo:
-    """One tag after reading: its canonical spelling, page and where it is used."""
-
-    key: str
-    name: str
-    slug: str
-    reflections: tuple[str, ...]  # visible reflections, newest first
-    pages: tuple[str, ...]  # other documents using it, by docname
-    aliases: tuple[str, ...] = ()
-    description: str = ""  # from the tag registry
-
-    @property
-    def count(self) -> int:
-        return len(self.reflections) + len(self.pages)
-
-
-#: Keys holding one entry per document (cleared and merged per document).
 PER_DOC = (
     "reflections",
     "mentions",
@@ -295,10 +243,10 @@ class ReflectionsDomain(Domain):
         person = self.people.get(ident) or self.people.get(self.handles().get(tag_key(ident), ""))
         self.note_use("authors", person.id if person else ident)
         if person is None:
+            people_file = registry_name(get_config(self.env).authors, "reflections_authors")
             warn(
                 ReflectionsWarning.UNKNOWN_AUTHOR,
-                f"{where}: unknown person {ident!r}; add it to reflections_authors"
-                f"{suggest(ident, self.people)}",
+                f"{where}: {unknown_id('person', ident, self.people, people_file)}",
                 location,
             )
         return person
@@ -493,7 +441,8 @@ class ReflectionsDomain(Domain):
             found.append((self.page_of("tags", info.slug), "tags", info.slug, listed))
         for ident in sorted(self.all_events()):
             found.append((self.page_of("events", ident), "events", ident, self.about_event(ident)))
-        return found
+        # of pieces that translate one another, the listings show one version
+        return [(page, kind, ident, self.listed(shown)) for page, kind, ident, shown in found]
 
     def update_shown(self, now: dict[str, str]) -> list[str]:
         """Record what each page's clouds and listings show; the pages where it changed."""
@@ -641,6 +590,50 @@ class ReflectionsDomain(Domain):
         found = [r for r in self.reflections.values() if show_drafts or not r.draft]
         return sorted(found, key=lambda r: r.sort_key)
 
+    def language_of(self, reflection: Reflection) -> str:
+        """A piece's language tag: its own, else the project's (``en`` when unset)."""
+        return reflection.language or (self.env.config.language or "en").replace("_", "-")
+
+    def translations(self, key: str) -> list[Reflection]:
+        """Every visible version of one piece (one ``translation`` key), oldest first."""
+        found = [r for r in self.visible() if r.translation == key]
+        return sorted(found, key=lambda r: (r.date, r.docname))
+
+    def one_per_translation(self, reflections: list[Reflection]) -> list[Reflection]:
+        """Of each piece that has translations, only the version a reader of the site gets.
+
+        Of the versions in ``reflections``: the one in the project's language,
+        else the oldest; pieces without a ``translation`` key are all kept.
+        """
+        site = (self.env.config.language or "en").replace("_", "-").casefold()
+        chosen: dict[str, str] = {}
+        for r in reflections:
+            if not r.translation or r.translation in chosen:
+                continue
+            versions = sorted(
+                (v for v in reflections if v.translation == r.translation),
+                key=lambda v: (v.date, v.docname),
+            )
+            own = [v for v in versions if self.language_of(v).casefold() == site]
+            chosen[r.translation] = (own or versions)[0].docname
+        return [r for r in reflections if not r.translation or chosen[r.translation] == r.docname]
+
+    def languages(self) -> list[str]:
+        """The languages the visible reflections are written in; the project's first."""
+        site = (self.env.config.language or "en").replace("_", "-")
+        found = {self.language_of(r) for r in self.visible()}
+        return sorted(found, key=lambda code: (code.casefold() != site.casefold(), code))
+
+    def language_feed(self, code: str) -> str:
+        """The pagename (without ``.xml``) of the feed of one language's pieces."""
+        return self.page_of("", f"atom-{code.casefold()}")
+
+    def listed(self, reflections: list[Reflection]) -> list[Reflection]:
+        """What a generated page or feed lists: one version per piece unless all are asked for."""
+        if get_config(self.env).listed_translations == "all":
+            return reflections
+        return self.one_per_translation(reflections)
+
     def by_author(self, person: str) -> list[Reflection]:
         return [r for r in self.visible() if person in r.authors]
 
@@ -712,6 +705,12 @@ class ReflectionsDomain(Domain):
         if spec.get("event"):
             docs = {r.docname for ident in spec["event"] for r in self.about_event(ident)}
             found = [r for r in found if r.docname in docs]
+        if spec.get("language"):
+            wanted = {code.casefold() for code in spec["language"]}
+            found = [r for r in found if self.language_of(r).casefold() in wanted]
+        translations = spec.get("translations") or get_config(self.env).listed_translations
+        if translations == "one":
+            found = self.one_per_translation(found)
         limit = spec.get("limit") or 0
         return found[:limit] if limit else found
 
@@ -758,12 +757,17 @@ class ReflectionsDomain(Domain):
         if not page_builder(builder):
             return None
         found = self.target(typ, target)
-        if found is None or found[0] == fromdocname:
-            return None  # a link to the page itself helps nobody
+        if found is None:
+            return None
         page, shown = found
         if typ in OBJECT_TYPES and not node.get("refexplicit"):
             contnode = nodes.inline(shown, shown, classes=contnode.get("classes", []))
-        return make_refnode(builder, fromdocname, page, None, contnode)
+        link = make_refnode(builder, fromdocname, page, None, contnode)
+        if page == fromdocname:  # the page itself: marked as the current one, not unlinked
+            current = rnodes.reflections_current("", "", *link.children, **link.attributes)
+            current["classes"].append("reflections-current")
+            return current
+        return link
 
     def target(self, typ: str, target: str) -> tuple[str, str] | None:
         """(pagename, what a link shows) of a person, tag, event or series known here."""
@@ -834,70 +838,3 @@ def load_registries(app: Sphinx) -> None:
     locations |= {("events", i): events_src.location(i) for i in events}
     locations |= {("tags", i): tags_src.location(i) for i in tags}
     get_domain(app.env).set_registries(people, events, tags, files, locations)
-
-
-def _print(value: Any) -> str:
-    return hashlib.sha256(repr(value).encode("utf-8")).hexdigest()
-
-
-def registry_prints(domain: ReflectionsDomain) -> dict[str, str]:
-    """A fingerprint per registry entry, and one of all handles together."""
-    prints = {f"authors:{i}": _print(p) for i, p in domain.people.items()}
-    prints |= {f"events:{i}": _print(e) for i, e in domain.events.items()}
-    prints |= {f"tags:{i}": _print(t) for i, t in domain.tag_registry.items()}
-    prints["handles"] = _print(sorted(domain.handles().items()))
-    return prints
-
-
-def _tag_keys(domain: ReflectionsDomain) -> dict[str, list[str]]:
-    return {
-        i: sorted({tag_key(t.name), *(tag_key(a) for a in t.aliases)})
-        for i, t in domain.tag_registry.items()
-    }
-
-
-def registries_outdated(
-    app: Sphinx, env: BuildEnvironment, added: set[str], changed: set[str], removed: set[str]
-) -> list[str]:
-    """``env-get-outdated``: the pages to read again because a registry entry they name changed.
-
-    Pages do not depend on the registry files as a whole: a new role for one
-    person re-reads that person's pieces and the pages that show or mention
-    them, not the whole site. A changed handle may turn text anywhere into a
-    mention, so it re-reads every page.
-    """
-    domain = get_domain(env)
-    before: dict[str, str] = domain.data["registry_prints"]
-    if not before:
-        return []
-    now = registry_prints(domain)
-    differ = {k for k in before.keys() | now.keys() if before.get(k) != now.get(k)}
-    if not differ:
-        return []
-    if "handles" in differ:
-        return sorted(env.found_docs)
-    people = {k.partition(":")[2] for k in differ if k.startswith("authors:")}
-    events = {k.partition(":")[2] for k in differ if k.startswith("events:")}
-    old_keys: dict[str, list[str]] = domain.data["registry_tag_keys"]
-    new_keys = _tag_keys(domain)
-    tags: set[str] = set()
-    for name in differ:
-        if name.startswith("tags:"):
-            ident = name.partition(":")[2]
-            tags |= {*old_keys.get(ident, ()), *new_keys.get(ident, ())}
-    found = set()
-    for docname in env.found_docs:
-        if (
-            domain.people_shown(docname) & people
-            or domain.events_shown(docname) & events
-            or tags & set(domain.tags.get(docname, {}))
-        ):
-            found.add(docname)
-    return sorted(found)
-
-
-def remember_registries(app: Sphinx, env: BuildEnvironment) -> None:
-    """``env-updated``: what the registries held in this build, to compare with the next."""
-    domain = get_domain(env)
-    domain.data["registry_prints"] = registry_prints(domain)
-    domain.data["registry_tag_keys"] = _tag_keys(domain)

@@ -23,18 +23,26 @@ from sphinx.util.docutils import SphinxDirective, SphinxRole
 from sphinx.util.nodes import split_explicit_title
 
 from . import nodes as rnodes
+from .config import get_config
 from .dates import day
 from .domain import ReflectionsDomain, get_domain
 from .hashtags import hashtag_xref
-from .i18n import _, babel_locale, long_date
+from .i18n import Lang, _, site_lang
 from .nodes import PAGES_ONLY
-from .registry import EVENT_FIELDS, STATUSES, Event, EventProblem, build_event
+from .registry import (
+    EVENT_FIELDS,
+    STATUSES,
+    Event,
+    EventProblem,
+    build_event,
+    registry_name,
+    unknown_id,
+)
 from .text import slugify, suggest, tag_key
 from .warnings_ import ReflectionsWarning, warn
 
 if TYPE_CHECKING:
     from sphinx.application import Sphinx
-    from sphinx.config import Config
     from sphinx.environment import BuildEnvironment
 
 
@@ -54,7 +62,7 @@ def _offset(when: dt.datetime) -> str:
 _UTC_KEYS = frozenset({"UTC", "UCT", "GMT", "Zulu", "Universal", "Greenwich"})
 
 
-def zone_label(when: dt.datetime, config: Config) -> str:
+def zone_label(when: dt.datetime, lang: Lang) -> str:
     """``Central European Standard Time, UTC+01:00`` in the event's zone, or ``UTC+01:00``.
 
     The zone's name at that moment (summer or standard time), in the site's
@@ -64,64 +72,65 @@ def zone_label(when: dt.datetime, config: Config) -> str:
     zone = when.tzinfo
     if not isinstance(zone, ZoneInfo) or zone.key.removeprefix("Etc/") in _UTC_KEYS:
         return offset
-    name = str(get_timezone_name(when, "long", locale=babel_locale(config)))
+    name = str(get_timezone_name(when, "long", locale=lang.locale))
     if not name or name.startswith(("GMT", "UTC")):  # Babel has no name for it
         return offset
     return f"{name}, {offset}"
 
 
-def moment_text(when: dt.date, config: Config) -> str:
+def moment_text(when: dt.date, lang: Lang) -> str:
     """A date, or a date and time of day in its own zone (without naming the zone)."""
     if not isinstance(when, dt.datetime):
-        return long_date(when, config)
-    clock = format_time(when, "short", locale=babel_locale(config), tzinfo=when.tzinfo)
-    return f"{long_date(when, config)} {clock}"
+        return lang.long_date(when)
+    clock = format_time(when, "short", locale=lang.locale, tzinfo=when.tzinfo)
+    return f"{lang.long_date(when)} {clock}"
 
 
-def when_text(event: Event, config: Config) -> str:
+def when_text(event: Event, lang: Lang) -> str:
     """``24 maj 2023``, ``24–25 maj 2023``, ``24 maj 2023 09:00–17:00 (UTC+02:00)``.
 
     Times are shown in the event's own zone, named. When the end is in another
     offset (a daylight saving change during the event), each end says its own.
     """
-    locale = babel_locale(config)
+    locale = lang.locale
     start, end = event.start, event.end
     if isinstance(start, dt.datetime):
-        first = moment_text(start, config)
-        here = zone_label(start, config)
+        first = moment_text(start, lang)
+        here = zone_label(start, lang)
         if isinstance(end, dt.datetime):
             end_local = end.astimezone(start.tzinfo)
-            there = zone_label(end_local, config)
+            there = zone_label(end_local, lang)
             clock = format_time(end_local, "short", locale=locale, tzinfo=end_local.tzinfo)
             same_day = end_local.date() == start.date()
-            last = clock if same_day else f"{long_date(end_local, config)} {clock}"
+            last = clock if same_day else f"{lang.long_date(end_local)} {clock}"
             if there != here:
                 return f"{first} ({here}) – {last} ({there})"
             return f"{first}–{last} ({here})" if same_day else f"{first} – {last} ({here})"
         return f"{first} ({here})"
     if end and end != start:
         return str(format_interval(start, end, "yMMMMd", locale=locale))
-    return long_date(start, config)
+    return lang.long_date(start)
 
 
 # -- status and attendance --------------------------------------------------------------------
 
 
-def status_labels() -> dict[str, tuple[str, str]]:
+def status_labels(lang: Lang) -> dict[str, tuple[str, str]]:
     """Each status other than ``scheduled``: (badge text, sphinx-design colour)."""
     return {
-        "cancelled": (_("Cancelled"), "danger"),
-        "postponed": (_("Postponed"), "warning"),
-        "rescheduled": (_("Rescheduled"), "primary"),
-        "moved-online": (_("Moved online"), "primary"),
+        "cancelled": (lang("Cancelled"), "danger"),
+        "postponed": (lang("Postponed"), "warning"),
+        "rescheduled": (lang("Rescheduled"), "primary"),
+        "moved-online": (lang("Moved online"), "primary"),
     }
 
 
-def status_badge(event: Event) -> nodes.inline | None:
+def status_badge(event: Event, lang: Lang) -> nodes.inline | None:
     """The status as a badge whose text says it (never colour alone); none when scheduled."""
-    if event.status not in status_labels():
+    labels = status_labels(lang)
+    if event.status not in labels:
         return None
-    label, colour = status_labels()[event.status]
+    label, colour = labels[event.status]
     return nodes.inline(
         label,
         label,
@@ -135,9 +144,10 @@ def status_badge(event: Event) -> nodes.inline | None:
     )
 
 
-def attendance_text(event: Event) -> str:
+def attendance_text(event: Event, lang: Lang) -> str:
     """How to attend, for events that are not (only) in person."""
-    return {"online": _("Online"), "mixed": _("In person and online")}.get(event.attendance, "")
+    kinds = {"online": lang("Online"), "mixed": lang("In person and online")}
+    return kinds.get(event.attendance, "")
 
 
 def going_ahead(event: Event) -> bool:
@@ -145,12 +155,12 @@ def going_ahead(event: Event) -> bool:
     return event.status not in ("cancelled", "postponed")
 
 
-def previous_start(event: Event, config: Config) -> nodes.inline | None:
+def previous_start(event: Event, lang: Lang) -> nodes.inline | None:
     """*(moved from 20 May 2027)* for a rescheduled event that says when it was."""
     if event.previous_start is None:
         return None
-    before, _sep, after = (_("moved from %s")).partition("%s")
-    text = moment_text(event.previous_start, config)
+    before, _sep, after = (lang("moved from %s")).partition("%s")
+    text = moment_text(event.previous_start, lang)
     moved = nodes.inline(classes=["reflections-event-previous"])
     moved += nodes.Text(f"({before}")
     moved += rnodes.reflections_time(text, text, datetime=event.previous_start.isoformat())
@@ -170,24 +180,31 @@ def event_link(
     )
 
 
-def callout(event: Event, env: BuildEnvironment, link: bool = True) -> rnodes.reflections_event:
-    """The event at a glance: an ``aside`` in HTML, a titled box elsewhere."""
+def callout(
+    event: Event, env: BuildEnvironment, link: bool = True, lang: Lang | None = None
+) -> rnodes.reflections_event:
+    """The event at a glance: an ``aside`` in HTML, a titled box elsewhere.
+
+    In ``lang`` (a reflection's own language), else the project's.
+    """
+    lang = lang or site_lang(env.config)
     box = rnodes.reflections_event(
-        classes=["reflections-event", "sd-card", "sd-shadow-sm", "sd-mb-3"], event=event.id
+        classes=["reflections-event", "sd-card", "sd-shadow-sm", "sd-mb-3"],
+        event=event.id,
     )
-    box["aria-label"] = _("Event: %s") % event.name
+    box["aria-label"] = lang("Event: %s") % event.name
     title = nodes.paragraph(classes=["reflections-event-title"])
     strong = nodes.strong()
     strong += event_link(event) if link else nodes.Text(event.name)
     title += strong
-    badge = status_badge(event)
+    badge = status_badge(event, lang)
     if badge is not None:
         title += [nodes.Text(" "), badge]
     box += title
     when = nodes.paragraph(classes=["reflections-event-when"])
-    text = when_text(event, env.config)
+    text = when_text(event, lang)
     when += rnodes.reflections_time(text, text, datetime=event.start.isoformat())
-    moved = previous_start(event, env.config)
+    moved = previous_start(event, lang)
     if moved is not None:
         when += [nodes.Text(" "), moved]
     if going_ahead(event):
@@ -196,12 +213,12 @@ def callout(event: Event, env: BuildEnvironment, link: bool = True) -> rnodes.re
     box += when
     facts = [
         (
-            _("Location"),
+            lang("Location"),
             event.location if event.attendance != "online" else "",
             "reflections-event-location",
         ),
-        (_("Attendance"), attendance_text(event), "reflections-event-attendance"),
-        (_("Organizer"), event.organizer, "reflections-event-organizer"),
+        (lang("Attendance"), attendance_text(event, lang), "reflections-event-attendance"),
+        (lang("Organizer"), event.organizer, "reflections-event-organizer"),
     ]
     for label, value, cls in facts:
         if value:
@@ -220,9 +237,10 @@ def callout(event: Event, env: BuildEnvironment, link: bool = True) -> rnodes.re
     links = nodes.paragraph(classes=["reflections-event-links"])
     outside = []
     if event.url:
-        outside.append(nodes.reference(_("Event website"), _("Event website"), refuri=event.url))
+        website = lang("Event website")
+        outside.append(nodes.reference(website, website, refuri=event.url))
     if event.online_url and event.attendance != "offline" and event.status != "cancelled":
-        label = _("Join online")
+        label = lang("Join online")
         outside.append(nodes.reference(label, label, refuri=event.online_url))
     for i, ref in enumerate(outside):
         links += [nodes.Text(" · "), ref] if i else [ref]
@@ -230,10 +248,11 @@ def callout(event: Event, env: BuildEnvironment, link: bool = True) -> rnodes.re
     pages[PAGES_ONLY] = True
     if outside:
         pages += nodes.Text(" · ")
-    pages += rnodes.reflections_ics(_("Add to calendar"), _("Add to calendar"), event=event.id)
+    add = lang("Add to calendar")
+    pages += rnodes.reflections_ics(add, add, event=event.id)
     if link:  # not on the event's own page
         pages += nodes.Text(" · ")
-        pages += event_link(event, _("All reflections about this event"), classes=[])
+        pages += event_link(event, lang("All reflections about this event"), classes=[])
     links += pages
     if links.children:
         box += links
@@ -285,37 +304,40 @@ def select_events(domain: ReflectionsDomain, spec: dict[str, Any], today: dt.dat
     return chosen[:limit] if limit else chosen
 
 
-def event_entry(event: Event, env: BuildEnvironment) -> nodes.list_item:
+def event_entry(event: Event, env: BuildEnvironment, lang: Lang | None = None) -> nodes.list_item:
     """One event in a list: its linked name and status, then when and where."""
+    lang = lang or site_lang(env.config)
     item = nodes.list_item(classes=["reflections-event-entry"])
     title = nodes.paragraph(classes=["reflections-event-entry-title"])
     strong = nodes.strong()
     strong += event_link(event)
     title += strong
-    badge = status_badge(event)
+    badge = status_badge(event, lang)
     if badge is not None:
         title += [nodes.Text(" "), badge]
     item += title
     when = nodes.paragraph(classes=["reflections-event-entry-when"])
-    text = when_text(event, env.config)
+    text = when_text(event, lang)
     when += rnodes.reflections_time(text, text, datetime=event.start.isoformat())
-    moved = previous_start(event, env.config)
+    moved = previous_start(event, lang)
     if moved is not None:
         when += [nodes.Text(" "), moved]
-    where = [event.location if event.attendance != "online" else "", attendance_text(event)]
+    where = [event.location if event.attendance != "online" else "", attendance_text(event, lang)]
     for part in filter(None, where):
         when += nodes.Text(" · " + part)
     item += when
     return item
 
 
-def event_list(events: list[Event], env: BuildEnvironment, empty: str) -> nodes.Element:
+def event_list(
+    events: list[Event], env: BuildEnvironment, empty: str, lang: Lang | None = None
+) -> nodes.Element:
     """Events as a compact list, or a sentence when there are none."""
     if not events:
         return nodes.paragraph(empty, empty, classes=["reflections-empty"])
     listing = nodes.bullet_list(classes=["reflections-event-list"])
     for event in events:
-        listing += event_entry(event, env)
+        listing += event_entry(event, env, lang)
     return listing
 
 
@@ -417,10 +439,11 @@ class EventDirective(SphinxDirective):
             ).get(ident)
             if event is None:
                 domain.note_use("events", ident)  # read again when it is added
+                events_file = registry_name(get_config(self.env).events, "reflections_events")
                 warn(
                     ReflectionsWarning.UNKNOWN_EVENT,
-                    f"event: unknown event {ident!r}; add it to reflections_events or define it "
-                    f"here with :name: and :start:{suggest(ident, domain.all_events())}",
+                    f"event: {unknown_id('event', ident, domain.all_events(), events_file)} "
+                    "(or define the event here with :name: and :start:)",
                     self.get_location(),
                 )
                 return []
@@ -485,12 +508,13 @@ def check_references(app: Sphinx, env: BuildEnvironment) -> None:
                 (docname, line),
             )
     known = domain.all_events()
+    events_file = registry_name(get_config(env).events, "reflections_events")
     for docname in sorted(domain.event_refs):
         for ident, line in domain.event_refs[docname]:
             if ident not in known:
                 warn(
                     ReflectionsWarning.UNKNOWN_EVENT,
-                    f"unknown event {ident!r}; add it to reflections_events{suggest(ident, known)}",
+                    unknown_id("event", ident, known, events_file),
                     (docname, line),
                 )
 

@@ -11,6 +11,7 @@ import dataclasses as dc
 import datetime as dt
 import math
 import re
+from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any, ClassVar
 
 import yaml
@@ -20,12 +21,16 @@ from sphinx.transforms import SphinxTransform
 from sphinx.util.docutils import SphinxDirective
 
 from . import nodes as rnodes
-from .authors import build_byline
+from .advice import swallowed, unreadable
+from .authors import build_byline, full_card
 from .config import get_config
-from .dates import date_hint, parse_date
-from .domain import Reflection, get_domain, series_key
-from .registry import YAML_LOADER
-from .text import has_words, suggest, unique_tags
+from .dates import not_a_date, parse_date
+from .domain import ReflectionsDomain, get_domain
+from .events import callout
+from .i18n import Lang, html_code, known_language, lang_of
+from .records import Reflection, series_key
+from .registry import YAML_LOADER, registry_name, unknown_id
+from .text import closest, has_words, suggest, unique_tags
 from .urls import safe_url
 from .warnings_ import ReflectionsWarning, warn
 
@@ -43,9 +48,13 @@ KEYS = (
     "image",
     "updated",
     "draft",
+    "language",
+    "translation",
     "series",
 )
 _TEMP_KEY = "reflections_front_matter"
+#: ``env.temp_data``: the block that made the page being read a reflection (for the hints).
+META_KEY = "reflections_meta"
 _FRONT_MATTER = re.compile(r"\A(\ufeff?---[ \t]*\r?\n)(.*?)(^(?:---|\.\.\.)[ \t]*$)", re.S | re.M)
 
 
@@ -57,7 +66,7 @@ class RawMeta:
     lines: dict[str, int]
     line: int  # where the block starts
     form: str  # "front matter" or "directive"
-    hints: list[tuple[str, int]] = dc.field(default_factory=list)  # (message, line)
+    hints: list[tuple[str, int, int]] = dc.field(default_factory=list)  # (message, line, column)
 
 
 class TextDates(YAML_LOADER):  # type: ignore[valid-type,misc]
@@ -89,15 +98,38 @@ def read_front_matter(app: Sphinx, docname: str, source: list[str]) -> None:
         return
     match = _FRONT_MATTER.match(source[0])
     if not match:
+        _unreadable(docname, source)  # a block not at the start, or never closed
         return
     text = match.group(2)
     loader = TextDates(text)  # one parse: the nodes (lines, hints), then the values from them
     try:
         _take_reflection(app, docname, loader, text, match, source)
     except yaml.YAMLError:
-        return  # MyST reports malformed front matter itself
+        # MyST would say only "Malformed YAML", at line 1
+        _unreadable(docname, source)
     finally:
         loader.dispose()
+
+
+def _unreadable(docname: str, source: list[str]) -> None:
+    """Say where and why a reflection block cannot be read, and blank it out.
+
+    Blanked, Markdown neither shows the block as text or as a heading nor
+    warns about it in words no writer connects to the cause; every later
+    line keeps its number.
+    """
+    found = unreadable(source[0])
+    if found is None:
+        return
+    for advice in found.problems:
+        warn(ReflectionsWarning.FRONT_MATTER, advice.message, (docname, advice.line), advice.column)
+    lines = source[0].split("\n")
+    first, last = found.blank
+    for number in range(first, min(last, len(lines))):
+        lines[number] = "\r" if lines[number].endswith("\r") else ""
+    if 0 < first < len(lines) and lines[first - 1].strip() == "---":
+        lines[first] = "{}" + lines[first]  # the fences stay: MyST wants a mapping inside
+    source[0] = "\n".join(lines)
 
 
 def _take_reflection(
@@ -116,6 +148,9 @@ def _take_reflection(
         if key_node.value != "reflection":
             continue
         start = key_node.start_mark.line + offset
+        if _misplaced_keys(docname, root, value_node, offset):
+            _blank_block(source, match, text)
+            return
         try:
             raw = (
                 loader.construct_object(value_node, deep=True)
@@ -131,14 +166,14 @@ def _take_reflection(
             )
             raw = None  # and the block is blanked below, so MyST never trips on it
         lines: dict[str, int] = {}
-        hints: list[tuple[str, int]] = []
+        hints: list[tuple[str, int, int]] = []
         yaml_text_lines = text.splitlines()
         if isinstance(value_node, yaml.MappingNode):
             for sub_key, sub_value in value_node.value:
                 lines[str(sub_key.value)] = sub_key.start_mark.line + offset
                 hint = _swallowed_hashtag(sub_key.value, sub_value, yaml_text_lines)
                 if hint:
-                    hints.append((hint, sub_value.end_mark.line + offset))
+                    hints.append((hint[0], sub_value.end_mark.line + offset, hint[1]))
         app.env.temp_data[_TEMP_KEY] = RawMeta(
             raw if raw is not None else {}, lines, start, "front matter", hints
         )
@@ -153,27 +188,78 @@ def _take_reflection(
             yaml_lines[i] = newline
         source[0] = source[0][: match.start(2)] + "".join(yaml_lines) + source[0][match.end(2) :]
         return
+    if _misspelt_reflection(docname, root, offset):
+        _blank_block(source, match, text)
 
 
-_COMMENT_TAG = re.compile(r"\s#[^\W\d_]")
+def _blank_block(source: list[str], match: re.Match[str], text: str) -> None:
+    """Empty the whole block, lines kept: it holds a reflection's keys in the wrong place.
+
+    MyST would show them as fields of the page (and before MyST 5 could not
+    even read a date among them).
+    """
+    newline = "\r\n" if "\r\n" in text else "\n"
+    blank = "{}" + newline * text.count("\n")
+    source[0] = source[0][: match.start(2)] + blank + source[0][match.end(2) :]
 
 
-def _swallowed_hashtag(key: str, node: yaml.Node, lines: list[str]) -> str | None:
-    """YAML reads `` #Tag`` after a plain value as a comment; say so instead of losing it."""
+def _swallowed_hashtag(key: str, node: yaml.Node, lines: list[str]) -> tuple[str, int] | None:
+    """YAML reads `` #Tag`` after a plain value as a comment; say so instead of losing it.
+
+    The message, and the column (1-based) of the ``#`` where the note begins.
+    """
     if not isinstance(node, yaml.ScalarNode) or node.style not in (None, ""):
         return None
     end = node.end_mark
     if end.line >= len(lines):
         return None
     rest = lines[end.line][end.column :]
-    match = _COMMENT_TAG.match(rest) if rest[:1].isspace() else None
-    if not match:
-        return None
-    lost = rest.strip()
-    return (
-        f"in {key!r}, YAML reads {lost!r} as a comment, so it is left out; "
-        f'put the value in quotes: {key}: "{node.value} {lost}"'
+    message = swallowed(key, node.value, rest)
+    return (message, end.column + rest.index("#") + 1) if message else None
+
+
+def _misplaced_keys(
+    docname: str, root: yaml.MappingNode, value_node: yaml.Node, offset: int
+) -> bool:
+    """Keys of a reflection written beside ``reflection:`` instead of under it.
+
+    Says so and returns True: the page is then no reflection (its other
+    problems would only repeat this one).
+    """
+    if value_node.tag != "tag:yaml.org,2002:null":
+        return False
+    beside = [k for k, _v in root.value if k.value in KEYS]
+    if not beside:
+        return False
+    first = beside[0]
+    warn(
+        ReflectionsWarning.FRONT_MATTER,
+        f"the lines under 'reflection:' must start with two spaces, but '{first.value}' on "
+        f"line {first.start_mark.line + offset} starts at the beginning of its line; put two "
+        "spaces before each key of the reflection",
+        (docname, first.start_mark.line + offset),
+        1,
     )
+    return True
+
+
+def _misspelt_reflection(docname: str, root: yaml.MappingNode, offset: int) -> bool:
+    """A key that looks like ``reflection:`` and holds a reflection's keys (``reflektion:``)."""
+    for key_node, value_node in root.value:
+        if not isinstance(value_node, yaml.MappingNode) or not closest(
+            str(key_node.value), ["reflection"]
+        ):
+            continue
+        if any(k.value in ("author", "date") for k, _v in value_node.value):
+            warn(
+                ReflectionsWarning.FRONT_MATTER,
+                f"'{key_node.value}:' is not a word the site knows, so this page is no "
+                "reflection; write reflection:",
+                (docname, key_node.start_mark.line + offset),
+                key_node.start_mark.column + 1,
+            )
+            return True
+    return False
 
 
 # -- the directive -------------------------------------------------------------------
@@ -247,6 +333,8 @@ class Fields:
     image: str = ""
     updated: dt.date | None = None
     draft: bool = False
+    language: str = ""
+    translation: str = ""
     series: str = ""
 
 
@@ -269,15 +357,22 @@ def validate(raw: RawMeta, env: BuildEnvironment, docname: str) -> Fields:
         return fields
     for key in raw.values:
         if key not in KEYS:
-            bad(key, f"unknown reflection key {key!r}; accepted keys: {', '.join(KEYS)}")
+            bad(
+                key,
+                f"unknown reflection key {key!r}{suggest(str(key), KEYS)}; accepted keys: "
+                f"{', '.join(KEYS)}",
+            )
 
-    for message, line in raw.hints:
-        warn(ReflectionsWarning.BAD_METADATA, message, (docname, line))
+    for message, line, column in raw.hints:
+        warn(ReflectionsWarning.BAD_METADATA, message, (docname, line), column)
     values = raw.values
+    people_file = registry_name(get_config(env).authors, "reflections_authors")
     if values.get("author") in (None, "", []):
+        example = min(domain.people, default="jenny")
         bad(
             "author",
-            "a reflection needs an 'author' (a person id from reflections_authors, or a list)",
+            f"a reflection needs an 'author': a person's id from {people_file} "
+            f"(author: {example}), or a list of ids for a piece by several people",
         )
     else:
         names = _as_list(values["author"])
@@ -295,7 +390,7 @@ def validate(raw: RawMeta, env: BuildEnvironment, docname: str) -> Fields:
                 else:
                     warn(
                         ReflectionsWarning.UNKNOWN_AUTHOR,
-                        f"unknown author {name!r}; add it to reflections_authors{suggest(name, domain.people)}",
+                        unknown_id("author", name, domain.people, people_file),
                         where("author"),
                     )
             fields.authors = tuple(known)
@@ -304,19 +399,15 @@ def validate(raw: RawMeta, env: BuildEnvironment, docname: str) -> Fields:
         value = values.get(key)
         if value in (None, ""):
             if key == "date":
-                bad("date", "a reflection needs a 'date' (YYYY-MM-DD)")
+                bad("date", "a reflection needs a 'date', written year-month-day (2024-05-29)")
             continue
         parsed = parse_date(value)
         if parsed is None:
             shown = value if isinstance(value, str) else repr(value)
-            warn(
-                ReflectionsWarning.BAD_DATE,
-                f"{key} {shown!r} is not an ISO 8601 date; {date_hint(str(value))}",
-                where(key),
-            )
+            warn(ReflectionsWarning.BAD_DATE, not_a_date(key, shown), where(key))
         setattr(fields, key, parsed)
 
-    for key in ("category", "summary", "event", "image", "series"):
+    for key in ("category", "summary", "event", "image", "language", "translation", "series"):
         value = values.get(key)
         if value in (None, ""):
             continue
@@ -324,6 +415,18 @@ def validate(raw: RawMeta, env: BuildEnvironment, docname: str) -> Fields:
             bad(key, f"{key!r} must be text, not {type(value).__name__}")
             continue
         setattr(fields, key, " ".join(str(value).split()))
+
+    if fields.language:
+        if not known_language(fields.language):
+            bad(
+                "language",
+                f"language {fields.language!r} is not a language code Babel knows; write a "
+                "BCP 47 tag such as 'sv', 'en', 'nb', 'fi' or 'en-GB' (the piece is shown in "
+                "the project's language)",
+            )
+            fields.language = ""
+        else:
+            fields.language = html_code(fields.language)
 
     if values.get("tags") not in (None, "", []):
         tags = _as_list(values["tags"])
@@ -402,8 +505,12 @@ def count_words(tree: nodes.Node) -> int:
     return total
 
 
-def first_paragraph(document: nodes.document, limit: int = 200) -> str:
-    """The first paragraph, shortened on a word boundary (the default summary)."""
+def own_paragraphs(document: nodes.document) -> Iterator[str]:
+    """The text of each paragraph of the piece's own words, in order.
+
+    Not the byline, callouts, cards or admonitions: they are not what the
+    author wrote for this piece.
+    """
     for para in document.findall(nodes.paragraph):
         if any(
             isinstance(p, (*_NOT_COUNTED, nodes.Admonition, rnodes.reflections_author_card))
@@ -411,8 +518,13 @@ def first_paragraph(document: nodes.document, limit: int = 200) -> str:
         ):
             continue
         text = " ".join(para.astext().split())
-        if not text:
-            continue
+        if text:
+            yield text
+
+
+def first_paragraph(document: nodes.document, limit: int = 200) -> str:
+    """The first paragraph, shortened on a word boundary (the default summary)."""
+    for text in own_paragraphs(document):
         if len(text) <= limit:
             return text
         cut = text[:limit].rsplit(" ", 1)[0].rstrip(",.;:–-")
@@ -484,6 +596,7 @@ class ReflectionTransform(SphinxTransform):
                 (docname, extra.line),
             )
         domain = get_domain(self.env)
+        self.env.temp_data[META_KEY] = metas[0]
         fields = validate(metas[0], self.env, docname)
         if fields.date is None:
             warn(
@@ -506,15 +619,6 @@ class ReflectionTransform(SphinxTransform):
                 "and feeds show the first paragraph instead",
                 (docname, metas[0].line),
             )
-        elif before_more is None and not fields.summary and get_config(self.env).writer_hints:
-            marker = "<!-- more -->" if metas[0].form == "front matter" else ".. more"
-            warn(
-                ReflectionsWarning.NO_SUMMARY,
-                "this reflection has neither a summary nor a 'more' marker, so lists and "
-                "feeds show its first paragraph, cut at 200 characters; add 'summary:' to "
-                f"its metadata, or a line {marker} where the excerpt should end",
-                (docname, metas[0].line),
-            )
         words = count_words(self.document)
         wpm = get_config(self.env).words_per_minute
         reflection = Reflection(
@@ -531,11 +635,19 @@ class ReflectionTransform(SphinxTransform):
             draft=fields.draft,
             minutes=max(1, math.floor(words / wpm + 0.5)),  # half a minute rounds up
             words=words,
+            language=fields.language,
+            translation=fields.translation,
             series=fields.series,
             excerpt=() if fields.summary else before_more or (),
         )
         domain.add_reflection(reflection)
+        lang = lang_of(self.env.config, reflection.language)
+        if not lang.project:
+            speak(self.document, domain, lang)
         line = build_byline(reflection, self.env)
+        if reflection.translation:  # the other versions, once every page is read
+            line += rnodes.reflections_translations(key=reflection.translation)
+            domain.add_dynamic(docname, {"versions": reflection.translation})
         article: nodes.Element = self.document
         if title_node is not None and isinstance(title_node.parent, nodes.section):
             article = title_node.parent
@@ -555,3 +667,26 @@ def register(app: Sphinx) -> None:
     """The ``reflection`` directive and the transform that records a page's reflection."""
     app.add_directive("reflection", ReflectionDirective)
     app.add_transform(ReflectionTransform)
+
+
+def speak(document: nodes.document, domain: ReflectionsDomain, lang: Lang) -> None:
+    """Event callouts and author cards of a piece in its own language, not the project's.
+
+    The directives made them before the page's language was known (the
+    ``reflection`` block may come after them), so they are made again here.
+    """
+    events = domain.all_events()
+    inline = domain.inline_events.get(domain.env.docname, {})
+    for box in list(document.findall(rnodes.reflections_event)):
+        event = inline.get(box["event"]) or events.get(box["event"])
+        if event is not None:
+            again = callout(event, domain.env, lang=lang)
+            again["classes"] = box["classes"]
+            again.source, again.line = box.source, box.line
+            box.replace_self(again)
+    for card in list(document.findall(rnodes.reflections_author_card)):
+        person = domain.people.get(card["person"])
+        if person is not None:
+            card_again = full_card(person, lang=lang)
+            card_again["classes"] = card["classes"]
+            card.replace_self(card_again)

@@ -21,8 +21,9 @@ from sphinx.util.nodes import split_explicit_title
 
 from . import nodes as rnodes
 from .config import get_config
-from .domain import TagInfo, get_domain
+from .domain import get_domain
 from .i18n import _
+from .records import TagInfo
 from .text import closest, collation_key, index_letter, is_tag, scan, slugify, tag_key
 from .warnings_ import ReflectionsWarning, config_location, error, warn
 

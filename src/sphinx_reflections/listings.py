@@ -22,11 +22,13 @@ from . import nodes as rnodes
 from .authors import LISTED_TAGS, build_byline
 from .config import get_config
 from .dates import build_date
-from .domain import Reflection, ReflectionsDomain, get_domain, series_key
+from .domain import ReflectionsDomain, get_domain
 from .events import select_events
 from .hashtags import linkify
-from .i18n import _
-from .text import suggest, tag_key
+from .i18n import Lang, _, html_code, lang_of
+from .records import Reflection, series_key
+from .registry import registry_name, unknown_id
+from .text import tag_key
 from .warnings_ import ReflectionsWarning, warn
 
 if TYPE_CHECKING:
@@ -52,6 +54,9 @@ def entry(
     more than building it (docutils copies node by node).
     """
     item = rnodes.reflections_entry(classes=["reflections-entry"])
+    lang = lang_of(domain.env.config, reflection.language)
+    if not lang.project:  # the byline below speaks the piece's language
+        item["lang"] = lang.code
     heading = nodes.paragraph(classes=["reflections-entry-title"])
     title_node = domain.env.titles.get(reflection.docname)
     title = title_node.astext() if title_node else reflection.title  # as navigation shows it
@@ -167,6 +172,8 @@ class ReflectionsDirective(SphinxDirective):
         "limit": directives.nonnegative_int,
         "layout": lambda v: directives.choice(v, ("list", "grid")),
         "show-summary": lambda v: directives.choice(v or "yes", ("yes", "no")),
+        "language": directives.unchanged_required,
+        "translations": lambda v: directives.choice(v, ("one", "all")),
         "class": directives.class_option,
     }
 
@@ -180,13 +187,21 @@ class ReflectionsDirective(SphinxDirective):
             "limit": self.options.get("limit", 0),
             "layout": self.options.get("layout", "list"),
             "summary": self.options.get("show-summary", "yes") == "yes",
+            "language": [html_code(c) for c in _names(self.options.get("language", ""))],
+            "translations": self.options.get("translations", ""),
         }
         for person in spec["author"]:
             domain.note_use("authors", person)
             if person not in domain.people:
                 warn(
                     ReflectionsWarning.UNKNOWN_AUTHOR,
-                    f"reflections: unknown author {person!r}{suggest(person, domain.people)}",
+                    "reflections: "
+                    + unknown_id(
+                        "author",
+                        person,
+                        domain.people,
+                        registry_name(get_config(self.env).authors, "reflections_authors"),
+                    ),
                     self.get_location(),
                 )
         for ident in spec["event"]:
@@ -218,6 +233,9 @@ def shown(domain: ReflectionsDomain, docname: str, entries: dict[str, str] | Non
             parts.append(repr(series_inputs(domain, docname)))
         elif "cloud" in spec:
             parts.append(repr(sorted(domain.tag_table.items())))
+        elif "versions" in spec:  # a piece's other languages
+            versions = domain.translations(spec["versions"])
+            parts.append(repr([(r.docname, r.language, r.draft) for r in versions]))
         elif "events" in spec:  # which events are upcoming depends on the day
             shown_events = select_events(domain, spec, build_date())
             parts.append(repr([e.record() for e in shown_events]))
@@ -364,14 +382,14 @@ def related_to(domain: ReflectionsDomain, docname: str) -> list[Reflection]:
     return [domain.reflections[d] for d in domain.related(docname) if d in domain.reflections]
 
 
-def related_block(domain: ReflectionsDomain, listed: list[Reflection]) -> nodes.Element:
-    """``nav.reflections-related``: a heading and the entries, as in any listing."""
+def related_block(domain: ReflectionsDomain, listed: list[Reflection], lang: Lang) -> nodes.Element:
+    """``nav.reflections-related``: a heading (in the piece's language) and the entries."""
     block = rnodes.reflections_element(
         tag="nav",
         attrs={"aria-labelledby": "reflections-related-title"},
         classes=["reflections-related"],
     )
-    title = _("Related reflections")
+    title = lang("Related reflections")
     block += rnodes.reflections_inline(
         title,
         title,
@@ -412,14 +430,16 @@ def series_line(
         return None
     info, parts = found
     number = parts.index(docname) + 1
+    lang = lang_of(domain.env.config, domain.reflections[docname].language)  # the piece's
     block = rnodes.reflections_element(
         tag="nav",
-        attrs={"aria-label": _("Series: %s") % info.name},
+        attrs={"aria-label": lang("Series: %s") % info.name},
         classes=["reflections-series"],
     )
     where = nodes.paragraph(classes=["reflections-series-position"])
     where += nodes.Text(
-        _("Part %(part)d of %(parts)d in the series") % {"part": number, "parts": len(parts)} + " "
+        lang("Part %(part)d of %(parts)d in the series") % {"part": number, "parts": len(parts)}
+        + " "
     )
     where += rnodes.xref("series", info.key, info.name, ["reflections-series-name"])
     block += where
@@ -427,8 +447,8 @@ def series_line(
         return block
     steps = nodes.paragraph(classes=["reflections-series-steps"])
     neighbours = [
-        (number - 2, "prev", _("Previous: %s"), "←\u00a0", ""),
-        (number, "next", _("Next: %s"), "", "\u00a0→"),
+        (number - 2, "prev", lang("Previous: %s"), "←\u00a0", ""),
+        (number, "next", lang("Next: %s"), "", "\u00a0→"),
     ]
     for index, rel, label, before, after in neighbours:
         if not 0 <= index < len(parts):

@@ -17,8 +17,9 @@ from typing import TYPE_CHECKING, Any
 
 from sphinx.util.osutil import relative_uri
 
-from .domain import Reflection, ReflectionsDomain, get_domain, page_builder
-from .i18n import _
+from .domain import ReflectionsDomain, get_domain, page_builder
+from .i18n import _, lang_of
+from .records import Reflection
 from .registry import ATTENDANCE, STATUSES, Event, Person
 from .text import tag_key
 from .urls import avatar_target, image_target, is_remote
@@ -135,14 +136,20 @@ def _image(reflection: Reflection, urls: Urls) -> str | None:
     )
 
 
+def keywords(reflection: Reflection, domain: ReflectionsDomain) -> list[str]:
+    """The piece's tags as their pages spell them, each once whatever its case."""
+    found: dict[str, str] = {}
+    for tag in reflection.tags:
+        info = domain.tag_info(tag_key(tag))
+        name = info.name if info else tag
+        found.setdefault(tag_key(name), name)
+    return list(found.values())
+
+
 def posting_ld(
     reflection: Reflection, urls: Urls, domain: ReflectionsDomain, language: str
 ) -> dict[str, Any]:
     event = domain.all_events().get(reflection.event) if reflection.event else None
-    keywords = []
-    for tag in reflection.tags:
-        info = domain.tag_info(tag_key(tag))
-        keywords.append(info.name if info else tag)
     url = urls.page(reflection.docname)
     data = {
         "@context": "https://schema.org",
@@ -156,7 +163,7 @@ def posting_ld(
         ],
         "datePublished": _date(reflection.date),
         "dateModified": _date(reflection.updated or reflection.date),
-        "keywords": keywords,
+        "keywords": keywords(reflection, domain),
         "articleSection": reflection.category,
         "inLanguage": language,
         "wordCount": reflection.words,
@@ -165,7 +172,28 @@ def posting_ld(
         "url": url,
         "mainEntityOfPage": url,
     }
+    if reflection.translation:
+        versions = domain.translations(reflection.translation)
+        original = versions[0] if versions else reflection
+        if original.docname == reflection.docname:
+            data["workTranslation"] = [
+                _version(v, urls, domain) for v in versions if v.docname != reflection.docname
+            ]
+        else:
+            data["translationOfWork"] = _version(original, urls, domain)
     return _drop_empty(data)
+
+
+def _version(reflection: Reflection, urls: Urls, domain: ReflectionsDomain) -> dict[str, Any]:
+    """Another language version of a piece, as JSON-LD refers to it."""
+    return _drop_empty(
+        {
+            "@type": "BlogPosting",
+            "headline": reflection.title,
+            "inLanguage": domain.language_of(reflection),
+            "url": urls.page(reflection.docname),
+        }
+    )
 
 
 def collection_ld(
@@ -209,7 +237,6 @@ def page_context(
         return
     domain = get_domain(app.env)
     urls = Urls(builder, domain)  # type: ignore[arg-type]
-    language = (app.config.language or "en").replace("_", "-")
     head: list[str] = []
     feeds = bool(app.config.html_baseurl)
 
@@ -220,8 +247,9 @@ def page_context(
     page_title = html.unescape(re.sub(r"<[^>]+>", "", context.get("title") or ""))  # it is HTML
     reflection = domain.reflections.get(pagename)
     if reflection is not None:
-        head.append(script(posting_ld(reflection, urls, domain, language)))
+        head.append(script(posting_ld(reflection, urls, domain, domain.language_of(reflection))))
         head += opengraph(app, reflection, urls, context)
+        head += alternates(reflection, domain, urls, rel)
     elif kind == "authors" and ident in domain.people:
         head.append(script(person_ld(domain.people[ident], urls, domain, context=True)))
     elif kind == "events" and ident in domain.all_events():
@@ -260,6 +288,23 @@ def page_context(
         context["metatags"] = context.get("metatags", "") + "".join(head)
 
 
+def alternates(
+    reflection: Reflection, domain: ReflectionsDomain, urls: Urls, rel: Any
+) -> list[str]:
+    """``<link rel="alternate" hreflang>`` for every language of a piece, itself included."""
+    if not reflection.translation:
+        return []
+    versions = domain.translations(reflection.translation)
+    if len(versions) < 2:
+        return []
+    links = []
+    for version in versions:
+        href = urls.page(version.docname) or rel(urls.builder.get_target_uri(version.docname))
+        code = html.escape(domain.language_of(version))
+        links.append(f'<link rel="alternate" hreflang="{code}" href="{html.escape(href)}" />\n')
+    return links
+
+
 def opengraph(
     app: Sphinx, reflection: Reflection, urls: Urls, context: dict[str, Any]
 ) -> list[str]:
@@ -288,6 +333,13 @@ def opengraph(
             tags.append(_meta("og:image", image))
         if app.config.project:
             tags.append(_meta("og:site_name", app.config.project))
+    lang = lang_of(app.config, reflection.language)
+    tags.append(_meta("og:locale", lang.og_locale()))
+    if reflection.translation:
+        for version in domain.translations(reflection.translation):
+            if version.docname != reflection.docname:
+                other = lang_of(app.config, domain.language_of(version))
+                tags.append(_meta("og:locale:alternate", other.og_locale()))
     tags.append(_meta("article:published_time", reflection.date.isoformat()))
     tags.append(_meta("article:modified_time", (reflection.updated or reflection.date).isoformat()))
     for ident in reflection.authors:
@@ -300,7 +352,6 @@ def opengraph(
             )
     if reflection.category:
         tags.append(_meta("article:section", reflection.category))
-    for tag in reflection.tags:
-        info = domain.tag_info(tag_key(tag))
-        tags.append(_meta("article:tag", info.name if info else tag))
+    for name in keywords(reflection, domain):
+        tags.append(_meta("article:tag", name))
     return tags

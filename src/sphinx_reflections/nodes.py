@@ -38,6 +38,14 @@ CSS_HOOKS: dict[str, str] = {
     "items carry ``reflections-weight-1`` to ``-5``.",
     "reflections-avatar": "An author's avatar image (``img``, with alt text).",
     "reflections-draft": "The badge shown on a draft reflection.",
+    "reflections-piece": "A reflection in another language than the project's: an "
+    "``article`` with ``lang`` around the page's content.",
+    "reflections-translations": "The other languages of a piece, in its byline: links "
+    "named in their own language (``span`` with ``lang``).",
+    "reflections-current": "A link to the page it is on (``a`` with "
+    "``aria-current=\"page\"``): a tag page's own tag, an author page's own name.",
+    "reflections-more-tags": "How many more tags a listing entry has than it shows "
+    "(``+2 more tags``).",
     "reflections-related": "The related reflections under a piece: a ``nav`` labelled by its "
     "``h2`` (``reflections-related-title``), around a ``reflections-list``.",
     "reflections-series": "Where a piece stands in its series, under the byline: a ``nav`` "
@@ -118,12 +126,28 @@ class reflections_ics(nodes.Inline, nodes.TextElement):
     """The "add to calendar" link; only builders with event pages keep it."""
 
 
+class reflections_piece(nodes.General, nodes.Element):
+    """A reflection in a language other than the project's (``article`` with ``lang``)."""
+
+
+class reflections_language(nodes.Inline, nodes.TextElement):
+    """Text in another language than the page around it (``span`` with ``lang``)."""
+
+
+class reflections_translations(nodes.Inline, nodes.Element):
+    """Where a piece's other languages go (``key``); filled once every document is read."""
+
+
 class reflections_listing(nodes.General, nodes.Element):
     """Where a ``reflections`` listing goes; filled once every document is read."""
 
 
 class reflections_event_listing(nodes.General, nodes.Element):
     """Where an ``events`` list goes; filled when the page is written (upcoming depends on the day)."""
+
+
+class reflections_current(nodes.reference):
+    """A link to the page it is on: ``aria-current="page"``, so it reads as "you are here"."""
 
 
 class reflections_related_spot(nodes.General, nodes.Element):
@@ -170,7 +194,7 @@ def xref(
 
 def _attrs(node: nodes.Element) -> dict[str, Any]:
     attrs: dict[str, Any] = {}
-    for key in ("aria-label", "role"):
+    for key in ("aria-label", "role", "lang"):
         if node.get(key):
             attrs[key] = node[key]
     return attrs
@@ -209,6 +233,15 @@ def visit_time_html(self: HTML5Translator, node: nodes.Element) -> None:
 
 def depart_time_html(self: HTML5Translator, node: nodes.Element) -> None:
     self.body.append("</time>")
+
+
+def visit_current_html(self: HTML5Translator, node: nodes.Element) -> None:
+    attrs: dict[str, Any] = {"href": node.get("refuri") or "#", "aria-current": "page"}
+    self.body.append(self.starttag(node, "a", "", CLASS="reference internal", **attrs))
+
+
+def depart_current_html(self: HTML5Translator, node: nodes.Element) -> None:
+    self.body.append("</a>")
 
 
 def visit_avatar_html(self: HTML5Translator, node: nodes.Element) -> None:
@@ -302,6 +335,8 @@ def register(app: Sphinx) -> None:
         reflections_compact_card: "span",
         reflections_entry: "article",
         reflections_nav: "nav",
+        reflections_piece: "article",
+        reflections_language: "span",
     }
     block_man: Any = (visit_block_man, depart_passthrough)
     for node_class, tag in html_tags.items():
@@ -314,10 +349,14 @@ def register(app: Sphinx) -> None:
         **_each(passthrough),
     )
     app.add_node(reflections_avatar, html=(visit_avatar_html, None), **_each(skip))
+    app.add_node(
+        reflections_current, html=(visit_current_html, depart_current_html), **_each(passthrough)
+    )
     app.add_node(reflections_entry_html, html=(visit_entry_html, None), **_each(skip))
     app.add_node(reflection_meta, html=skip, **_each(skip))
     app.add_node(reflections_cloud, html=skip, **_each(skip))
     app.add_node(reflections_listing, html=skip, **_each(skip))
+    app.add_node(reflections_translations, html=skip, **_each(skip))
     app.add_node(reflections_related_spot, html=skip, **_each(skip))
     app.add_node(reflections_series_spot, html=skip, **_each(skip))
     app.add_node(reflections_pagination, html=_open("nav"), **_each(skip))

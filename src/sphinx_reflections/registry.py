@@ -10,14 +10,16 @@ import dataclasses as dc
 import datetime as dt
 import json
 import re
+import unicodedata
 from collections.abc import Callable, Collection, Mapping
 from pathlib import Path
 from typing import Any
 
 import yaml
 
+from .advice import explain_yaml
 from .dates import WhenError, event_when, shown, time_zone
-from .text import suggest, tag_key
+from .text import closest, suggest, tag_key
 from .urls import safe_url
 from .warnings_ import ReflectionsWarning, config_location, warn
 
@@ -154,13 +156,21 @@ def _read(value: str | dict[str, Any], confdir: Path, option: str) -> tuple[dict
                 data = loader.construct_document(root) if root is not None else None
             finally:
                 loader.dispose()
-    except (yaml.YAMLError, ValueError) as exc:
-        mark = getattr(exc, "problem_mark", None)
-        line = mark.line + 1 if mark else getattr(exc, "lineno", 0)
-        reason = getattr(exc, "problem", None) or str(exc).splitlines()[0]
+    except yaml.YAMLError as exc:  # said in a writer's words, at the line that shows why
+        advice = explain_yaml(text, exc, path.name)
         warn(
             ReflectionsWarning.REGISTRY,
-            f"{option}: {path.name} is not valid {'JSON' if path.suffix.lower() == '.json' else 'YAML'}: {reason}",
+            f"{option}: {path.name} is not valid YAML: {advice.message}",
+            f"{path}:{advice.line}",
+            advice.column,
+        )
+        return {}, source
+    except ValueError as exc:
+        line = getattr(exc, "lineno", 0)
+        reason = str(exc).splitlines()[0]
+        warn(
+            ReflectionsWarning.REGISTRY,
+            f"{option}: {path.name} is not valid JSON: {reason}",
             f"{path}:{line}",
         )
         return {}, source
@@ -521,3 +531,55 @@ def load_tags(value: str | dict[str, Any], confdir: Path) -> tuple[dict[str, Tag
         owner.update({k: ident for k in keys if k})
         tags[ident] = tag
     return tags, source
+
+
+# -- what writers are told about ids -------------------------------------------------------
+
+
+def registry_name(value: str | dict[str, Any], option: str) -> str:
+    """What a writer edits: the registry's file as configured (``people.yml``), or the option."""
+    if isinstance(value, str) and value.strip():
+        return value.strip()
+    return f"{option} in conf.py"
+
+
+def plain(text: str) -> str:
+    """Letters and digits only, case-folded: ``Jenny Exempel``, ``@JennyExempel`` and
+    ``jenny-exempel`` all become ``jennyexempel``."""
+    return "".join(c for c in unicodedata.normalize("NFC", text).casefold() if c.isalnum())
+
+
+def likely_entry(typed: str, entries: Mapping[str, Person | Event]) -> Person | Event | None:
+    """The entry a writer most likely meant by ``typed``: by id, name or handle.
+
+    Exact matches (ignoring case, spaces and punctuation) win; then the
+    closest id; then the closest name or handle.
+    """
+    wanted = plain(typed)
+    if not wanted:
+        return None
+    names: dict[str, str] = {}
+    for ident, entry in entries.items():
+        for spelling in (ident, entry.name, getattr(entry, "handle", "")):
+            if spelling:
+                names.setdefault(plain(spelling), ident)
+    if wanted in names:
+        return entries[names[wanted]]
+    close = closest(typed, entries) or names.get(closest(wanted, names) or "")
+    return entries[close] if close else None
+
+
+def unknown_id(what: str, typed: str, entries: Mapping[str, Person | Event], registry: str) -> str:
+    """Why ``typed`` names nobody, in a writer's words, with the id they most likely meant.
+
+    ``unknown author 'Jenny Exempel': people.yml has no one with this id; did you
+    mean 'jenny' (Jenny Exempel)?``
+    """
+    nobody = "no event" if what == "event" else "no one"
+    message = f"unknown {what} {typed!r}: {registry} has {nobody} with this id"
+    if not entries:
+        return f"{message} (it lists none yet)"
+    found = likely_entry(typed, entries)
+    if found is None:
+        return f"{message}; check the spelling, or add it there"
+    return f"{message}; did you mean {found.id!r} ({found.name})?"

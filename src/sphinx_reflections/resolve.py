@@ -27,10 +27,10 @@ from sphinx.util.osutil import relative_uri
 
 from . import nodes as rnodes
 from .dates import build_date
-from .domain import get_domain, page_builder
+from .domain import ReflectionsDomain, get_domain, page_builder
 from .events import empty_text, event_list, select_events
 from .hashtags import INDEX_MARK, cloud
-from .i18n import _
+from .i18n import _, lang_of
 from .listings import reflection_grid, reflection_list, related_block, related_to, series_line
 from .nodes import PAGES_ONLY
 from .urls import avatar_target, is_remote
@@ -47,6 +47,7 @@ def doctree_resolved(app: Sphinx, doctree: nodes.document, docname: str) -> None
     """``doctree-resolved``: finish a document for the builder writing it."""
     fill_dynamic(doctree, app.builder, docname)
     resolve_for_builder(doctree, app.builder, docname)
+    mark_language(doctree, app.builder, docname)
 
 
 def resolve_generated(tree: nodes.Element, builder: Builder, pagename: str) -> None:
@@ -77,6 +78,13 @@ def fill_dynamic(doctree: nodes.document, builder: Builder, docname: str) -> Non
         result["classes"] += node["classes"]
         resolve_references(result, builder, docname)
         node.replace_self(result)
+    for versions_spot in list(doctree.findall(rnodes.reflections_translations)):
+        versions = translations_line(domain, docname, versions_spot["key"])
+        if versions is None:
+            versions_spot.parent.remove(versions_spot)
+            continue
+        resolve_references(versions, builder, docname)
+        versions_spot.replace_self(versions)
     for spot in list(doctree.findall(rnodes.reflections_event_listing)):
         spec = spot["spec"]
         events = select_events(domain, spec, build_date())
@@ -111,9 +119,50 @@ def fill_reading_on(doctree: nodes.document, builder: Builder, docname: str) -> 
         if not html or not listed:
             place.parent.remove(place)
             continue
-        block = related_block(domain, listed)
+        piece = domain.reflections[docname]
+        block = related_block(domain, listed, lang_of(builder.config, piece.language))
         resolve_references(block, builder, docname)
         place.replace_self(block)
+
+
+def translations_line(domain: ReflectionsDomain, docname: str, key: str) -> nodes.paragraph | None:
+    """*Also in: English · suomi*: links to a piece's other languages, each named in itself."""
+    reflection = domain.reflections.get(docname)
+    others = [r for r in domain.translations(key) if r.docname != docname]
+    if reflection is None or not others:
+        return None
+    lang = lang_of(domain.env.config, reflection.language)
+    para = nodes.paragraph(classes=["reflections-translations"])
+    para += nodes.Text(lang("Also in:") + " ")
+    for i, other in enumerate(others):
+        if i:
+            para += nodes.Text(" · ")
+        other_lang = lang_of(domain.env.config, domain.language_of(other))
+        name = other_lang.name()
+        label = rnodes.reflections_language(name, name, lang=other_lang.code)
+        link = rnodes.xref("doc", "/" + other.docname, "", [], domain="std")
+        link.children = [label]
+        para += link
+    return para
+
+
+def mark_language(doctree: nodes.document, builder: Builder, docname: str) -> None:
+    """A reflection in another language than the project's is an ``article`` with ``lang``.
+
+    Screen readers then read it with the right voice, and browsers hyphenate
+    and spell-check it as that language; the page around it keeps the
+    project's ``lang``.
+    """
+    reflection = get_domain(builder.env).reflections.get(docname)
+    if reflection is None or builder.format != "html":
+        return
+    lang = lang_of(builder.config, reflection.language)
+    if lang.project:
+        return
+    piece = rnodes.reflections_piece(classes=["reflections-piece"], lang=lang.code)
+    piece += doctree.children
+    doctree.children = [piece]
+    piece.parent = doctree
 
 
 # -- 2. cross-references --------------------------------------------------------------------
@@ -126,7 +175,7 @@ def resolve_references(tree: nodes.Element, builder: Builder, pagename: str) -> 
     resolved once per page and its link attributes reused.
     """
     env = builder.env
-    seen: dict[tuple[str, str, str], dict[str, Any] | None] = {}
+    seen: dict[tuple[str, str, str], tuple[type[nodes.reference], dict[str, Any]] | None] = {}
     for xref in list(tree.findall(addnodes.pending_xref)):
         contnode = xref.children[0] if xref.children else nodes.Text(xref["reftarget"])
         key = (xref["refdomain"], xref["reftype"], xref["reftarget"])
@@ -136,7 +185,7 @@ def resolve_references(tree: nodes.Element, builder: Builder, pagename: str) -> 
                 docname = xref["reftarget"].lstrip("/")
                 if docname in env.all_docs:
                     uri = builder.get_relative_uri(pagename, docname)
-                    seen[key] = {"internal": True, "refuri": uri}
+                    seen[key] = (nodes.reference, {"internal": True, "refuri": uri})
             else:
                 domain = env.get_domain(xref["refdomain"])
                 new = domain.resolve_xref(
@@ -149,12 +198,13 @@ def resolve_references(tree: nodes.Element, builder: Builder, pagename: str) -> 
                     nodes.inline(),
                 )
                 if isinstance(new, nodes.reference) and len(new.children) <= 1:
-                    seen[key] = {k: v for k, v in new.attributes.items() if v}
-        attributes = seen[key]
-        if attributes is None:
+                    seen[key] = (type(new), {k: v for k, v in new.attributes.items() if v})
+        found = seen[key]
+        if found is None:
             xref.replace_self(contnode)
             continue
-        reference = nodes.reference("", "", **attributes)
+        kind, attributes = found  # a link, or one to this very page (reflections_current)
+        reference = kind("", "", **attributes)
         reference += contnode
         xref.replace_self(reference)
 

@@ -78,11 +78,38 @@ class ReflectionsWarning(Enum):
         "config",
         "A ``reflections_*`` configuration value is invalid; the default is used instead.",
     )
+    FRONT_MATTER = (
+        "front-matter",
+        "The information block at the top of a Markdown page (its front matter) cannot "
+        "be read: a Tab, an unquoted ``#`` or ``:``, curly quotes, a block that is never "
+        "closed, or text before the opening ``---``. The page is built without it.",
+    )
+    NO_TITLE = (
+        "no-title",
+        "A reflection has no title (a ``# Title`` line after the information block); "
+        "lists would show it without one.",
+    )
+    PLACEHOLDER = (
+        "placeholder",
+        "Text that ``sphinx-reflections new`` put in as an example is still there. A "
+        "build reports it in a published piece; ``check`` also in drafts.",
+    )
     NO_SUMMARY = (
         "no-summary",
-        "A reflection has neither a ``summary`` nor a ``more`` marker, so lists and feeds "
-        "show its first paragraph, cut short. Only with ``reflections_writer_hints`` "
-        "(``sphinx-reflections check`` turns it on).",
+        "A reflection has neither a ``summary`` nor a ``more`` marker, so lists, feeds "
+        "and link previews show its first paragraph (cut after 200 characters). Only "
+        "with ``reflections_writer_hints`` (``check`` turns it on).",
+    )
+    NEAR_MISS = (
+        "near-miss",
+        "A ``#hashtag`` or ``@mention`` looks like a slip of one that exists: "
+        "``#Kontaktdagen2024s`` beside ``#Kontaktdagen2024``, ``@BjörnExempels`` "
+        "beside the handle ``@BjörnExempel``. Only with ``reflections_writer_hints``.",
+    )
+    NOT_IN_TOCTREE = (
+        "not-in-toctree",
+        "A published reflection is in no table of contents (toctree), so the site's "
+        "navigation does not lead to it. Only with ``reflections_writer_hints``.",
     )
 
     @property
@@ -91,9 +118,18 @@ class ReflectionsWarning(Enum):
         return str(self.value)
 
 
-def warn(kind: ReflectionsWarning, message: str, location: Any = None) -> None:
-    """Emit a typed, located warning (``location`` as Sphinx's logger takes it)."""
-    logger.warning(message, type=WARNING_TYPE, subtype=kind.value, location=location)
+#: The attribute of a warning's log record that holds its column (1-based), when known.
+COLUMN = "reflections_column"
+
+
+def warn(kind: ReflectionsWarning, message: str, location: Any = None, column: int = 0) -> None:
+    """Emit a typed, located warning (``location`` as Sphinx's logger takes it).
+
+    ``column`` rides on the log record (Sphinx's locations have lines only), so
+    ``sphinx-reflections check`` can print ``file:line:column`` for editors.
+    """
+    extra = {COLUMN: column} if column else {}
+    logger.warning(message, type=WARNING_TYPE, subtype=kind.value, location=location, extra=extra)
 
 
 def error(kind: ReflectionsWarning, message: str, location: Any = None) -> None:

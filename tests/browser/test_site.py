@@ -22,6 +22,7 @@ from browser_support import (
     SCHEME_JS,
     SCHEMES,
     SCREENSHOTS,
+    SETTLE_JS,
     THEME_SPECS,
     THEMES,
     VIEWPORTS,
@@ -34,6 +35,24 @@ from browser_support import (
     hits_from,
 )
 from bs4 import BeautifulSoup
+
+#: (current, other) computed styles of each tag link marked current in a listing and
+#: an ordinary tag link next to it.
+CURRENT_TAG_JS = """() => {
+  const look = (a) => {
+    const s = getComputedStyle(a);
+    return {weight: Number(s.fontWeight), line: s.textDecorationLine, color: s.color};
+  };
+  return [...document.querySelectorAll('.reflections-list a[aria-current="page"]')]
+    .filter((a) => a.querySelector('.reflections-hashtag'))
+    .map((a) => {
+      const line = a.closest('.reflections-byline-meta');
+      const other = line && [...line.querySelectorAll('a')].find(
+        (b) => !b.hasAttribute('aria-current') && b.querySelector('.reflections-hashtag'));
+      return other ? [look(a), look(other)] : null;
+    })
+    .filter(Boolean);
+}"""
 
 COMBOS = [
     pytest.param(kind, scheme, viewport, id=f"{kind}-{scheme}-{viewport}")
@@ -288,6 +307,36 @@ class SiteChecks:
         assert any(
             soup(site.root / rel).select_one(".reflections-pagination") for rel in site.pages["tag"]
         )
+
+    @pytest.mark.browser
+    @pytest.mark.parametrize("scheme", SCHEMES)
+    def test_a_tag_page_marks_its_own_tag(self, sites: Any, browser: Any, scheme: str) -> None:
+        """On a tag's page its own tag is marked current: bold, underlined, in the link colour.
+
+        Not a plain word among links (it used to be one, in the text colour), which
+        readers took for a broken link.
+        """
+        site = sites.get(self.theme)
+        context = browser.new_context(
+            viewport=dict(zip(("width", "height"), VIEWPORTS["desktop"], strict=True))
+        )
+        try:
+            page = context.new_page()
+            page.emulate_media(color_scheme=scheme)  # type: ignore[arg-type]
+            found = []
+            for rel in site.pages["tag"]:
+                page.goto(site.url + rel, wait_until="load")
+                page.evaluate(SETTLE_JS)
+                found = page.evaluate(CURRENT_TAG_JS)
+                if found:
+                    break
+        finally:
+            context.close()
+        assert found, f"no tag page of the {self.theme} site marks its own tag"
+        for current, other in found:
+            assert current["weight"] >= 600 > other["weight"], (current, other)
+            assert "underline" in current["line"], current
+            assert current["color"] == other["color"], (current, other)  # the link colour
 
     @pytest.mark.vnu
     @pytest.mark.parametrize("kind", KINDS)

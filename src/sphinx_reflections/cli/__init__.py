@@ -50,8 +50,10 @@ def build_parser() -> argparse.ArgumentParser:
         help="start a new reflection",
         description=(
             "Write a new MyST reflection with front matter and a title, named after the "
+            "title. It starts as a draft (draft: true), with example text that `check` "
+            "points out until it is replaced; with --event, the event's box comes under the "
             "title. Author and event ids are checked against the project's registries. "
-            "Prints the path of the new file."
+            "Prints the path of the new file, then the next steps."
         ),
     )
     new.add_argument("title", metavar="TITLE", help="the title, in quotes")
@@ -87,7 +89,11 @@ def build_parser() -> argparse.ArgumentParser:
         help="check reflections and registries",
         description=(
             "Read the whole project with Sphinx (nothing is written into it) and print every "
-            "reflections warning as FILE:LINE: SUBTYPE: MESSAGE. Exits 1 when there is any."
+            "reflections warning as FILE:LINE: SUBTYPE: MESSAGE (FILE:LINE:COLUMN: when the "
+            "column is known), with the hints for writers a build gives only with "
+            "reflections_writer_hints: example text left from `new`, no summary nor excerpt, "
+            "hashtags and mentions that look like slips, pieces in no table of contents. "
+            "Exits 1 when there is any."
         ),
     )
     check.add_argument(

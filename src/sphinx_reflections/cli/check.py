@@ -26,6 +26,7 @@ from sphinx.util.console import strip_colors
 from sphinx.util.logging import get_node_location, is_suppressed_warning
 
 from ..compat import skip_write_phase
+from ..warnings_ import COLUMN
 from .base import EXIT_OK, EXIT_PROBLEMS, PROG, Problem, UsageError, plural, relative
 from .project import Found, find_confdir, split_location
 
@@ -81,7 +82,7 @@ class CheckResult:
     seconds: float
 
 
-CACHE_VERSION = 1
+CACHE_VERSION = 2  # 2: each warning keeps its column
 
 
 def cache_dir(srcdir: Path) -> Path:
@@ -146,7 +147,8 @@ class _ReadPhase(logging.Handler):
             where = ""
         path, number = split_location(where)
         message = " ".join(record.getMessage().split())
-        self.found.append((self.phase, Found(path, number, str(subtype), message)))
+        column = int(getattr(record, COLUMN, 0) or 0)
+        self.found.append((self.phase, Found(path, number, str(subtype), message, column)))
 
 
 def run_check(srcdir: Path, jobs: int = 1, incremental: bool = False) -> CheckResult:
@@ -236,7 +238,9 @@ def run_check(srcdir: Path, jobs: int = 1, incremental: bool = False) -> CheckRe
             overall = overall if checked else cached_global
             _save_cached(store, kept, overall)
             found += [item for items in kept.values() for item in items] + overall
-    found = sorted(set(found), key=lambda f: (f.path, f.line, f.subtype, f.message))
+    columns = {dc.replace(f, column=0): f.column for _phase, f in live.found if f.column}
+    found = [dc.replace(f, column=columns.get(dc.replace(f, column=0), f.column)) for f in found]
+    found = sorted(set(found), key=lambda f: (f.path, f.line, f.column, f.subtype, f.message))
     return CheckResult(found, others, pages, len(reread), time.perf_counter() - started)
 
 

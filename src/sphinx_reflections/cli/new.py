@@ -12,33 +12,14 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any, TextIO
 
-from ..dates import date_hint, parse_date
-from ..text import file_slug, suggest, yaml_list, yaml_scalar
+from ..advice import PLACEHOLDERS
+from ..dates import not_a_date, parse_date
+from ..registry import registry_name, unknown_id
+from ..text import file_slug, yaml_list, yaml_scalar
 from .base import EXIT_OK, PROG, Problem, UsageError, plural, relative
-from .project import find_confdir, load_project, load_registries
+from .project import Project, find_confdir, load_project, load_registries
 
-PLACEHOLDERS = {
-    "en": {
-        "summary": "One or two sentences for listings, feeds and link previews.",
-        "category": "Leadership",
-        "image": "_static/cover.jpg",
-        "guide": (
-            "Write your reflection below. Type #Hashtags and @Mentions as you would\n"
-            "on LinkedIn; they become links. These comment lines are not shown."
-        ),
-        "body": "Start writing here.",
-    },
-    "sv": {
-        "summary": "En eller två meningar för listor, flöden och förhandsvisningar av länkar.",
-        "category": "Ledarskap",
-        "image": "_static/omslag.jpg",
-        "guide": (
-            "Skriv din reflektion nedan. Skriv #Hashtaggar och @Omnämnanden som på\n"
-            "LinkedIn; de blir länkar. De här kommentarraderna visas inte."
-        ),
-        "body": "Börja skriva här.",
-    },
-}
+__all__ = ["PLACEHOLDERS", "cmd_new", "date_arg", "render_new"]
 
 
 def _split_ids(values: Sequence[str] | None) -> list[str]:
@@ -53,7 +34,7 @@ def date_arg(text: str) -> dt.date:
     """``--date``: ISO 8601 only, with the same advice a build would give."""
     parsed = parse_date(text)
     if parsed is None:
-        raise argparse.ArgumentTypeError(f"{text!r} is not an ISO 8601 date; {date_hint(text)}")
+        raise argparse.ArgumentTypeError(not_a_date("", text))
     return parsed
 
 
@@ -65,7 +46,12 @@ def render_new(
     event: str,
     lang: str,
 ) -> str:
-    """The text of a new reflection: front matter, a title heading, a place to start."""
+    """The text of a new reflection: a draft, with example text ``check`` points out.
+
+    A draft, so that nothing reaches the archive or the feeds before the
+    writer says so; the example summary and first line are there to be
+    replaced, and ``check`` says so until they are.
+    """
     text = PLACEHOLDERS[lang]
     author = yaml_scalar(authors[0]) if len(authors) == 1 else yaml_list(authors)
     lines = ["---", "reflection:", f"  author: {author}", f"  date: {date.isoformat()}"]
@@ -77,10 +63,15 @@ def render_new(
         f"  summary: {yaml_scalar(text['summary'])}",
         f"  # category: {text['category']}",
         f"  # image: {text['image']}",
+        f"  draft: true  # {text['publish']}",
         "---",
         "",
         f"# {' '.join(title.split())}",
         "",
+    ]
+    if event:  # the event's box of facts, under the title
+        lines += [f"```{{event}} {event}", "```", ""]
+    lines += [
         *(f"% {line}" for line in text["guide"].splitlines()),
         "",
         text["body"],
@@ -89,12 +80,59 @@ def render_new(
     return "\n".join(lines)
 
 
-def _unknown(kind: str, ident: str, known: dict[str, Any], option: str) -> str:
+def _unknown(kind: str, ident: str, known: dict[str, Any], value: Any, option: str) -> str:
     """Why an id is refused, and what to do: register it, or the closest known id."""
     if not known:
         registry = "people" if kind == "author" else "events"
         return f"unknown {kind} {ident!r}: the project has no {registry} registry; set {option} in conf.py"
-    return f"unknown {kind} {ident!r}; add it to {option}{suggest(ident, known)}"
+    return unknown_id(kind, ident, known, registry_name(value, option))
+
+
+def _toctree_page(folder: Path, confdir: Path, suffixes: Sequence[str]) -> Path | None:
+    """The nearest index page with a toctree, from ``folder`` up to the project's folder."""
+    try:
+        folder.resolve().relative_to(confdir.resolve())
+    except ValueError:
+        return None
+    here = folder.resolve()
+    top = confdir.resolve()
+    while True:
+        for suffix in suffixes:
+            page = here / f"index{suffix}"
+            if page.is_file() and "toctree" in page.read_text(encoding="utf-8", errors="replace"):
+                return page
+        if here == top or here.parent == here:
+            return None
+        here = here.parent
+
+
+def next_steps(path: Path, project: Project) -> list[str]:
+    """What to do after ``new``: write, list, check, preview, publish."""
+    source = relative(str(project.confdir))
+    docname = path.resolve().relative_to(project.confdir.resolve()).with_suffix("").as_posix()
+    steps = [
+        f"write your piece in {relative(str(path))}; replace the example summary and the "
+        "first line",
+    ]
+    index = _toctree_page(path.parent, project.confdir, project.suffixes)
+    if index is not None and ":glob:" in index.read_text(encoding="utf-8", errors="replace"):
+        pass  # a globbing toctree lists the new page already
+    elif index is not None:
+        entry = Path(path.stem) if index.parent == path.parent.resolve() else Path(docname)
+        shown = entry.as_posix() if index.parent == path.parent.resolve() else "/" + docname
+        steps.append(
+            f"add the line {shown} to the toctree in {relative(str(index))}, so the "
+            "site's menu leads to it"
+        )
+    check = f"{PROG} check" + (f" {source}" if source != "." else "")
+    steps.append(f"run {check}: it lists what is left to fix, with the line")
+    out = Path(source, "_build", "html")
+    steps.append(
+        f"preview it: sphinx-build -b html {source} {out.as_posix()}, then open "
+        f"{(out / docname).as_posix()}.html"
+    )
+    steps.append("publish it: delete the line draft: true")
+    return [f"  {number}. {step}" for number, step in enumerate(steps, 1)]
 
 
 def cmd_new(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
@@ -117,13 +155,15 @@ def cmd_new(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         return ""
 
     problems = [
-        _unknown("author", a, people, "reflections_authors") + explain(a)
+        _unknown("author", a, people, project.authors, "reflections_authors") + explain(a)
         for a in authors
         if a not in people
     ]
     event = (args.event or "").strip()
     if event and event not in events:
-        problems.append(_unknown("event", event, events, "reflections_events") + explain(event))
+        problems.append(
+            _unknown("event", event, events, project.events, "reflections_events") + explain(event)
+        )
     if problems:
         raise Problem("\n".join(problems))
     if registry_problems:
@@ -168,4 +208,7 @@ def cmd_new(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     except FileExistsError as exc:  # created between the check and now
         raise Problem(f"{relative(str(path))} already exists; nothing was written") from exc
     print(relative(str(path)), file=out)
+    print("It starts as a draft, with example text to replace. Next:", file=err)
+    for step in next_steps(path, project):
+        print(step, file=err)
     return EXIT_OK

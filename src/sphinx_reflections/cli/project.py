@@ -96,10 +96,12 @@ class Found:
     line: int
     subtype: str
     message: str
+    column: int = 0  # 1-based; 0 when the warning does not say
 
     def __str__(self) -> str:
         path = relative(self.path)
-        where = f"{path}:{self.line}: " if self.line else f"{path}: " if path else ""
+        column = f"{self.column}:" if self.line and self.column else ""
+        where = f"{path}:{self.line}:{column} " if self.line else f"{path}: " if path else ""
         return f"{where}{self.subtype}: {self.message}"
 
 

@@ -26,7 +26,7 @@ from ..dates import build_time, fixed_build_time
 from ..domain import ReflectionsDomain, get_domain
 from ..events import attendance_text, moment_text, status_labels
 from ..files import write_if_changed
-from ..i18n import _
+from ..i18n import _, site_lang
 from ..registry import STATUSES, Event
 from ..text import tag_key
 from . import cache
@@ -306,7 +306,8 @@ def vevent(
         last = event.end or event.start
         lines.append(f"DTSTART;VALUE=DATE:{event.start:%Y%m%d}")
         lines.append(f"DTEND;VALUE=DATE:{last + dt.timedelta(days=1):%Y%m%d}")
-    label = status_labels().get(event.status, ("", ""))[0]
+    lang = site_lang(config)
+    label = status_labels(lang).get(event.status, ("", ""))[0]
     # calendar apps that ignore STATUS (Outlook, Google for subscriptions) still show this
     summary = f"{label}: {event.name}" if label else event.name
     lines.append(f"SUMMARY:{_ics_text(summary)}")
@@ -314,12 +315,12 @@ def vevent(
     online = event.online_url if event.attendance != "offline" else ""
     place = [event.location] if event.location and event.attendance != "online" else []
     if event.attendance != "offline":
-        place.append(online or attendance_text(event))
+        place.append(online or attendance_text(event, lang))
     if place:
         lines.append("LOCATION:" + _ics_text(" · ".join(place)))
     details = []
     if event.previous_start is not None:
-        moved = _("moved from %s") % moment_text(event.previous_start, config)
+        moved = _("moved from %s") % moment_text(event.previous_start, lang)
         details.append(f"{label} ({moved})")
     if event.description:
         details.append(event.description)

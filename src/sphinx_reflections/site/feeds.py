@@ -7,6 +7,7 @@ two builds of the same sources give the same bytes.
 
 from __future__ import annotations
 
+import dataclasses as dc
 import datetime as dt
 import html
 import json
@@ -23,9 +24,11 @@ from sphinx.util.osutil import relative_uri
 from .. import nodes as rnodes
 from ..compat import prepare_partial, resolved_doctree
 from ..config import get_config
-from ..domain import Reflection, ReflectionsDomain, get_domain, page_builder
+from ..domain import ReflectionsDomain, get_domain, page_builder
 from ..files import write_if_changed
-from ..i18n import _
+from ..i18n import _, lang_of
+from ..metadata import keywords
+from ..records import Reflection
 from ..text import tag_key
 from ..urls import image_target, is_remote
 from ..warnings_ import ReflectionsWarning, config_location, warn
@@ -38,6 +41,7 @@ if TYPE_CHECKING:
     from .cache import WriteState
 
 ATOM = "http://www.w3.org/2005/Atom"
+XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
 GENERATOR = "sphinx-reflections"
 STYLESHEET = Path(__file__).with_name("feed.xsl")
 
@@ -193,14 +197,17 @@ def atom(
     entries: list[Reflection],
     domain: ReflectionsDomain,
     renderer: Renderer,
+    language: str = "",
     stylesheet: str = "",
 ) -> bytes:
-    """An Atom 1.0 document; with ``stylesheet`` (a URL), browsers show it through that XSLT."""
+    """An Atom 1.0 document (``language``: the feed's, else the project's).
+
+    With ``stylesheet`` (a URL), browsers show it through that XSLT.
+    """
     ET.register_namespace("", ATOM)
     builder = renderer.builder
-    feed = ET.Element(
-        f"{{{ATOM}}}feed", {"{http://www.w3.org/XML/1998/namespace}lang": _lang(builder)}
-    )
+    lang = language or _lang(builder)
+    feed = ET.Element(f"{{{ATOM}}}feed", {XML_LANG: lang})
 
     def sub(parent: ET.Element, tag: str, text: str | None = None, **attrs: str) -> ET.Element:
         element = ET.SubElement(parent, f"{{{ATOM}}}{tag}", attrs)
@@ -217,6 +224,9 @@ def atom(
     for reflection in entries:
         url = absolute(builder, reflection.docname)
         entry = sub(feed, "entry")
+        own = domain.language_of(reflection)
+        if own.casefold() != lang.casefold():  # a piece in another language than the feed's
+            entry.set(XML_LANG, own)
         sub(entry, "title", reflection.title)
         sub(entry, "link", rel="alternate", type="text/html", href=url)
         sub(entry, "id", url)
@@ -333,46 +343,74 @@ def _people(
 
 
 def _categories(reflection: Reflection, domain: ReflectionsDomain) -> list[tuple[str, str]]:
-    found = []
-    for tag in reflection.tags:
-        info = domain.tag_info(tag_key(tag))
-        name = info.name if info else tag
-        found.append((tag_key(name), name))
-    if reflection.category:
+    """(term, label) of the piece's tags and category, each once whatever its case."""
+    found = [(tag_key(name), name) for name in keywords(reflection, domain)]
+    if reflection.category and tag_key(reflection.category) not in {t for t, _l in found}:
         found.append((reflection.category, reflection.category))
     return found
 
 
-def feed_pages(app: Sphinx) -> list[tuple[str, str, list[Reflection]]]:
-    """(feed pagename without suffix, title, entries) of every Atom feed."""
+@dc.dataclass(frozen=True)
+class Feed:
+    """One Atom feed: its file (pagename without ``.xml``), title, entries, page and language."""
+
+    pagename: str
+    title: str
+    entries: list[Reflection]
+    page: str  # the HTML page the feed is the feed of
+    language: str = ""  # a feed of one language's pieces; "" for the project's
+
+
+def feed_pages(app: Sphinx) -> list[Feed]:
+    """Every Atom feed: the site's, one per tag, person and event, one per language.
+
+    Of pieces that translate one another, a feed carries one version
+    (``reflections_listed_translations``); a language's feed carries every
+    piece in that language, and exists when the site has more than one.
+    """
     domain = get_domain(app.env)
     cfg = get_config(app)
     length = cfg.feed_length
     project = app.config.project
     prefix = f"{project} – " if project else ""
-    feeds = [(domain.page_of("", "atom"), prefix + _("Reflections"), domain.visible()[:length])]
+    feeds = [
+        Feed(
+            domain.page_of("", "atom"),
+            prefix + _("Reflections"),
+            domain.listed(domain.visible())[:length],
+            domain.index_of(""),
+        )
+    ]
     for info in sorted(domain.tag_table.values(), key=lambda t: t.key):
-        entries = [domain.reflections[d] for d in info.reflections]
-        feeds.append((domain.page_of("tags", info.slug), f"{prefix}#{info.name}", entries[:length]))
+        entries = domain.listed([domain.reflections[d] for d in info.reflections])
+        page = domain.page_of("tags", info.slug)
+        feeds.append(Feed(page, f"{prefix}#{info.name}", entries[:length], page))
     for ident in sorted(domain.people):
-        feeds.append(
-            (
-                domain.page_of("authors", ident),
-                prefix + domain.people[ident].name,
-                domain.by_author(ident)[:length],
-            )
-        )
+        page = domain.page_of("authors", ident)
+        entries = domain.listed(domain.by_author(ident))
+        feeds.append(Feed(page, prefix + domain.people[ident].name, entries[:length], page))
     for ident, event in sorted(domain.all_events().items()):
-        feeds.append(
-            (
-                domain.page_of("events", ident),
-                prefix + event.name,
-                domain.about_event(ident)[:length],
+        page = domain.page_of("events", ident)
+        entries = domain.listed(domain.about_event(ident))
+        feeds.append(Feed(page, prefix + event.name, entries[:length], page))
+    codes = domain.languages()
+    if len(codes) > 1:
+        for code in codes:
+            entries = [r for r in domain.visible() if domain.language_of(r) == code]
+            name = lang_of(app.config, code).name()
+            feeds.append(
+                Feed(
+                    domain.language_feed(code),
+                    f"{prefix}{_('Reflections')} ({name})",
+                    entries[:length],
+                    domain.index_of(""),
+                    code,
+                )
             )
-        )
     for key, series in sorted(domain.series_table.items()):
+        page = domain.series_page(key)
         parts = [domain.reflections[d] for d in reversed(series.parts)]  # newest first
-        feeds.append((domain.series_page(key), prefix + series.name, parts[:length]))
+        feeds.append(Feed(page, prefix + series.name, parts[:length], page))
     return feeds
 
 
@@ -394,9 +432,9 @@ def write_feeds(app: Sphinx, outdir: Path, state: WriteState, site: str) -> None
     xsl = domain.page_of("", "feed") + ".xsl" if get_config(app).feed_stylesheet else ""
     if xsl:
         write_if_changed(outdir / xsl, stylesheet(app))
-    for pagename, title, entries in feed_pages(app):
+    for feed in feed_pages(app):
+        pagename, title, entries, page = feed.pagename, feed.title, feed.entries, feed.page
         is_main = pagename == domain.page_of("", "atom")
-        page = domain.index_of("") if is_main else pagename
         atom_name = pagename + ".xml"
         json_name = domain.page_of("", "feed") + ".json"
         files = [outdir / atom_name] + ([outdir / json_name] if is_main else [])
@@ -404,6 +442,7 @@ def write_feeds(app: Sphinx, outdir: Path, state: WriteState, site: str) -> None
         fingerprint = cache.digest(
             site,
             title,
+            feed.language,
             _updated(entries, domain),
             [
                 (r, _people(r, domain, builder), _categories(r, domain), renderer.key(r.docname))
@@ -415,7 +454,16 @@ def write_feeds(app: Sphinx, outdir: Path, state: WriteState, site: str) -> None
             continue
         feed_url = posixpath.join(app.config.html_baseurl, atom_name)
         style = relative_uri(atom_name, xsl) if xsl else ""
-        data = atom(title, feed_url, absolute(builder, page), entries, domain, renderer, style)
+        data = atom(
+            title,
+            feed_url,
+            absolute(builder, page),
+            entries,
+            domain,
+            renderer,
+            feed.language,
+            style,
+        )
         write_if_changed(outdir / atom_name, data)
         if is_main:
             json_url = posixpath.join(app.config.html_baseurl, json_name)

@@ -13,8 +13,9 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from docutils import nodes
+from sphinx import addnodes
 
-from ..compat import set_std_labels
+from ..compat import add_toctree_pages, remove_toctree_pages, set_std_labels
 from ..config import get_config
 from ..domain import ReflectionsDomain, get_domain, page_builder
 from ..i18n import _
@@ -65,6 +66,9 @@ def output_names(app: Sphinx, domain: ReflectionsDomain) -> tuple[set[str], set[
         files |= {domain.page_of("tags", t.slug) + ".xml" for t in domain.tag_table.values()}
         files |= {domain.page_of("authors", i) + ".xml" for i in domain.people}
         files |= {domain.page_of("events", i) + ".xml" for i in events}
+        codes = domain.languages()
+        if len(codes) > 1:
+            files |= {domain.language_feed(code) + ".xml" for code in codes}
         files |= {page + ".xml" for page in series}
         if get_config(app).feed_stylesheet:
             files.add(domain.page_of("", "feed") + ".xsl")
@@ -135,6 +139,46 @@ def inventory(domain: ReflectionsDomain) -> list[tuple[str, str, str, str, str, 
         for name in dict.fromkeys([key, *(tag_key(a) for a in info.aliases)]):
             objects.append((name, "#" + info.name, "tag", page, "", 1))
     return sorted(objects)
+
+
+def navigation_pages(domain: ReflectionsDomain) -> dict[str, str]:
+    """The generated pages a toctree may list, with the titles the menu shows."""
+    return {
+        domain.page_of("", "index"): _("Reflections"),
+        domain.page_of("tags", "index"): _("Hashtags"),
+        domain.page_of("events", "index"): _("Events"),
+    }
+
+
+def allow_in_toctrees(app: Sphinx) -> None:
+    """``builder-inited``: a toctree may list the archive and the tags and events indexes.
+
+    ``reflections/index`` in a toctree then puts the archive into the site's
+    menu, as ``genindex`` does for the general index (a page builder links it;
+    other builders leave it out, see :func:`keep_out_of_books`).
+    """
+    add_toctree_pages(navigation_pages(get_domain(app.env)))
+
+
+def forget_toctree_pages(app: Sphinx, exception: BaseException | None) -> None:
+    """``build-finished``: the names are Sphinx-wide; the next project has its own."""
+    remove_toctree_pages(list(navigation_pages(get_domain(app.env))))
+
+
+def keep_out_of_books(app: Sphinx, doctree: nodes.document) -> None:
+    """``doctree-read``: a generated page in a toctree is a link, never a chapter.
+
+    Sphinx counts a toctree's entries among the documents it includes, and
+    builders that make one book of them (LaTeX, single HTML, man, Texinfo)
+    would look for a document that does not exist. Only page builders keep
+    the entry at all (an EPUB has no such page).
+    """
+    names = set(navigation_pages(get_domain(app.env))) - set(app.env.found_docs)
+    keep = page_builder(app.builder)
+    for toctree in doctree.findall(addnodes.toctree):
+        toctree["includefiles"] = [f for f in toctree["includefiles"] if f not in names]
+        if not keep:
+            toctree["entries"] = [(t, r) for t, r in toctree["entries"] if r not in names]
 
 
 def label_as_text(

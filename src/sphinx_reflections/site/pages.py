@@ -29,14 +29,16 @@ from .. import nodes as rnodes
 from .._version import __version__
 from ..compat import has_local_toctree, local_toctree, prepare_partial
 from ..dates import build_date, day
-from ..domain import Reflection, ReflectionsDomain, get_domain
+from ..domain import ReflectionsDomain, get_domain
 from ..files import write_if_changed
 from ..listings import EntryMaker, entry, entry_inputs
 from ..metadata import PAGE_KEY, PAGING_KEY
+from ..records import Reflection
 from ..registry import Event
 from ..resolve import resolve_generated
 from ..text import tag_key
 from . import cache
+from .outputs import navigation_pages
 from .trees import (
     Paging,
     alias_tree,
@@ -106,11 +108,14 @@ def shared_toctree(builder: StandaloneHTMLBuilder, pagename: str, **kwargs: Any)
 
     Sidebars resolve the whole table of contents on every page. Generated
     pages are in no toctree, so nothing in it is marked current for them, and
-    its relative links are the same for every page of one output folder.
+    its relative links are the same for every page of one output folder; only
+    the pages a toctree may list (the archive, the tags and events indexes)
+    are marked current on themselves, so each has a menu of its own.
     """
     domain = get_domain(builder.env)
     folder = posixpath.dirname(builder.get_target_uri(pagename))
-    key = ("toctree", folder, repr(sorted(kwargs.items())))
+    own = pagename if pagename in navigation_pages(domain) else ""
+    key = ("toctree", folder, own, repr(sorted(kwargs.items())))
     return domain.remember(key, lambda: local_toctree(builder, pagename, **kwargs))
 
 
@@ -160,8 +165,10 @@ def _paged(
     """The page (or pages, with ``reflections_page_size``) of one listing.
 
     ``first`` is what only the first page shows (a card, a callout, other pages).
+    Of pieces that translate one another, one version is listed (see
+    :meth:`.ReflectionsDomain.listed`).
     """
-    for paging in split_pages(pagename, reflections, domain):
+    for paging in split_pages(pagename, domain.listed(reflections), domain):
         shown = [entry_inputs(domain, r) for r in paging.listed]
         before = paging.before.date.year if paging.before else None
         yield PageSource(
@@ -375,6 +382,7 @@ class Entries:
         self.base_uri = self.builder.get_target_uri(self.base)
         self.html: dict[str, str] = {}  # docname -> entry HTML as on the archive
         self.page_uri = ""
+        self.current = self._current_markup()
 
     def key(self, reflection: Reflection) -> str:
         """Everything one reflection's entry shows, with what it links to."""
@@ -406,8 +414,18 @@ class Entries:
     def _make(self, reflection: Reflection) -> nodes.Element:
         if reflection.docname not in self.html:
             self.prepare(iter([reflection]))
-        html = rebase(self.html[reflection.docname], self.base_uri, self.page_uri)
+        html = rebase(self.html[reflection.docname], self.base_uri, self.page_uri, self.current)
         return rnodes.reflections_entry_html(html=html)
+
+    def _current_markup(self) -> tuple[str, str]:
+        """How the translator opens and closes a link to the page it is on."""
+        prepare_partial(self.builder)
+        marker = "reflections-current-marker"
+        link = rnodes.reflections_current("", "", nodes.Text(marker), refuri="")
+        link["classes"].append("reflections-current")
+        html = str(self.builder.render_partial(link)["fragment"])
+        opening, _marker, closing = html.partition(marker)
+        return opening, closing
 
     def _render(self, node: nodes.Element) -> str:
         """One entry's HTML as on the archive page."""
@@ -432,13 +450,13 @@ def _absolute(folder: str, url: str) -> str:
     return "/".join(parts)
 
 
-def rebase(html: str, base_uri: str, page_uri: str) -> str:
+def rebase(html: str, base_uri: str, page_uri: str, current: tuple[str, str]) -> str:
     """Entry HTML rendered on ``base_uri`` as it reads on ``page_uri``.
 
     Relative links and images are made relative to the new page (with Sphinx's
     own :func:`relative_uri`, so they read as if rendered there); a link to the
-    page itself becomes its text, as the resolution stage does for a page that
-    links itself.
+    page itself is marked as the current page (``current``: how the translator
+    writes one), as the resolution stage marks a page's link to itself.
     """
     base_folder = posixpath.dirname(base_uri)
     if base_uri == page_uri:
@@ -450,7 +468,9 @@ def rebase(html: str, base_uri: str, page_uri: str) -> str:
         return _absolute(base_folder, url)
 
     def unlink(match: re.Match[str]) -> str:
-        return match.group(2) if target(match.group(1)) == page_uri else match.group(0)
+        if target(match.group(1)) != page_uri:
+            return match.group(0)
+        return current[0] + match.group(2) + current[1]
 
     html = _LINK.sub(unlink, html)
     if posixpath.dirname(page_uri) == base_folder:

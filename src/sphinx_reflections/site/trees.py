@@ -20,11 +20,12 @@ from .. import nodes as rnodes
 from ..authors import full_card
 from ..config import get_config
 from ..dates import build_date
-from ..domain import Reflection, ReflectionsDomain, SeriesInfo, TagInfo
+from ..domain import ReflectionsDomain
 from ..events import callout, split_events
 from ..hashtags import cloud, hashtag_xref
-from ..i18n import _
+from ..i18n import _, lang_of, ngettext
 from ..listings import EntryMaker, entry, reflection_list
+from ..records import Reflection, SeriesInfo, TagInfo
 from ..registry import Event
 from ..urls import is_remote
 from .calendars import tag_calendars
@@ -172,7 +173,7 @@ def archive_tree(
     domain: ReflectionsDomain, make_entry: EntryMaker | None = None, paging: Paging | None = None
 ) -> nodes.section:
     page = page_section(paged_title(_("Reflections"), paging), "reflections")
-    visible = list(paging.listed) if paging else domain.visible()
+    visible = list(paging.listed) if paging else domain.listed(domain.visible())
     if not visible:
         page += reflection_list([], domain)
     for year, group in groupby(visible, key=lambda r: r.date.year):
@@ -208,7 +209,7 @@ def author_tree(
 ) -> nodes.section:
     person = domain.people[person_id]
     page = page_section(paged_title(person.name, paging), "author")
-    listed = domain.by_author(person_id)
+    listed = domain.listed(domain.by_author(person_id))
     if paging and paging.number > 1:  # the card and mentions are on the first page
         page += _reflections_section(domain, listed, make_entry, paging)
         return page
@@ -280,7 +281,7 @@ def tag_tree(
     paging: Paging | None = None,
 ) -> nodes.section:
     page = page_section(paged_title("#" + info.name, paging), "tag")
-    listed = [domain.reflections[d] for d in info.reflections]
+    listed = domain.listed([domain.reflections[d] for d in info.reflections])
     if paging and paging.number > 1:  # description, callouts and other pages: page 1
         page += _reflections_section(domain, listed, make_entry, paging)
         return page
@@ -332,7 +333,8 @@ def event_tree(
     page = page_section(paged_title(event.name, paging), "event")
     if not paging or paging.number == 1:
         page += callout(event, domain.env, link=False)
-    page += _reflections_section(domain, domain.about_event(event.id), make_entry, paging)
+    listed = domain.listed(domain.about_event(event.id))
+    page += _reflections_section(domain, listed, make_entry, paging)
     return page
 
 
@@ -346,7 +348,7 @@ def series_tree(
             info.description, info.description, classes=["reflections-series-description"]
         )
     parts = [domain.reflections[d] for d in info.parts]
-    count = _("%d parts") % len(parts) if len(parts) != 1 else _("1 part")
+    count = ngettext("%d part", "%d parts", len(parts)) % len(parts)
     page += nodes.paragraph(count, count, classes=["reflections-series-count"])
     listing = nodes.enumerated_list(
         classes=["reflections-list", "reflections-series-parts"], enumtype="arabic"
@@ -381,6 +383,11 @@ def subscribe_line(
                 (_("Atom feed"), domain.page_of("", "atom") + ".xml"),
                 (_("JSON Feed"), domain.page_of("", "feed") + ".json"),
             ]
+            codes = domain.languages()
+            if len(codes) > 1:  # a feed for each language, named in that language
+                for code in codes:
+                    name = lang_of(builder.config, code).name()
+                    links.append((f"Atom ({name})", domain.language_feed(code) + ".xml"))
         elif kind in ("authors", "tags", "events") and ident:
             links.append((_("Atom feed"), domain.page_of(kind, ident) + ".xml"))
         elif kind == "series":

@@ -1,0 +1,86 @@
+"""Which pages to read again when a registry changes, and only those.
+
+Pages do not depend on the registry files as a whole: when one person's role
+changes, that person's pieces and the pages that show or mention them are
+read again, not the whole site. The registries' entries are fingerprinted at
+the end of every read, and compared at the start of the next build.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from typing import TYPE_CHECKING, Any
+
+from .domain import ReflectionsDomain, get_domain
+from .text import tag_key
+
+if TYPE_CHECKING:
+    from sphinx.application import Sphinx
+    from sphinx.environment import BuildEnvironment
+
+
+def _print(value: Any) -> str:
+    return hashlib.sha256(repr(value).encode("utf-8")).hexdigest()
+
+
+def registry_prints(domain: ReflectionsDomain) -> dict[str, str]:
+    """A fingerprint per registry entry, and one of all handles together."""
+    prints = {f"authors:{i}": _print(p) for i, p in domain.people.items()}
+    prints |= {f"events:{i}": _print(e) for i, e in domain.events.items()}
+    prints |= {f"tags:{i}": _print(t) for i, t in domain.tag_registry.items()}
+    prints["handles"] = _print(sorted(domain.handles().items()))
+    return prints
+
+
+def _tag_keys(domain: ReflectionsDomain) -> dict[str, list[str]]:
+    return {
+        i: sorted({tag_key(t.name), *(tag_key(a) for a in t.aliases)})
+        for i, t in domain.tag_registry.items()
+    }
+
+
+def registries_outdated(
+    app: Sphinx, env: BuildEnvironment, added: set[str], changed: set[str], removed: set[str]
+) -> list[str]:
+    """``env-get-outdated``: the pages to read again because a registry entry they name changed.
+
+    Pages do not depend on the registry files as a whole: a new role for one
+    person re-reads that person's pieces and the pages that show or mention
+    them, not the whole site. A changed handle may turn text anywhere into a
+    mention, so it re-reads every page.
+    """
+    domain = get_domain(env)
+    before: dict[str, str] = domain.data["registry_prints"]
+    if not before:
+        return []
+    now = registry_prints(domain)
+    differ = {k for k in before.keys() | now.keys() if before.get(k) != now.get(k)}
+    if not differ:
+        return []
+    if "handles" in differ:
+        return sorted(env.found_docs)
+    people = {k.partition(":")[2] for k in differ if k.startswith("authors:")}
+    events = {k.partition(":")[2] for k in differ if k.startswith("events:")}
+    old_keys: dict[str, list[str]] = domain.data["registry_tag_keys"]
+    new_keys = _tag_keys(domain)
+    tags: set[str] = set()
+    for name in differ:
+        if name.startswith("tags:"):
+            ident = name.partition(":")[2]
+            tags |= {*old_keys.get(ident, ()), *new_keys.get(ident, ())}
+    found = set()
+    for docname in env.found_docs:
+        if (
+            domain.people_shown(docname) & people
+            or domain.events_shown(docname) & events
+            or tags & set(domain.tags.get(docname, {}))
+        ):
+            found.add(docname)
+    return sorted(found)
+
+
+def remember_registries(app: Sphinx, env: BuildEnvironment) -> None:
+    """``env-updated``: what the registries held in this build, to compare with the next."""
+    domain = get_domain(env)
+    domain.data["registry_prints"] = registry_prints(domain)
+    domain.data["registry_tag_keys"] = _tag_keys(domain)
