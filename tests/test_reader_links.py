@@ -225,12 +225,21 @@ def test_the_stylesheet_turns_a_feed_into_a_page(kb) -> None:
 
 
 def test_the_stylesheet_speaks_the_sites_language(make_app, tmp_path) -> None:
+    # a name that XML comments and markup could trip over
+    project = "Kunskap -- <&> på svenska"
     app = make_app(
-        "html", srcdir=copy_root("reader", tmp_path, "sv"), confoverrides={"language": "sv"}
+        "html",
+        srcdir=copy_root("reader", tmp_path, "sv"),
+        confoverrides={"language": "sv", "project": project},
     )
     app.build()
     text = (app.outdir / "reflections" / "feed.xsl").read_text(encoding="utf-8")
     assert "Det här är ett flöde" in text
+    etree = pytest.importorskip("lxml.etree")
+    transform = etree.XSLT(etree.fromstring(text.encode("utf-8")))
+    page = soup_of(str(transform(etree.parse(str(app.outdir / "reflections" / "atom.xml")))))
+    assert page.select_one("header").get_text(strip=True) == project
+    assert page.select_one("#about-feeds").get_text() == "Det här är ett flöde"
 
 
 def soup_of(html: str) -> Any:

@@ -1,6 +1,6 @@
 <?xml version="1.0" encoding="utf-8"?>
 <!--
-  sphinx-reflections: what an Atom feed of @@SITE@@ looks like in a browser.
+  sphinx-reflections: what the site's Atom feeds look like in a browser.
   Feed readers never read this file; they read the feed itself.
 -->
 <xsl:stylesheet version="1.0"
