@@ -127,7 +127,7 @@ def setup(app: Sphinx) -> dict[str, Any]:
     app.connect("missing-reference", outputs.own_as_text, priority=400)
     # the resolution stage: the one owner of what the extension writes into a page
     app.connect("doctree-resolved", resolve.doctree_resolved)
-    # the general index in the order of the project's language (#tags under their letter)
+    # the general index in the order of the project's language (hashtags under their letter)
     app.connect("html-page-context", hashtags.sort_general_index)
     # JSON-LD and OpenGraph before sphinxext-opengraph (500) reads the page's fields
     app.connect("html-page-context", metadata.page_context, priority=400)

@@ -275,12 +275,14 @@ def _generated(site: Path, folder: str, *, one_per_makeup: bool = False) -> list
 
 def _later_pages(site: Path) -> list[str]:
     """Pages 2, 3, … of paginated listings (the archive's, and tag, author and event pages'),
-    one per makeup, like tag pages."""
+    one per listing kind and makeup, like tag pages."""
     root = site / URL_PREFIX
     pages = []
-    makeups: set[frozenset[str]] = set()
+    makeups: set[tuple[str, frozenset[str]]] = set()
     for path in sorted([*root.glob("page-*.html"), *root.glob("*/*/page-*.html")]):
-        makeup = frozenset(_HOOK_CLASS.findall(path.read_text(encoding="utf-8", errors="replace")))
+        kind = path.relative_to(root).parts[0] if path.parent != root else ""
+        text = path.read_text(encoding="utf-8", errors="replace")
+        makeup = (kind, frozenset(_HOOK_CLASS.findall(text)))
         if makeup in makeups:
             continue
         makeups.add(makeup)
