@@ -47,6 +47,19 @@ exclude_patterns = ["_build", "Thumbs.db", ".DS_Store"]
 
 reflections_authors = "people.yml"
 reflections_events = "events.yml"
+reflections_series = {
+    "complaints": {
+        "name": "A month of complaints",
+        "description": (
+            "In January 2025 the evening desk in Umeå read every written complaint it "
+            "received. Three pieces on what that was like, what the complaints had in "
+            "common, and what changed because of them."
+        ),
+    },
+}
+# small, so that the showcase's archive and #CX page show their page links;
+# a real knowledge base would list twenty or so per page
+reflections_page_size = 4
 
 # -- HTML ---------------------------------------------------------------------------
 

@@ -55,8 +55,18 @@ class Counter:
         return app
 
 
-def _copy(tmp_path: Path) -> Path:
-    return copy_root("basic", tmp_path, "kb")
+def _copy(tmp_path: Path, related: bool = True) -> Path:
+    """The basic project; without ``related``, pieces list no related reflections.
+
+    Every piece of the basic project is related to every other, so a change to
+    one writes the others again (their lists show it), and Sphinx captures their
+    feed bodies while writing them: tests of the feed store turn that off.
+    """
+    src = copy_root("basic", tmp_path, "kb")
+    if not related:
+        with (src / "conf.py").open("a", encoding="utf-8") as conf:
+            conf.write("reflections_related = 0\n")
+    return src
 
 
 def _resolved_without_store(
@@ -84,7 +94,7 @@ def _outputs(outdir: Path) -> dict[str, bytes]:
 
 
 def test_noop_rebuild_renders_no_generated_page(make_app, tmp_path, monkeypatch) -> None:
-    src = _copy(tmp_path)
+    src = _copy(tmp_path, related=False)
     count = Counter(monkeypatch, feed_bodies=True)
     atom = spy(monkeypatch, feeds, "atom")
     app = count.build(make_app, src)
@@ -108,7 +118,7 @@ def test_noop_rebuild_renders_no_generated_page(make_app, tmp_path, monkeypatch)
 
 
 def test_tag_change_renders_only_the_pages_that_show_it(make_app, tmp_path, monkeypatch) -> None:
-    src = _copy(tmp_path)
+    src = _copy(tmp_path, related=False)
     count = Counter(monkeypatch, feed_bodies=True)
     app = count.build(make_app, src)
     essay = src / "essays" / "twenty-years.md"
@@ -256,6 +266,48 @@ def test_a_new_role_rereads_and_renders_only_what_shows_the_person(
     clean = make_app("html", srcdir=src, builddir=tmp_path / "clean")
     clean.build()
     assert _outputs(again.outdir) == _outputs(clean.outdir)
+
+
+def test_paginated_listings_render_only_the_pages_that_show_a_change(
+    make_app, tmp_path, monkeypatch
+) -> None:
+    """test-reader lists three pieces per page; a4 is on page 1 of the archive, of #Billing
+    and of Lena's page. Its new title renders those three pages and no other."""
+    src = copy_root("reader", tmp_path, "reader")
+    count = Counter(monkeypatch)
+    app = count.build(make_app, src)
+    assert {
+        "reflections/page-2",
+        "reflections/page-3",
+        "reflections/tags/billing/page-2",
+        "reflections/series/complaints",
+    } <= set(count.pages)
+    count.build(make_app, src)
+    assert count.pages == []  # a rebuild with no change renders none, later pages included
+
+    edit(src / "essays" / "a4.md", "# A note on billing", "# A second note on billing")
+    count.build(make_app, src)
+    assert sorted(count.pages) == [
+        "reflections/authors/lena",
+        "reflections/index",
+        "reflections/tags/billing",
+    ]
+    assert count.entries == ["essays/a4"]
+    clean = make_app("html", srcdir=src, builddir=tmp_path / "clean")
+    clean.build()
+    assert _outputs(app.outdir) == _outputs(clean.outdir)
+
+
+def test_a_new_series_part_renders_the_series_page(make_app, tmp_path, monkeypatch) -> None:
+    src = copy_root("reader", tmp_path, "reader")
+    count = Counter(monkeypatch)
+    count.build(make_app, src)
+    edit(src / "essays" / "draft.md", "draft: true", "draft: false")
+    count.build(make_app, src)
+    assert "reflections/series/complaints" in count.pages
+    # the pages that did not list the draft and do not list it now are left alone
+    assert "reflections/authors/omar" not in count.pages
+    assert "reflections/tags/rare" not in count.pages
 
 
 @pytest.mark.parametrize("builder", ["html", "dirhtml"])

@@ -55,7 +55,8 @@ def _project(root: Path, conf: str = CONF) -> Path:
 def _page(root: Path, name: str, date: str = "2023-05-29", author: str = "jenny") -> Path:
     path = root / name
     path.write_text(
-        f"---\nreflection:\n  author: {author}\n  date: {date}\n---\n# {name}\n\nText.\n",
+        f"---\nreflection:\n  author: {author}\n  date: {date}\n  summary: A summary.\n---\n"
+        f"# {name}\n\nText.\n",
         encoding="utf-8",
     )
     return path

@@ -22,7 +22,10 @@ ROOT = Path(__file__).resolve().parent.parent / "src" / PACKAGE
 #: stands for a package; its modules may import each other (their own order is
 #: checked for cycles only).
 LAYERS: list[tuple[str, list[str]]] = [
-    ("entry points", ["sphinx_reflections", "sphinx_reflections.__main__"]),
+    (
+        "entry points",
+        ["sphinx_reflections", "sphinx_reflections.__main__", "sphinx_reflections.links"],
+    ),
     ("command line", ["sphinx_reflections.cli.*"]),
     ("generated site", ["sphinx_reflections.site.*"]),
     ("resolution stage", ["sphinx_reflections.resolve"]),

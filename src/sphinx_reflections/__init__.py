@@ -106,10 +106,11 @@ def setup(app: Sphinx) -> dict[str, Any]:
     app.connect("env-get-outdated", outputs.rewrite_missing_pages)
 
     # -- after reading: every page is in the domain ----------------------------------------
-    # in this order: the tag table (400) gets its page names (450), then listings (500)
-    # and outputs (600) show them
+    # in this order: the tag table (400) gets its page names (450), related reflections
+    # are worked out (470), then listings (500) and outputs (600) show them
     app.connect("env-updated", hashtags.update_tag_table, priority=400)
     app.connect("env-updated", naming.name_pages, priority=450)
+    app.connect("env-updated", listings.update_related, priority=470)
     app.connect("env-updated", listings.outdated_listings, priority=500)
     app.connect("env-updated", outputs.plan_outputs, priority=600)
     app.connect("env-updated", outdated.remember_registries, priority=700)
@@ -124,6 +125,9 @@ def setup(app: Sphinx) -> dict[str, Any]:
     app.connect("write-started", authors.copy_avatars)
     # a {ref} to a generated page, in a builder that has none, becomes its text
     app.connect("missing-reference", outputs.label_as_text)
+    # so does a link to one of our people, tags, events or series: never another
+    # site's (intersphinx, at 500, would look in its inventory)
+    app.connect("missing-reference", outputs.own_as_text, priority=400)
     # the resolution stage: the one owner of what the extension writes into a page
     app.connect("doctree-resolved", resolve.doctree_resolved)
     # the general index in the order of the project's language (hashtags under their letter)
@@ -166,6 +170,7 @@ def __getattr__(name: str) -> Any:
         }
     if name == "ROLES":  # deferred like setup()
         from .authors import AuthorRole
+        from .domain import domain_roles
         from .events import EventRole
         from .hashtags import HashtagRole, MentionRole
 
@@ -174,5 +179,6 @@ def __getattr__(name: str) -> Any:
             "hashtag": HashtagRole(),
             "mention": MentionRole(),
             "event": EventRole(),
+            **{f"reflections:{kind}": role for kind, role in domain_roles().items()},
         }
     raise AttributeError(name)

@@ -102,7 +102,7 @@ class ReflectionsConfig:
         "env",
         "Also warn about what a writer would want to fix but that does not break the "
         "site: example text left from ``sphinx-reflections new`` in drafts, pieces "
-        "without a summary whose first paragraph is cut, hashtags and @mentions that "
+        "with neither a summary nor a ``more`` marker, hashtags and @mentions that "
         "look like slips of existing ones, pieces in no table of contents. "
         "``sphinx-reflections check`` always turns this on.",
     )
@@ -118,6 +118,37 @@ class ReflectionsConfig:
     )
     words_per_minute: int = _option(
         200, (int,), "env", "Reading speed used for the reading time in the byline."
+    )
+    related: int = _option(
+        3,
+        (int,),
+        "html",
+        "How many related reflections are listed under each piece (``0``: none). They are "
+        "chosen by the tags they share (rarer tags count more), the same event, the same "
+        "series and the same author; drafts never.",
+    )
+    page_size: int = _option(
+        0,
+        (int,),
+        "html",
+        "How many reflections the archive, tag, author and event pages list per page "
+        "(``0``: all on one page). Page 1 keeps its address; later pages are "
+        "``…/page-2`` and so on.",
+    )
+    series: dict[str, Any] = _option(
+        {},
+        (dict,),
+        "html",
+        "Names of series: series id to its name, or to ``{'name': …, 'description': …}``. "
+        "A reflection joins a series with ``series: <id>``; a series without an entry here "
+        "is named by its id.",
+    )
+    feed_stylesheet: bool = _option(
+        True,
+        (bool,),
+        "html",
+        "Give Atom feeds an XSLT stylesheet, so that a feed opened in a browser reads as a "
+        "page that explains how to subscribe (feed readers ignore it).",
     )
 
     listed_translations: str = _option(
@@ -175,6 +206,10 @@ def _problem(name: str, value: Any) -> str | None:
         return "must be 1 or more"
     if name == "listed_translations" and value not in ("one", "all"):
         return "must be 'one' or 'all'"
+    if name in ("related", "page_size") and value < 0:
+        return "must be 0 or more"
+    if name == "series":
+        return _series_problem(value)
     if name == "unknown_tags" and value not in UNKNOWN_TAGS:
         return f"must be one of {', '.join(map(repr, UNKNOWN_TAGS))}"
     if name == "tag_aliases" and not all(
@@ -195,6 +230,22 @@ def hosted_baseurl(config: Config) -> None:
     canonical = os.environ.get("READTHEDOCS_CANONICAL_URL", "").strip()
     if not config.html_baseurl and canonical:
         config.html_baseurl = canonical
+
+
+def _series_problem(value: dict[Any, Any]) -> str | None:
+    """Why a ``reflections_series`` mapping is not id -> name or id -> {name, description}."""
+    for key, entry in value.items():
+        if not isinstance(key, str) or not key.strip():
+            return "must map series ids (text) to names"
+        if isinstance(entry, str) and entry.strip():
+            continue
+        if not isinstance(entry, dict) or not all(
+            k in ("name", "description") and isinstance(v, str) for k, v in entry.items()
+        ):
+            return (
+                f"entry {key!r} must be a name, or a mapping with 'name' and 'description' (text)"
+            )
+    return None
 
 
 def validate(app: Sphinx, config: Config) -> None:

@@ -11,6 +11,7 @@ import dataclasses as dc
 import datetime as dt
 import math
 import re
+from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any, ClassVar
 
 import yaml
@@ -27,7 +28,7 @@ from .dates import not_a_date, parse_date
 from .domain import ReflectionsDomain, get_domain
 from .events import callout
 from .i18n import Lang, html_code, known_language, lang_of
-from .records import Reflection
+from .records import Reflection, series_key
 from .registry import YAML_LOADER, registry_name, unknown_id
 from .text import closest, has_words, suggest, unique_tags
 from .urls import safe_url
@@ -49,6 +50,7 @@ KEYS = (
     "draft",
     "language",
     "translation",
+    "series",
 )
 _TEMP_KEY = "reflections_front_matter"
 #: ``env.temp_data``: the block that made the page being read a reflection (for the hints).
@@ -338,6 +340,7 @@ class Fields:
     draft: bool = False
     language: str = ""
     translation: str = ""
+    series: str = ""
 
 
 def validate(raw: RawMeta, env: BuildEnvironment, docname: str) -> Fields:
@@ -409,7 +412,7 @@ def validate(raw: RawMeta, env: BuildEnvironment, docname: str) -> Fields:
             warn(ReflectionsWarning.BAD_DATE, not_a_date(key, shown), where(key))
         setattr(fields, key, parsed)
 
-    for key in ("category", "summary", "event", "image", "language", "translation"):
+    for key in ("category", "summary", "event", "image", "language", "translation", "series"):
         value = values.get(key)
         if value in (None, ""):
             continue
@@ -507,8 +510,12 @@ def count_words(tree: nodes.Node) -> int:
     return total
 
 
-def first_paragraph(document: nodes.document, limit: int = 200) -> str:
-    """The first paragraph, shortened on a word boundary (the default summary)."""
+def own_paragraphs(document: nodes.document) -> Iterator[str]:
+    """The text of each paragraph of the piece's own words, in order.
+
+    Not the byline, callouts, cards or admonitions: they are not what the
+    author wrote for this piece.
+    """
     for para in document.findall(nodes.paragraph):
         if any(
             isinstance(p, (*_NOT_COUNTED, nodes.Admonition, rnodes.reflections_author_card))
@@ -516,13 +523,51 @@ def first_paragraph(document: nodes.document, limit: int = 200) -> str:
         ):
             continue
         text = " ".join(para.astext().split())
-        if not text:
-            continue
+        if text:
+            yield text
+
+
+def first_paragraph(document: nodes.document, limit: int = 200) -> str:
+    """The first paragraph, shortened on a word boundary (the default summary)."""
+    for text in own_paragraphs(document):
         if len(text) <= limit:
             return text
         cut = text[:limit].rsplit(" ", 1)[0].rstrip(",.;:–-")
         return cut + "…"
     return ""
+
+
+_MORE = re.compile(r"^\s*<!--\s*more\s*-->\s*$", re.I)
+
+
+def _is_more(node: nodes.Node) -> bool:
+    """``<!-- more -->`` on a line of its own (MyST) or a ``.. more`` comment (rST)."""
+    if isinstance(node, nodes.comment):
+        return node.astext().strip().lower() == "more"
+    if isinstance(node, nodes.raw) and "html" in node.get("format", "").split():
+        return bool(_MORE.match(node.astext()))
+    return False
+
+
+def excerpt(document: nodes.document) -> tuple[str, ...] | None:
+    """The paragraphs before the first "more" marker, which is taken out; None without one.
+
+    Paragraphs inside callouts, cards and admonitions are not the piece's own
+    words and are left out, as in the default summary.
+    """
+    found: list[str] = []
+    for node in document.findall(nodes.Element):
+        if _is_more(node):
+            node.parent.remove(node)
+            return tuple(found)
+        if isinstance(node, nodes.paragraph) and not any(
+            isinstance(p, (*_NOT_COUNTED, nodes.Admonition, rnodes.reflections_author_card))
+            for p in _ancestors(node)
+        ):
+            text = " ".join(node.astext().split())
+            if text:
+                found.append(text)
+    return None
 
 
 def _ancestors(node: nodes.Node) -> list[nodes.Node]:
@@ -571,6 +616,14 @@ class ReflectionTransform(SphinxTransform):
         all_tags = unique_tags([*fields.tags, *in_text], domain.tag_aliases())
         title_node = next(self.document.findall(nodes.title), None)
         title = title_node.astext() if title_node else docname
+        before_more = excerpt(self.document)
+        if before_more == ():
+            warn(
+                ReflectionsWarning.BAD_METADATA,
+                "the 'more' marker comes before any paragraph, so there is no excerpt; lists "
+                "and feeds show the first paragraph instead",
+                (docname, metas[0].line),
+            )
         words = count_words(self.document)
         wpm = get_config(self.env).words_per_minute
         reflection = Reflection(
@@ -581,7 +634,7 @@ class ReflectionTransform(SphinxTransform):
             category=fields.category,
             tags=all_tags,
             event=fields.event,
-            summary=fields.summary or first_paragraph(self.document),
+            summary=fields.summary or " ".join(before_more or ()) or first_paragraph(self.document),
             image=fields.image,
             updated=fields.updated,
             draft=fields.draft,
@@ -589,6 +642,8 @@ class ReflectionTransform(SphinxTransform):
             words=words,
             language=fields.language,
             translation=fields.translation,
+            series=fields.series,
+            excerpt=() if fields.summary else before_more or (),
         )
         domain.add_reflection(reflection)
         lang = lang_of(self.env.config, reflection.language)
@@ -598,10 +653,19 @@ class ReflectionTransform(SphinxTransform):
         if reflection.translation:  # the other versions, once every page is read
             line += rnodes.reflections_translations(key=reflection.translation)
             domain.add_dynamic(docname, {"versions": reflection.translation})
+        article: nodes.Element = self.document
         if title_node is not None and isinstance(title_node.parent, nodes.section):
-            title_node.parent.insert(title_node.parent.index(title_node) + 1, line)
+            article = title_node.parent
+            article.insert(article.index(title_node) + 1, line)
         else:
             self.document.insert(0, line)
+        if reflection.series:
+            # where it stands in its series, under the byline (filled when written)
+            article.insert(article.index(line) + 1, rnodes.reflections_series_spot())
+            domain.add_dynamic(docname, {"series": series_key(reflection.series)})
+        # what to read next, at the end of the piece (filled when written)
+        article += rnodes.reflections_related_spot()
+        domain.add_dynamic(docname, {"related": True})
 
 
 def register(app: Sphinx) -> None:

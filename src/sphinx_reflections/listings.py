@@ -9,6 +9,8 @@ author and event pages. Listings are filled in once every document is read
 from __future__ import annotations
 
 import hashlib
+import heapq
+import math
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, ClassVar
 
@@ -23,8 +25,8 @@ from .dates import build_date
 from .domain import ReflectionsDomain, get_domain
 from .events import select_events
 from .hashtags import linkify
-from .i18n import _, html_code, lang_of
-from .records import Reflection
+from .i18n import Lang, _, html_code, lang_of
+from .records import Reflection, series_key
 from .registry import registry_name, unknown_id
 from .text import tag_key
 from .warnings_ import ReflectionsWarning, warn
@@ -35,6 +37,12 @@ if TYPE_CHECKING:
 
 #: Makes (or reuses) the entry of one reflection on one page.
 EntryMaker = Callable[[Reflection], nodes.Element]
+
+
+def shown_title(domain: ReflectionsDomain, reflection: Reflection) -> str:
+    """A reflection's title as navigation shows it."""
+    title_node = domain.env.titles.get(reflection.docname)
+    return title_node.astext() if title_node else reflection.title
 
 
 def entry(
@@ -59,12 +67,12 @@ def entry(
     item += heading
     item += build_byline(reflection, domain.env, max_tags=LISTED_TAGS)
     if reflection.summary and summaries:
-        summary = nodes.paragraph(
-            "", "", nodes.Text(reflection.summary), classes=["reflections-summary"]
-        )
         cfg = get_config(domain.env)
-        linkify(summary, domain.env, None, cfg.hashtag_autolink, cfg.mention_autolink)
-        item += summary
+        # an excerpt (the paragraphs before "more") keeps its paragraphs
+        for text in reflection.excerpt or (reflection.summary,):
+            summary = nodes.paragraph("", "", nodes.Text(text), classes=["reflections-summary"])
+            linkify(summary, domain.env, None, cfg.hashtag_autolink, cfg.mention_autolink)
+            item += summary
     return item
 
 
@@ -204,11 +212,26 @@ class ReflectionsDirective(SphinxDirective):
         return [node]
 
 
-def shown(domain: ReflectionsDomain, docname: str) -> str:
-    """A fingerprint of everything the clouds and listings of one page show."""
+def shown(domain: ReflectionsDomain, docname: str, entries: dict[str, str] | None = None) -> str:
+    """A fingerprint of everything the clouds and listings of one page show.
+
+    ``entries`` keeps what each reflection's entry shows across pages (a piece
+    is in several related lists).
+    """
     parts = []
+    memo: dict[str, str] = {} if entries is None else entries
+
+    def inputs(reflection: Reflection) -> str:
+        if reflection.docname not in memo:
+            memo[reflection.docname] = repr(entry_inputs(domain, reflection))
+        return memo[reflection.docname]
+
     for spec in domain.dynamic.get(docname, []):
-        if "cloud" in spec:
+        if "related" in spec:
+            parts.append(repr([inputs(r) for r in related_to(domain, docname)]))
+        elif "series" in spec:
+            parts.append(repr(series_inputs(domain, docname)))
+        elif "cloud" in spec:
             parts.append(repr(sorted(domain.tag_table.items())))
         elif "versions" in spec:  # a piece's other languages
             versions = domain.translations(spec["versions"])
@@ -228,7 +251,232 @@ def outdated_listings(app: Sphinx, env: BuildEnvironment) -> list[str]:
     Sphinx writes them again although their sources did not change.
     """
     domain = get_domain(env)
-    return domain.update_shown({d: shown(domain, d) for d in sorted(domain.dynamic)})
+    entries: dict[str, str] = {}
+    return domain.update_shown({d: shown(domain, d, entries) for d in sorted(domain.dynamic)})
+
+
+# -- related reflections ---------------------------------------------------------------
+
+#: What one shared trait adds to the score of two reflections. A shared tag adds
+#: 1 / log2(n + 1), n being how many reflections have it: 1 for a tag on one
+#: piece (a draft's), 0.5 on three, 0.25 on fifteen, 0.1 on a thousand.
+SAME_SERIES = 2.0
+SAME_EVENT = 1.0
+SAME_AUTHOR = 0.25
+
+
+def tag_weight(pieces: int) -> float:
+    """Rarer tags weigh more: a tag on many pieces says little about any two of them."""
+    return 1 / math.log2(pieces + 1)
+
+
+def _traits(domain: ReflectionsDomain, reflection: Reflection) -> tuple[str, ...]:
+    """What makes two reflections related: tags (by identity), events, series, authors."""
+    tags = set()
+    for tag in reflection.tags:
+        info = domain.tag_info(tag_key(tag))
+        tags.add("tag:" + (info.key if info else tag_key(tag)))
+    events = {reflection.event, *domain.callouts.get(reflection.docname, ())} - {""}
+    series = series_key(reflection.series)
+    return tuple(
+        sorted(
+            [
+                *tags,
+                *(f"event:{e}" for e in events),
+                *([f"series:{series}"] if series else []),
+                *(f"author:{a}" for a in reflection.authors),
+            ]
+        )
+    )
+
+
+def related_lists(
+    domain: ReflectionsDomain,
+    limit: int,
+    traits: dict[str, tuple[str, ...]],
+    prune: bool = True,
+) -> dict[str, tuple[str, ...]]:
+    """Every reflection's ``limit`` most related published reflections, best first.
+
+    Scores add up per shared trait (see :data:`SAME_SERIES` and
+    :func:`tag_weight`); equal scores go newest first, then by docname, and
+    a reflection with nothing in common is never listed.
+
+    Scores are gathered from an inverted index (each trait to the pieces that
+    have it), heaviest trait first. Once the ``limit``-th best score so far is
+    more than all the remaining traits could add up to, no piece not yet seen
+    can enter the list, so the long lists of common tags and prolific authors
+    are not walked: only the pieces already seen are checked for the rest
+    (``prune=False`` walks everything, for the tests). The result is the same.
+    """
+    published = sorted(
+        (r for r in domain.reflections.values() if not r.draft), key=lambda r: r.sort_key
+    )
+    rank = {r.docname: i for i, r in enumerate(published)}  # newest first
+    having: dict[str, list[str]] = {}
+    for reflection in published:
+        for trait in traits[reflection.docname]:
+            having.setdefault(trait, []).append(reflection.docname)
+    fixed = {"series": SAME_SERIES, "event": SAME_EVENT, "author": SAME_AUTHOR}
+    weights = {
+        trait: tag_weight(len(docs)) if trait.startswith("tag:") else fixed[trait.split(":")[0]]
+        for trait, docs in having.items()
+    }
+    members = {trait: frozenset(docs) for trait, docs in having.items()}
+    found: dict[str, tuple[str, ...]] = {}
+    for docname in sorted(domain.reflections):
+        order = sorted((t for t in traits[docname] if t in weights), key=lambda t: (-weights[t], t))
+        left = [0.0] * (len(order) + 1)  # what traits i, i+1, … can still add
+        for i in range(len(order) - 1, -1, -1):
+            left[i] = left[i + 1] + weights[order[i]]
+        scores: dict[str, float] = {}
+        for i, trait in enumerate(order):
+            if prune and len(scores) >= limit:
+                kth = heapq.nlargest(limit, scores.values())[-1]
+                if kth > left[i] + 1e-9:  # nobody unseen can catch up
+                    # nor can anyone seen who is further behind than the rest adds up to
+                    seen = {d for d, score in scores.items() if score + left[i] + 1e-9 >= kth}
+                    for rest in order[i:]:  # in the same order as above: the same sums
+                        weight = weights[rest]
+                        for other in seen & members[rest]:
+                            scores[other] += weight
+                    scores = {d: scores[d] for d in seen}
+                    break
+            weight = weights[trait]
+            for other in having[trait]:
+                if other != docname:
+                    scores[other] = scores.get(other, 0.0) + weight
+        found[docname] = _best(scores, limit, rank)
+    return found
+
+
+def _best(scores: dict[str, float], limit: int, rank: dict[str, int]) -> tuple[str, ...]:
+    """The ``limit`` best-scored docnames; equal scores (to nine decimals) newest first."""
+    if len(scores) > limit:  # only those that can be among the best are sorted
+        kth = heapq.nlargest(limit, scores.values())[-1]
+        scores = {d: score for d, score in scores.items() if score >= kth - 1e-6}
+    ranked = sorted(scores, key=lambda d: (-round(scores[d], 9), rank[d]))
+    return tuple(ranked[:limit])
+
+
+def update_related(app: Sphinx, env: BuildEnvironment) -> None:
+    """``env-updated``: work out every reflection's related reflections, when their inputs changed.
+
+    Kept in the domain; the pages whose list changed are then written again by
+    :func:`outdated_listings`, like any listing.
+    """
+    domain = get_domain(env)
+    limit = get_config(env).related
+    traits = {d: _traits(domain, r) for d, r in sorted(domain.reflections.items())}
+    drafts = sorted(d for d, r in domain.reflections.items() if r.draft)
+    dates = [(d, r.date.toordinal()) for d, r in sorted(domain.reflections.items())]
+    print_ = hashlib.sha256(repr((limit, traits, drafts, dates)).encode("utf-8")).hexdigest()
+    if print_ == domain.related_print:
+        return
+    lists = related_lists(domain, limit, traits) if limit else {}
+    domain.set_related(lists, print_)
+
+
+def related_to(domain: ReflectionsDomain, docname: str) -> list[Reflection]:
+    """The reflections listed under a piece, best first."""
+    return [domain.reflections[d] for d in domain.related(docname) if d in domain.reflections]
+
+
+def related_block(domain: ReflectionsDomain, listed: list[Reflection], lang: Lang) -> nodes.Element:
+    """``nav.reflections-related``: a heading (in the piece's language) and the entries."""
+    block = rnodes.reflections_element(
+        tag="nav",
+        attrs={"aria-labelledby": "reflections-related-title"},
+        classes=["reflections-related"],
+    )
+    title = lang("Related reflections")
+    block += rnodes.reflections_inline(
+        title,
+        title,
+        tag="h2",
+        attrs={},
+        ids=["reflections-related-title"],
+        classes=["reflections-related-title"],
+    )
+    listing = reflection_list(listed, domain)
+    listing["classes"].append("reflections-related-list")
+    block += listing
+    return block
+
+
+# -- series ---------------------------------------------------------------------------------
+
+
+def series_inputs(domain: ReflectionsDomain, docname: str) -> Any:
+    """What a piece's series line shows: the series, its page, and every part's title."""
+    found = domain.series_parts(docname)
+    if found is None:
+        return None
+    info, parts = found
+    titles = [(d, shown_title(domain, domain.reflections[d])) for d in parts]
+    return (info.name, domain.series_page(info.key), titles)
+
+
+def series_line(
+    domain: ReflectionsDomain, docname: str, links: Callable[[str], str] | None
+) -> nodes.Element | None:
+    """*Part 2 of 3 in the series …* and the previous and next parts.
+
+    ``links`` gives the URI of another part from this page; without it (PDF,
+    text) only the sentence is kept.
+    """
+    found = domain.series_parts(docname)
+    if found is None:
+        return None
+    info, parts = found
+    number = parts.index(docname) + 1
+    lang = lang_of(domain.env.config, domain.reflections[docname].language)  # the piece's
+    block = rnodes.reflections_element(
+        tag="nav",
+        attrs={"aria-label": lang("Series: %s") % info.name},
+        classes=["reflections-series"],
+    )
+    where = nodes.paragraph(classes=["reflections-series-position"])
+    where += nodes.Text(
+        lang("Part %(part)d of %(parts)d in the series") % {"part": number, "parts": len(parts)}
+        + " "
+    )
+    where += rnodes.xref("series", info.key, info.name, ["reflections-series-name"])
+    block += where
+    if links is None:
+        return block
+    steps = nodes.paragraph(classes=["reflections-series-steps"])
+    neighbours = [
+        (number - 2, "prev", lang("Previous: %s"), "←\u00a0", ""),
+        (number, "next", lang("Next: %s"), "", "\u00a0→"),
+    ]
+    for index, rel, label, before, after in neighbours:
+        if not 0 <= index < len(parts):
+            continue
+        other = domain.reflections[parts[index]]
+        text = label % shown_title(domain, other)
+        link = rnodes.reflections_inline(
+            "",
+            "",
+            tag="a",
+            attrs={"href": links(other.docname), "rel": rel},
+            classes=[f"reflections-series-{rel}"],
+        )
+        if before:
+            link += rnodes.reflections_inline(
+                before, before, tag="span", attrs={"aria-hidden": "true"}
+            )
+        link += nodes.Text(text)
+        if after:
+            link += rnodes.reflections_inline(
+                after, after, tag="span", attrs={"aria-hidden": "true"}
+            )
+        if steps.children:
+            steps += nodes.inline(" · ", " · ", classes=["reflections-sep"])
+        steps += link
+    if steps.children:
+        block += steps
+    return block
 
 
 def register(app: Sphinx) -> None:

@@ -238,7 +238,7 @@ EXAMPLES: tuple[Example, ...] = (
         (
             "5: bad-metadata: unknown reflection key 'categroy' (did you mean 'category'?); "
             "accepted keys: author, date, category, tags, event, summary, image, updated, draft, "
-            "language, translation",
+            "language, translation, series",
         ),
     ),
     Example(
@@ -468,7 +468,8 @@ EXAMPLES: tuple[Example, ...] = (
         (
             "2: no-summary: this reflection has no summary: lists, feeds and link previews "
             "show your first paragraph cut short ('It began in a crowded hall…'); add one or "
-            "two sentences of your own to the information block: summary: Your sentences here.",
+            "two sentences of your own to the information block: summary: Your sentences here. "
+            "Or end the opening you want shown with a line <!-- more -->",
         ),
     ),
     Example(

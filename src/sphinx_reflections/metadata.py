@@ -29,6 +29,8 @@ if TYPE_CHECKING:
     from sphinx.builders.html import StandaloneHTMLBuilder
 
 PAGE_KEY = "reflections_page"  # context key set on generated pages: (kind, id)
+#: context key set on pages of a paginated listing: (newer page, older page, docnames shown)
+PAGING_KEY = "reflections_paging"
 
 
 def script(data: dict[str, Any]) -> str:
@@ -252,13 +254,24 @@ def page_context(
         head.append(script(person_ld(domain.people[ident], urls, domain, context=True)))
     elif kind == "events" and ident in domain.all_events():
         head.append(script(event_ld(domain.all_events()[ident], urls, domain, context=True)))
-    elif kind in ("archive", "tags"):
+    elif kind in ("archive", "tags", "series"):
         if kind == "archive":
             listed = domain.visible()
+        elif kind == "series":
+            series = domain.series_table.get(ident)
+            listed = [domain.reflections[d] for d in series.parts] if series else []
         else:
             info = next((t for t in domain.tag_table.values() if t.slug == ident), None)
             listed = [domain.reflections[d] for d in info.reflections] if info else []
+        if PAGING_KEY in context:  # this page's share of a paginated listing
+            listed = [domain.reflections[d] for d in context[PAGING_KEY][2]]
         head.append(script(collection_ld(page_title, pagename, listed, urls)))
+    if PAGING_KEY in context:
+        newer, older, _shown = context[PAGING_KEY]
+        for relation, target in (("prev", newer), ("next", older)):
+            if target:
+                uri = urls.page(target) or builder.get_relative_uri(pagename, target)
+                head.append(f'<link rel="{relation}" href="{html.escape(uri)}" />\n')
     if feeds and (reflection is not None or kind):
         main = domain.page_of("", "atom") + ".xml"
         title = _("Reflections")
@@ -269,6 +282,8 @@ def page_context(
         if kind in ("authors", "events", "tags") and ident:
             own = domain.page_of(kind, ident) + ".xml"
             head.append(_feed_link(rel(own), page_title))
+        elif kind == "series":
+            head.append(_feed_link(rel(domain.series_page(ident) + ".xml"), page_title))
     if head:
         context["metatags"] = context.get("metatags", "") + "".join(head)
 

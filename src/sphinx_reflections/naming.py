@@ -4,7 +4,9 @@ After reading, every generated page claims a name, in a fixed order: the
 documents first (a page someone wrote always keeps its place), then the
 archive, the indexes and their feeds, then one page per tag (by key), alias,
 person and event (in registry order, so an entry added later never takes the
-name of one that was there before). A name is taken when something claimed earlier would be written
+name of one that was there before), series (by id), and last the later pages
+of paginated listings (``…/page-2``), which live in a folder of their page's
+own name and so can only meet a document. A name is taken when something claimed earlier would be written
 to the same file with ``html`` or ``dirhtml``, or to a file whose name
 differs only by case (case-insensitive file systems), or where one needs a
 folder and the other a file of the same name. The later claimant then gets
@@ -20,9 +22,9 @@ import dataclasses as dc
 from typing import TYPE_CHECKING, Any
 
 from .config import get_config
-from .domain import ReflectionsDomain, get_domain
+from .domain import ReflectionsDomain, get_domain, later_page_name
 from .files import safe_stem
-from .records import TagInfo
+from .records import SeriesInfo, TagInfo
 from .text import slugify, tag_key
 from .warnings_ import ReflectionsWarning, config_location, warn
 
@@ -35,6 +37,7 @@ COMPANIONS: dict[str, tuple[str, ...]] = {
     "tags": (".xml", ".ics"),
     "authors": (".xml",),
     "events": (".xml", ".ics"),
+    "series": (".xml",),
 }
 
 #: Index pages of the site: the folder they are in -> what a reader calls it.
@@ -48,6 +51,7 @@ FIXED_FILES: dict[str, str] = {
     "atom.xml": "the site's Atom feed",
     "feed.json": "the site's JSON feed",
     "events.ics": "the site's calendar",
+    "feed.xsl": "the feeds' stylesheet",
 }
 
 
@@ -135,8 +139,13 @@ def _tag_location(domain: ReflectionsDomain, info: TagInfo) -> Any:
     return (docname, domain.tag_line(docname, info.key))
 
 
-def allocate(app: Sphinx, domain: ReflectionsDomain) -> dict[str, TagInfo]:
-    """Name every generated page; returns the tag table with each tag's final page name."""
+def allocate(app: Sphinx, domain: ReflectionsDomain) -> tuple[dict[str, TagInfo], Naming]:
+    """Name the pages of the archive, indexes, tags, people and events.
+
+    Returns the tag table with each tag's final page name, and the claims so
+    far: series and the later pages of listings are named with them once the
+    tag table is set (see :func:`name_pages`).
+    """
     cfg = get_config(app)
     naming = Naming(cfg.url_prefix)
     for docname in sorted(app.env.found_docs):
@@ -191,7 +200,56 @@ def allocate(app: Sphinx, domain: ReflectionsDomain) -> dict[str, TagInfo]:
             COMPANIONS["events"],
         )
     domain.set_names(naming.names)
+    return table, naming
+
+
+def name_series(
+    domain: ReflectionsDomain, naming: Naming, ascii_only: bool
+) -> dict[str, SeriesInfo]:
+    """A page for every series, by id; the series table with each page's final name."""
+    table = {}
+    for key, info in sorted(domain.build_series_table().items()):
+        first = info.parts[0]
+        wanted = slugify(domain.reflections[first].series, ascii_only)
+        stem = naming.give(
+            "series",
+            ("series", key),
+            wanted,
+            f"the page of the series {info.name!r}",
+            (first, None),
+            COMPANIONS["series"],
+        )
+        stem = stem or wanted
+        naming.names[("series", key)] = naming.page("series", stem)
+        table[key] = dc.replace(info, slug=stem)
     return table
+
+
+def name_later_pages(domain: ReflectionsDomain, naming: Naming) -> None:
+    """Names for pages 2, 3, … of the archive and of tag, author and event pages.
+
+    Each sits in a folder named after its first page, where no tag, person or
+    event page can be; only a document there moves it (to ``page-2-2``).
+    """
+    for pagename, _kind, _ident, listed in domain.listing_pages():
+        for number in range(2, domain.page_count(len(listed)) + 1):
+            wanted = later_page_name(pagename, number)
+            name, suffix = wanted, 1
+            first = naming.claims.owner(Claims.page_paths(wanted))
+            while naming.claims.owner(Claims.page_paths(name)):
+                suffix += 1
+                name = f"{wanted}-{suffix}"
+            who = f"page {number} of {pagename!r}"
+            if first is not None:
+                warn(
+                    ReflectionsWarning.DUPLICATE,
+                    f"{who} would be written to {wanted!r}, which {first[0]} already has; "
+                    f"it gets {name!r} instead",
+                    first[1],
+                )
+            naming.claims.claim(Claims.page_paths(name), who)
+            if name != wanted:
+                naming.names[("page", f"{pagename}|{number}")] = name
 
 
 def name_pages(app: Sphinx, env: BuildEnvironment) -> list[str]:
@@ -201,5 +259,9 @@ def name_pages(app: Sphinx, env: BuildEnvironment) -> list[str]:
     last build, so Sphinx writes them again.
     """
     domain = get_domain(env)
-    domain.set_tag_table(allocate(app, domain))
+    table, naming = allocate(app, domain)
+    domain.set_tag_table(table)
+    domain.set_series_table(name_series(domain, naming, get_config(app).slug_ascii))
+    name_later_pages(domain, naming)
+    domain.set_names(naming.names)
     return domain.moved_links()

@@ -46,6 +46,15 @@ CSS_HOOKS: dict[str, str] = {
     "``aria-current=\"page\"``): a tag page's own tag, an author page's own name.",
     "reflections-more-tags": "How many more tags a listing entry has than it shows "
     "(``+2 more tags``).",
+    "reflections-related": "The related reflections under a piece: a ``nav`` labelled by its "
+    "``h2`` (``reflections-related-title``), around a ``reflections-list``.",
+    "reflections-series": "Where a piece stands in its series, under the byline: a ``nav`` "
+    "with *Part 2 of 3* (``reflections-series-position``) and the previous and next parts "
+    "(``a[rel=prev]``, ``a[rel=next]``); also the numbered list of parts on a series page "
+    "(``ol.reflections-series-parts``).",
+    "reflections-pagination": "The page links under a paginated listing: a ``nav`` around a "
+    '``ul``; the current page\'s link carries ``aria-current="page"``, the newer and '
+    "older pages' ``rel=prev`` and ``rel=next``.",
 }
 
 
@@ -141,6 +150,30 @@ class reflections_current(nodes.reference):
     """A link to the page it is on: ``aria-current="page"``, so it reads as "you are here"."""
 
 
+class reflections_related_spot(nodes.General, nodes.Element):
+    """Where a reflection's related reflections go; filled when the page is written."""
+
+
+class reflections_series_spot(nodes.General, nodes.Element):
+    """Where a reflection's place in its series goes; filled when the page is written."""
+
+
+class reflections_pagination(nodes.General, nodes.Element):
+    """The page links of a paginated generated page (``nav``); ``paging`` says where it is."""
+
+
+class reflections_element(nodes.General, nodes.Element):
+    """A block element (``tag``) with attributes docutils has no place for (``attrs``)."""
+
+
+class reflections_inline(nodes.Inline, nodes.TextElement):
+    """An inline element (``tag``) with attributes docutils has no place for (``attrs``).
+
+    ``aria-current``, ``rel``, ``aria-hidden``: HTML builders write them;
+    the others write the text only.
+    """
+
+
 class reflection_meta(nodes.Invisible, nodes.Element):
     """What a ``reflection`` directive read; consumed by the metadata transform."""
 
@@ -177,6 +210,16 @@ def _open(tag: str) -> Any:
             self.body.append("\n")
 
     return visit, depart
+
+
+def visit_tagged_html(self: HTML5Translator, node: nodes.Element) -> None:
+    self.body.append(self.starttag(node, node["tag"], "", **node.get("attrs", {})))
+
+
+def depart_tagged_html(self: HTML5Translator, node: nodes.Element) -> None:
+    self.body.append(f"</{node['tag']}>")
+    if not isinstance(node, nodes.Inline):
+        self.body.append("\n")
 
 
 def visit_entry_html(self: HTML5Translator, node: nodes.Element) -> None:
@@ -314,6 +357,12 @@ def register(app: Sphinx) -> None:
     app.add_node(reflections_cloud, html=skip, **_each(skip))
     app.add_node(reflections_listing, html=skip, **_each(skip))
     app.add_node(reflections_translations, html=skip, **_each(skip))
+    app.add_node(reflections_related_spot, html=skip, **_each(skip))
+    app.add_node(reflections_series_spot, html=skip, **_each(skip))
+    app.add_node(reflections_pagination, html=_open("nav"), **_each(skip))
+    tagged: Any = (visit_tagged_html, depart_tagged_html)
+    app.add_node(reflections_element, html=tagged, **{**_each(passthrough), "man": block_man})
+    app.add_node(reflections_inline, html=tagged, **_each(passthrough))
     app.add_node(reflections_event_listing, html=skip, **_each(skip))
     app.add_node(reflections_upcoming, html=skip, **_each(skip))
     app.add_node(reflections_ics, html=passthrough, **_each(passthrough))

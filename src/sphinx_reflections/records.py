@@ -9,6 +9,8 @@ from __future__ import annotations
 import dataclasses as dc
 import datetime as dt
 
+from .text import slugify
+
 
 @dc.dataclass(frozen=True)
 class Reflection:
@@ -29,11 +31,29 @@ class Reflection:
     words: int = 0
     language: str = ""  # BCP 47 when the piece says; "" is the project's language
     translation: str = ""  # pieces sharing this key translate one another
+    series: str = ""  # as written; see series_key()
+    excerpt: tuple[str, ...] = ()  # paragraphs before a "more" marker, when there is one
 
     @property
     def sort_key(self) -> tuple[int, str]:
         """Newest first, then by docname: the same order on every build."""
         return (-self.date.toordinal(), self.docname)
+
+
+def series_key(value: str) -> str:
+    """A series' identity: its id compared like a page name (case, separators folded)."""
+    return slugify(value) if value.strip() else ""
+
+
+@dc.dataclass(frozen=True)
+class SeriesInfo:
+    """One series after reading: its name and its visible parts, oldest first."""
+
+    key: str
+    name: str
+    description: str
+    parts: tuple[str, ...]  # docnames, oldest first
+    slug: str = ""  # the page name in the series folder (see naming.py)
 
 
 @dc.dataclass(frozen=True)

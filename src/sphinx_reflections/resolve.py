@@ -4,9 +4,10 @@ Documents reach it through ``doctree-resolved``; generated pages (see
 :mod:`.site.pages`) call :func:`resolve_generated` on the trees they build.
 Either way the same steps run, in this order:
 
-1. clouds and listings (of reflections and of events) are filled in, now
-   that every document has been read and the day is known (documents only:
-   generated pages are built complete);
+1. clouds and listings (of reflections and of events), a piece's related
+   reflections and its place in its series are filled in, now that every
+   document has been read and the day is known (documents only: generated
+   pages are built complete);
 2. cross-references in what the extension built are resolved from the page
    they are on (Sphinx resolved the document's own already);
 3. what depends on the builder: pages-only parts dropped where there are no
@@ -30,7 +31,7 @@ from .domain import ReflectionsDomain, get_domain, page_builder
 from .events import empty_text, event_list, select_events
 from .hashtags import INDEX_MARK, cloud
 from .i18n import _, lang_of
-from .listings import reflection_grid, reflection_list
+from .listings import reflection_grid, reflection_list, related_block, related_to, series_line
 from .nodes import PAGES_ONLY
 from .urls import avatar_target, is_remote
 
@@ -91,6 +92,37 @@ def fill_dynamic(doctree: nodes.document, builder: Builder, docname: str) -> Non
         result["classes"] += spot["classes"]
         resolve_references(result, builder, docname)
         spot.replace_self(result)
+    fill_reading_on(doctree, builder, docname)
+
+
+def fill_reading_on(doctree: nodes.document, builder: Builder, docname: str) -> None:
+    """A piece's place in its series (every builder) and what to read next (HTML only).
+
+    Related reflections are navigation for a reader on the site; on paper
+    they would be a list of titles in the middle of a book.
+    """
+    domain = get_domain(builder.env)
+    html = builder.format == "html"
+    for spot in list(doctree.findall(rnodes.reflections_series_spot)):
+
+        def uri(other: str) -> str:
+            return builder.get_relative_uri(docname, other)
+
+        line = series_line(domain, docname, uri if html else None)
+        if line is None:
+            spot.parent.remove(spot)
+            continue
+        resolve_references(line, builder, docname)
+        spot.replace_self(line)
+    for place in list(doctree.findall(rnodes.reflections_related_spot)):
+        listed = related_to(domain, docname)
+        if not html or not listed:
+            place.parent.remove(place)
+            continue
+        piece = domain.reflections[docname]
+        block = related_block(domain, listed, lang_of(builder.config, piece.language))
+        resolve_references(block, builder, docname)
+        place.replace_self(block)
 
 
 def translations_line(domain: ReflectionsDomain, docname: str, key: str) -> nodes.paragraph | None:

@@ -96,9 +96,9 @@ class ReflectionsWarning(Enum):
     )
     NO_SUMMARY = (
         "no-summary",
-        "A reflection has no ``summary`` and its first paragraph is cut in lists, "
-        "feeds and link previews (or there is none). Only with "
-        "``reflections_writer_hints`` (``check`` turns it on).",
+        "A reflection has neither a ``summary`` nor a ``more`` marker, so lists, feeds "
+        "and link previews show its first paragraph (cut after 200 characters). Only "
+        "with ``reflections_writer_hints`` (``check`` turns it on).",
     )
     NEAR_MISS = (
         "near-miss",

@@ -3,8 +3,9 @@
 Two kinds. Problems readers would see are warnings in every build: a piece
 without a title, example text from ``sphinx-reflections new`` in a published
 piece. What is worth a look but breaks nothing (example text in a draft, a
-summary cut short, a ``#hashtag`` or ``@mention`` that looks like a slip, a
-piece in no table of contents) is reported only with
+piece with neither a summary nor a ``more`` marker, a ``#hashtag`` or
+``@mention`` that looks like a slip, a piece in no table of contents) is
+reported only with
 ``reflections_writer_hints``, which ``sphinx-reflections check`` turns on.
 
 Every hint names the line and column in the writer's own file, found in the
@@ -14,6 +15,7 @@ source as typed (MyST's and Docutils' nodes know lines, not columns).
 from __future__ import annotations
 
 import functools
+import itertools
 import posixpath
 import re
 from pathlib import Path
@@ -25,7 +27,7 @@ from sphinx.transforms import SphinxTransform
 from .advice import near_miss, placeholder
 from .config import get_config
 from .domain import get_domain
-from .frontmatter import META_KEY, RawMeta, first_paragraph
+from .frontmatter import META_KEY, RawMeta, first_paragraph, own_paragraphs
 from .hashtags import text_nodes
 from .records import Reflection
 from .registry import Person, plain
@@ -148,27 +150,36 @@ class WritingTransform(SphinxTransform):
                     (docname, line),
                     column,
                 )
-        if hints and "summary" not in raw.values:
+        if hints and "summary" not in raw.values and not reflection.excerpt:
             self.check_summary(raw)
 
     def check_summary(self, raw: RawMeta) -> None:
-        """A piece without a summary whose first paragraph is cut (or missing)."""
+        """A piece with neither a summary nor a "more" marker (the paragraphs before it).
+
+        Said as what readers would see instead: the first paragraph, cut or
+        whole, or nothing at all. A piece that is one short paragraph is shown
+        whole in lists, so it needs neither.
+        """
         first = first_paragraph(self.document)
-        if first and not first.endswith("…"):
+        paragraphs = own_paragraphs(self.document)
+        if first and not first.endswith("…") and len(list(itertools.islice(paragraphs, 2))) < 2:
             return
         if first:
             words = first.split()
             start = " ".join(words[:6]) + ("…" if len(words) > 6 else "")
+            cut = "cut short " if first.endswith("…") else ""
             said = (
-                f"lists, feeds and link previews show your first paragraph cut short "
-                f"({start!r}); add one or two sentences of your own"
+                f"lists, feeds and link previews show your first paragraph {cut}({start!r}); "
+                "add one or two sentences of your own"
             )
         else:
             said = "there is no paragraph to show in lists, feeds and link previews; add one"
+        marker = "<!-- more -->" if raw.form == "front matter" else ".. more"
         warn(
             ReflectionsWarning.NO_SUMMARY,
             f"this reflection has no summary: {said} to the information block: "
-            "summary: Your sentences here.",
+            f"summary: Your sentences here. Or end the opening you want shown with a line "
+            f"{marker}",
             (self.env.docname, raw.line),
         )
 

@@ -81,7 +81,7 @@ THEME_SPECS: dict[str, Theme] = {
 THEMES = tuple(THEME_SPECS)
 SCHEMES = ("light", "dark")
 VIEWPORTS: dict[str, tuple[int, int]] = {"desktop": (1280, 900), "phone": (390, 844)}
-KINDS = ("reflection", "archive", "author", "tag", "event")
+KINDS = ("reflection", "archive", "author", "tag", "event", "series", "paginated")
 
 # The stable HTML hooks of SPEC section 6: what the extension itself renders.
 COMPONENTS = (
@@ -94,6 +94,9 @@ COMPONENTS = (
     ".reflections-mention",
     ".reflections-hashtag-cloud",
     ".reflections-pages",  # a tag page's "Other pages" (a tag only ordinary pages use)
+    ".reflections-related",
+    ".reflections-series",
+    ".reflections-pagination",
 )
 
 URL_PREFIX = "reflections"
@@ -271,6 +274,23 @@ def _generated(site: Path, folder: str, *, one_per_makeup: bool = False) -> list
     return pages
 
 
+def _later_pages(site: Path) -> list[str]:
+    """Pages 2, 3, … of paginated listings (the archive's, and tag, author and event pages'),
+    one per listing kind and makeup, like tag pages."""
+    root = site / URL_PREFIX
+    pages = []
+    makeups: set[tuple[str, frozenset[str]]] = set()
+    for path in sorted([*root.glob("page-*.html"), *root.glob("*/*/page-*.html")]):
+        kind = path.relative_to(root).parts[0] if path.parent != root else ""
+        text = path.read_text(encoding="utf-8", errors="replace")
+        makeup = (kind, frozenset(_HOOK_CLASS.findall(text)))
+        if makeup in makeups:
+            continue
+        makeups.add(makeup)
+        pages.append(path.relative_to(site).as_posix())
+    return pages
+
+
 def discover_pages(site: Path) -> dict[str, list[str]]:
     """Pages to check by kind (``KINDS``), as site-relative POSIX paths (sorted)."""
     archive = f"{URL_PREFIX}/index.html"
@@ -289,6 +309,8 @@ def discover_pages(site: Path) -> dict[str, list[str]]:
         # a knowledge base has far more tags than people or events: one of each makeup
         "tag": _generated(site, "tags", one_per_makeup=True),
         "event": _generated(site, "events"),
+        "series": _generated(site, "series"),
+        "paginated": _later_pages(site),
     }
 
 

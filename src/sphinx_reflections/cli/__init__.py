@@ -91,7 +91,7 @@ def build_parser() -> argparse.ArgumentParser:
             "Read the whole project with Sphinx (nothing is written into it) and print every "
             "reflections warning as FILE:LINE: SUBTYPE: MESSAGE (FILE:LINE:COLUMN: when the "
             "column is known), with the hints for writers a build gives only with "
-            "reflections_writer_hints: example text left from `new`, a summary cut short, "
+            "reflections_writer_hints: example text left from `new`, no summary nor excerpt, "
             "hashtags and mentions that look like slips, pieces in no table of contents. "
             "Exits 1 when there is any."
         ),

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import dataclasses as dc
 import datetime as dt
+import html
 import json
 import posixpath
 import re
@@ -20,6 +21,7 @@ from xml.etree import ElementTree as ET
 from docutils import nodes
 from docutils.languages import get_language
 from sphinx.locale import admonitionlabels
+from sphinx.util.osutil import relative_uri
 
 from .. import nodes as rnodes
 from ..compat import prepare_partial, resolved_doctree
@@ -43,6 +45,7 @@ if TYPE_CHECKING:
 ATOM = "http://www.w3.org/2005/Atom"
 XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
 GENERATOR = "sphinx-reflections"
+STYLESHEET = Path(__file__).with_name("feed.xsl")
 
 
 def stamp(when: dt.date) -> str:
@@ -97,6 +100,9 @@ def render_body(builder: StandaloneHTMLBuilder, doctree: nodes.document, docname
     for node in list(doctree.findall(rnodes.reflections_byline)):
         node.parent.remove(node)
     _generic_admonitions(doctree, builder.config.language)
+    for block in list(doctree.findall(rnodes.reflections_element)):  # series line, related
+        if {"reflections-series", "reflections-related"} & set(block["classes"]):
+            block.parent.remove(block)
     prepare_partial(builder, docname)
     builder.post_process_images(doctree)
     parts = []
@@ -113,6 +119,10 @@ def render_body(builder: StandaloneHTMLBuilder, doctree: nodes.document, docname
 
 _TITLE = re.compile(r"<h1\b[^>]*>.*?</h1>\n?", re.S)
 _BYLINE = re.compile(r'<div class="reflections-byline\b[^"]*"[^>]*>.*?</div>\n?', re.S)
+#: the series line and related reflections: navigation on the site, not part of the piece
+_NAVIGATION = re.compile(
+    r'<nav\b[^>]*\bclass="reflections-(?:series|related)\b[^"]*"[^>]*>.*?</nav>\n?', re.S
+)
 
 
 def cut_body(body: str, page_url: str) -> str:
@@ -123,7 +133,8 @@ def cut_body(body: str, page_url: str) -> str:
     top-level section titles are the only ``h1`` in a body, and a byline
     holds no ``div`` of its own.
     """
-    return absolutize(_BYLINE.sub("", _TITLE.sub("", body)).strip(), page_url)
+    body = _NAVIGATION.sub("", _BYLINE.sub("", _TITLE.sub("", body)))
+    return absolutize(body.strip(), page_url)
 
 
 def content_key(app: Sphinx, docname: str, site: str) -> str:
@@ -211,8 +222,12 @@ def atom(
     domain: ReflectionsDomain,
     renderer: Renderer,
     language: str = "",
+    stylesheet: str = "",
 ) -> bytes:
-    """An Atom 1.0 document (``language``: the feed's, else the project's)."""
+    """An Atom 1.0 document (``language``: the feed's, else the project's).
+
+    With ``stylesheet`` (a URL), browsers show it through that XSLT.
+    """
     ET.register_namespace("", ATOM)
     builder = renderer.builder
     lang = language or _lang(builder)
@@ -252,7 +267,41 @@ def atom(
         sub(entry, "content", renderer.content(reflection.docname), type="html")
     ET.indent(feed)
     data: bytes = ET.tostring(feed, encoding="utf-8", xml_declaration=True)
+    if stylesheet:
+        declaration, _newline, rest = data.partition(b"\n")
+        instruction = f'<?xml-stylesheet type="text/xsl" href="{html.escape(stylesheet)}"?>'
+        data = b"\n".join([declaration, instruction.encode("utf-8"), rest])
     return data + b"\n"
+
+
+def stylesheet(app: Sphinx) -> bytes:
+    """The feeds' XSLT stylesheet, with the site's name and labels in its language."""
+    project = app.config.project or ""
+    labels = {
+        "SITE": project,
+        "FEED": _("web feed"),
+        "WHAT": _("This is a web feed"),
+        "EXPLAIN": _(
+            "Subscribe to it and new reflections come to you: a feed reader (Feedly, "
+            "Inoreader, NetNewsWire, Thunderbird or Outlook, among many) checks it for "
+            "you and shows what is new, so you do not have to visit the site to find out."
+        ),
+        "COPY": _("Copy the address of this feed:"),
+        "PASTE": _("In your feed reader, choose “Add feed” or “Subscribe”, and paste the address."),
+        "NOTHING": _(
+            "Nothing is installed and nobody learns who you are: your reader fetches the "
+            "feed like any page."
+        ),
+        "ON_SITE": _("Read them on the site"),
+        "NEWEST": _("Newest in this feed"),
+        "EMPTY": _("Nothing here yet."),
+        "FOOTER": _("A feed of %s, shown as a page for your browser.")
+        % (project or _("this site")),
+    }
+    text = STYLESHEET.read_text(encoding="utf-8")
+    for name, value in labels.items():
+        text = text.replace(f"@@{name}@@", html.escape(value, quote=False))
+    return text.encode("utf-8")
 
 
 def json_feed(
@@ -382,6 +431,10 @@ def feed_pages(app: Sphinx) -> list[Feed]:
                     code,
                 )
             )
+    for key, series in sorted(domain.series_table.items()):
+        page = domain.series_page(key)
+        parts = [domain.reflections[d] for d in reversed(series.parts)]  # newest first
+        feeds.append(Feed(page, prefix + series.name, parts[:length], page))
     return feeds
 
 
@@ -400,6 +453,9 @@ def write_feeds(app: Sphinx, outdir: Path, state: WriteState, site: str) -> None
     renderer = Renderer(app, site)
     builder = renderer.builder
     written: dict[str, str] = {}
+    xsl = domain.page_of("", "feed") + ".xsl" if get_config(app).feed_stylesheet else ""
+    if xsl:
+        write_if_changed(outdir / xsl, stylesheet(app))
     for feed in feed_pages(app):
         pagename, title, entries, page = feed.pagename, feed.title, feed.entries, feed.page
         is_main = pagename == domain.page_of("", "atom")
@@ -421,8 +477,16 @@ def write_feeds(app: Sphinx, outdir: Path, state: WriteState, site: str) -> None
         if state.feeds.get(pagename) == fingerprint and all(f.is_file() for f in files):
             continue
         feed_url = posixpath.join(app.config.html_baseurl, atom_name)
+        style = relative_uri(atom_name, xsl) if xsl else ""
         data = atom(
-            title, feed_url, absolute(builder, page), entries, domain, renderer, feed.language
+            title,
+            feed_url,
+            absolute(builder, page),
+            entries,
+            domain,
+            renderer,
+            feed.language,
+            style,
         )
         write_if_changed(outdir / atom_name, data)
         if is_main:

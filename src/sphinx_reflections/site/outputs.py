@@ -16,8 +16,10 @@ from docutils import nodes
 from sphinx import addnodes
 
 from ..compat import add_toctree_pages, remove_toctree_pages, set_std_labels
+from ..config import get_config
 from ..domain import ReflectionsDomain, get_domain, page_builder
 from ..i18n import _
+from ..text import tag_key
 from . import cache
 from .calendars import tag_calendars
 
@@ -49,6 +51,12 @@ def output_names(app: Sphinx, domain: ReflectionsDomain) -> tuple[set[str], set[
     pages |= {domain.page_of("tags", t.slug) for t in domain.tag_table.values()}
     for info in domain.tag_table.values():
         pages |= {p for p in map(domain.alias_page, info.aliases) if p}
+    series = {domain.series_page(key) for key in domain.series_table}
+    pages |= series
+    for pagename, _kind, _ident, listed in domain.listing_pages():
+        pages |= {
+            domain.later_page(pagename, n) for n in range(2, domain.page_count(len(listed)) + 1)
+        }
     files = {domain.page_of("events", i) + ".ics" for i in events}
     if events:
         files.add(domain.page_of("", "events") + ".ics")
@@ -61,6 +69,9 @@ def output_names(app: Sphinx, domain: ReflectionsDomain) -> tuple[set[str], set[
         codes = domain.languages()
         if len(codes) > 1:
             files |= {domain.language_feed(code) + ".xml" for code in codes}
+        files |= {page + ".xml" for page in series}
+        if get_config(app).feed_stylesheet:
+            files.add(domain.page_of("", "feed") + ".xsl")
     return pages, files
 
 
@@ -95,10 +106,39 @@ def register_labels(env: BuildEnvironment, domain: ReflectionsDomain, std_too: b
             domain.page_of("tags", info.slug),
             "#" + info.name,
         )
+    for key, series in domain.series_table.items():
+        labels[f"reflections-series-{key}"] = (domain.series_page(key), series.name)
     titles = {label: title for label, (_page, title) in labels.items()}
     registered = sorted(labels) if std_too else []
     old = domain.set_labels(registered, titles)
     set_std_labels(env, labels if std_too else {}, old)
+    domain.set_inventory(inventory(domain) if std_too else [])
+
+
+def inventory(domain: ReflectionsDomain) -> list[tuple[str, str, str, str, str, int]]:
+    """``objects.inv`` entries: (name, shown as, type, page, anchor, priority).
+
+    People and events by id, series by key, tags by identity (the folded tag,
+    which is what ``{reflections:tag}`` looks up whatever the spelling) and
+    by each alias's identity, all pointing to their generated page.
+    """
+    objects = [
+        (ident, person.name, "person", domain.page_of("authors", ident), "", 1)
+        for ident, person in domain.people.items()
+    ]
+    objects += [
+        (ident, event.name, "event", domain.page_of("events", ident), "", 1)
+        for ident, event in domain.all_events().items()
+    ]
+    objects += [
+        (key, series.name, "series", domain.series_page(key), "", 1)
+        for key, series in domain.series_table.items()
+    ]
+    for key, info in domain.tag_table.items():
+        page = domain.page_of("tags", info.slug)
+        for name in dict.fromkeys([key, *(tag_key(a) for a in info.aliases)]):
+            objects.append((name, "#" + info.name, "tag", page, "", 1))
+    return sorted(objects)
 
 
 def navigation_pages(domain: ReflectionsDomain) -> dict[str, str]:
@@ -152,6 +192,22 @@ def label_as_text(
     if node.get("refexplicit"):
         return contnode
     return nodes.inline(titles[target], titles[target])
+
+
+def own_as_text(
+    app: Sphinx, env: BuildEnvironment, node: Any, contnode: nodes.Element
+) -> nodes.Node | None:
+    """``missing-reference``: a link to a person, tag, event or series of this site stays text.
+
+    The domain leaves it unresolved where there is no page to link to (a PDF,
+    the page itself); intersphinx must not then send it to another site's
+    person or tag of the same name.
+    """
+    if node.get("refdomain") != "reflections":
+        return None
+    if get_domain(env).target(node.get("reftype", ""), node.get("reftarget", "")) is None:
+        return None  # not ours: another site's, through intersphinx, or a dangling link
+    return contnode
 
 
 def rewrite_missing_pages(

@@ -32,7 +32,7 @@ from ..dates import build_date, day
 from ..domain import ReflectionsDomain, get_domain
 from ..files import write_if_changed
 from ..listings import EntryMaker, entry, entry_inputs
-from ..metadata import PAGE_KEY
+from ..metadata import PAGE_KEY, PAGING_KEY
 from ..neighbours import unlisted
 from ..records import Reflection
 from ..registry import Event
@@ -41,12 +41,16 @@ from ..text import tag_key
 from . import cache
 from .outputs import navigation_pages
 from .trees import (
+    Paging,
     alias_tree,
     archive_tree,
     author_tree,
     event_tree,
     events_index_tree,
+    fill_pagination,
     page_section,
+    series_tree,
+    split_pages,
     subscribe_line,
     tag_tree,
     tags_index_tree,
@@ -120,11 +124,12 @@ class PageSource:
 
     ``kind`` and ``ident`` say what the page is about, for its head and its
     feed links: ``archive``; ``tags``, ``authors`` or ``events`` with the tag's
-    slug, the person's or the event's id (an empty id: the index). ``inputs``
-    is everything the page shows (with :func:`cache.site_inputs`, which every
-    page shares); when it has not changed since the last build, the page is
-    not rendered. ``listed`` are the reflections its listings show. A
-    ``canonical`` page only points there (an alias page).
+    slug, the person's or the event's id (an empty id: the index); ``series``
+    with the series' key. ``inputs`` is everything the page shows (with
+    :func:`cache.site_inputs`, which every page shares); when it has not
+    changed since the last build, the page is not rendered. ``listed`` are
+    the reflections its listings show. A ``canonical`` page only points there
+    (an alias page). ``paging`` says which page of a paginated listing it is.
     """
 
     pagename: str
@@ -134,6 +139,7 @@ class PageSource:
     inputs: Any
     listed: tuple[Reflection, ...] = ()
     canonical: str = ""
+    paging: Paging | None = None
 
 
 def _upcoming(event: Event) -> bool:
@@ -146,28 +152,57 @@ def _event_inputs(domain: ReflectionsDomain, event: Event) -> Any:
     return (event, _upcoming(event), info.slug if info else None)
 
 
+def _paged(
+    domain: ReflectionsDomain,
+    pagename: str,
+    kind: str,
+    ident: str,
+    reflections: list[Reflection],
+    make: Callable[..., nodes.section],
+    first: Any,
+) -> Iterator[PageSource]:
+    """The page (or pages, with ``reflections_page_size``) of one listing.
+
+    ``first`` is what only the first page shows (a card, a callout, other pages).
+    Of pieces that translate one another, one version is listed (see
+    :meth:`.ReflectionsDomain.listed`).
+    """
+    for paging in split_pages(pagename, domain.listed(reflections), domain):
+        shown = [entry_inputs(domain, r) for r in paging.listed]
+        before = paging.before.date.year if paging.before else None
+        yield PageSource(
+            paging.pages[paging.number - 1],
+            kind,
+            ident,
+            partial(make, paging=paging),
+            (first if paging.number == 1 else None, shown, paging.number, paging.pages, before),
+            paging.listed,
+            paging=paging if paging.total > 1 else None,
+        )
+
+
 def _pages(app: Sphinx) -> Iterator[PageSource]:
     """Every generated page, in a fixed order."""
     domain = get_domain(app.env)
 
-    def listed(reflections: list[Reflection]) -> tuple[Any, tuple[Reflection, ...]]:
-        """One version of each translated piece, unless all are asked for."""
-        shown = domain.listed(reflections)
-        return [entry_inputs(domain, r) for r in shown], tuple(shown)
-
-    shown, reflections = listed(domain.visible())
-    yield PageSource(
-        domain.index_of(""), "archive", "", partial(archive_tree, domain), shown, reflections
+    yield from _paged(
+        domain,
+        domain.index_of(""),
+        "archive",
+        "",
+        domain.visible(),
+        partial(archive_tree, domain),
+        None,
     )
     for person_id in sorted(domain.people):
-        shown, reflections = listed(domain.by_author(person_id))
-        yield PageSource(
+        yield from _paged(
+            domain,
             domain.page_of("authors", person_id),
             "authors",
             person_id,
+            domain.by_author(person_id),
             partial(author_tree, domain, person_id),
-            (domain.people[person_id], shown, titled(domain, domain.mentioning(person_id))),
-            reflections,
+            (domain.people[person_id], titled(domain, domain.mentioning(person_id))),
         )
     yield PageSource(
         domain.index_of("tags"),
@@ -178,15 +213,15 @@ def _pages(app: Sphinx) -> Iterator[PageSource]:
     )
     for key in sorted(domain.tag_table):
         info = domain.tag_table[key]
-        shown, reflections = listed([domain.reflections[d] for d in info.reflections])
         events = [_event_inputs(domain, e) for e in domain.events_with_tag(key)]
-        yield PageSource(
+        yield from _paged(
+            domain,
             domain.page_of("tags", info.slug),
             "tags",
             info.slug,
+            [domain.reflections[d] for d in info.reflections],
             partial(tag_tree, domain, info),
-            (info, events, shown, titled(domain, info.pages)),
-            reflections,
+            (info, events, titled(domain, info.pages)),
         )
     all_events = sorted(domain.all_events().items())
     yield PageSource(
@@ -197,14 +232,24 @@ def _pages(app: Sphinx) -> Iterator[PageSource]:
         [_event_inputs(domain, e) for _i, e in all_events],
     )
     for ident, event in all_events:
-        shown, reflections = listed(domain.about_event(ident))
-        yield PageSource(
+        yield from _paged(
+            domain,
             domain.page_of("events", ident),
             "events",
             ident,
+            domain.about_event(ident),
             partial(event_tree, domain, event),
-            (_event_inputs(domain, event), shown),
-            reflections,
+            _event_inputs(domain, event),
+        )
+    for key, series in sorted(domain.series_table.items()):
+        parts = tuple(domain.reflections[d] for d in series.parts)
+        yield PageSource(
+            domain.series_page(key),
+            "series",
+            key,
+            partial(series_tree, domain, series),
+            (series, [entry_inputs(domain, r) for r in parts]),
+            parts,
         )
     for key in sorted(domain.tag_table):
         info = domain.tag_table[key]
@@ -290,15 +335,29 @@ def write_pages(app: Sphinx, entries: Entries, jobs: list[tuple[PageSource, Path
     for page, target in jobs:
         pagename, kind, ident, canonical = page.pagename, page.kind, page.ident, page.canonical
         tree = page.make_tree(entries.maker(pagename))
-        line = None if canonical else subscribe_line(builder, domain, pagename, kind, ident)
-        if line is not None:
-            tree.insert(1, line)
+        if page.paging is None or page.paging.number == 1:
+            line = None if canonical else subscribe_line(builder, domain, pagename, kind, ident)
+            if line is not None:
+                tree.insert(1, line)
+        fill_pagination(tree, partial(_uri, builder, pagename))
         name, context, template = render(builder, pagename, tree, canonical)
         if not canonical:
             context[PAGE_KEY] = (kind, ident)
+        if page.paging is not None:
+            paging = page.paging
+            newer = paging.pages[paging.number - 2] if paging.number > 1 else ""
+            older = paging.pages[paging.number] if paging.number < paging.total else ""
+            context[PAGING_KEY] = (newer, older, [r.docname for r in paging.listed])
         builder.handle_page(name, context, template, outfilename=scratch)
         write_if_changed(target, scratch.read_bytes())
     scratch.unlink(missing_ok=True)
+
+
+def _uri(builder: Any, pagename: str, other: str) -> str:
+    """Another page's address from this one; this one's own by its name, never empty."""
+    if other != pagename:
+        return str(builder.get_relative_uri(pagename, other))
+    return posixpath.basename(builder.get_target_uri(pagename)) or "./"
 
 
 class Entries:

@@ -7,7 +7,9 @@ Each tree maker takes the function that makes (or reuses) a listing entry.
 
 from __future__ import annotations
 
+import dataclasses as dc
 import posixpath
+from collections.abc import Callable
 from itertools import groupby
 from typing import TYPE_CHECKING, Any
 
@@ -16,13 +18,14 @@ from sphinx.util.osutil import relative_uri
 
 from .. import nodes as rnodes
 from ..authors import full_card
+from ..config import get_config
 from ..dates import build_date
 from ..domain import ReflectionsDomain
 from ..events import callout, split_events
 from ..hashtags import cloud, hashtag_xref
-from ..i18n import _, lang_of
-from ..listings import EntryMaker, reflection_list
-from ..records import TagInfo
+from ..i18n import _, lang_of, ngettext
+from ..listings import EntryMaker, entry, reflection_list
+from ..records import Reflection, SeriesInfo, TagInfo
 from ..registry import Event
 from ..urls import is_remote
 from .calendars import tag_calendars
@@ -37,28 +40,181 @@ def page_section(title: str, ident: str) -> nodes.section:
     return section
 
 
-def archive_tree(domain: ReflectionsDomain, make_entry: EntryMaker | None = None) -> nodes.section:
-    page = page_section(_("Reflections"), "reflections")
-    visible = domain.listed(domain.visible())
+@dc.dataclass(frozen=True)
+class Paging:
+    """Where one page of a paginated listing is: its number and every page's name.
+
+    ``listed`` are the reflections this page shows; ``before`` is the last one
+    the previous page showed (the archive says "2023, continued").
+    """
+
+    number: int
+    pages: tuple[str, ...]  # pagenames, page 1 first
+    listed: tuple[Reflection, ...]
+    before: Reflection | None = None
+
+    @property
+    def total(self) -> int:
+        return len(self.pages)
+
+
+def split_pages(pagename: str, listed: list[Reflection], domain: ReflectionsDomain) -> list[Paging]:
+    """The pages of one listing: a single one, or one per ``reflections_page_size`` entries."""
+    total = domain.page_count(len(listed))
+    names = (pagename, *(domain.later_page(pagename, n) for n in range(2, total + 1)))
+    if total == 1:
+        return [Paging(1, names, tuple(listed))]
+    size = get_config(domain.env).page_size
+    found = []
+    for number in range(1, total + 1):
+        start = (number - 1) * size
+        before = listed[start - 1] if start else None
+        found.append(Paging(number, names, tuple(listed[start : start + size]), before))
+    return found
+
+
+def paged_title(title: str, paging: Paging | None) -> str:
+    """``#CX`` on the first page, ``#CX, page 2 of 3`` on the others."""
+    if paging is None or paging.number == 1:
+        return title
+    return _("%(title)s, page %(page)d of %(pages)d") % {
+        "title": title,
+        "page": paging.number,
+        "pages": paging.total,
+    }
+
+
+def pagination_spot(paging: Paging | None) -> list[nodes.Node]:
+    """Where the page links go (filled with this page's links when it is written)."""
+    if paging is None or paging.total == 1:
+        return []
+    return [rnodes.reflections_pagination(paging=paging, classes=["reflections-pagination"])]
+
+
+def page_window(current: int, total: int) -> list[int | None]:
+    """The page numbers a page's links show; None is a gap (``…``).
+
+    Every page when there are seven or fewer; else the first and last, the
+    current one and its neighbours, and enough at either end that the links
+    never jump around as the reader pages through.
+    """
+    if total <= 7:
+        return list(range(1, total + 1))
+    shown = {1, total, current - 1, current, current + 1}
+    if current <= 4:
+        shown |= {2, 3, 4, 5}
+    if current >= total - 3:
+        shown |= {total - 4, total - 3, total - 2, total - 1}
+    found: list[int | None] = []
+    last = 0
+    for number in sorted(n for n in shown if 1 <= n <= total):
+        if number - last == 2:
+            found.append(number - 1)  # a gap of one page: show the page
+        elif number - last > 2:
+            found.append(None)
+        found.append(number)
+        last = number
+    return found
+
+
+def _link(text: str, uri: str, classes: list[str], **attrs: str) -> rnodes.reflections_inline:
+    return rnodes.reflections_inline(
+        text, text, tag="a", attrs={"href": uri, **attrs}, classes=classes
+    )
+
+
+def fill_pagination(tree: nodes.Element, uri: Callable[[str], str]) -> None:
+    """Put this page's links where the tree makers left a pagination spot.
+
+    A ``nav`` around a list: newer, the page numbers (the current one with
+    ``aria-current="page"``), older; ``uri`` gives another page's address
+    from this one.
+    """
+    for spot in list(tree.findall(rnodes.reflections_pagination)):
+        paging: Paging = spot["paging"]
+        del spot["paging"]
+        spot["aria-label"] = _("Pages")
+        spot += page_links(paging, uri)
+
+
+def page_links(paging: Paging, uri: Callable[[str], str]) -> rnodes.reflections_element:
+    """The list inside a pagination ``nav``."""
+    items = rnodes.reflections_element(tag="ul", attrs={})
+    number, pages = paging.number, paging.pages
+
+    def item(*children: nodes.Node, classes: list[str] | None = None) -> None:
+        li = rnodes.reflections_element(tag="li", attrs={}, classes=classes or [])
+        li += children
+        items.append(li)
+
+    def arrow(text: str) -> rnodes.reflections_inline:
+        return rnodes.reflections_inline(text, text, tag="span", attrs={"aria-hidden": "true"})
+
+    if number > 1:
+        newer = _link("", uri(pages[number - 2]), ["reflections-pagination-newer"], rel="prev")
+        newer += [arrow("←\u00a0"), nodes.Text(_("Newer"))]
+        item(newer)
+    for shown in page_window(number, len(pages)):
+        if shown is None:
+            item(nodes.Text("…"), classes=["reflections-pagination-gap"])
+            continue
+        attrs = {"aria-label": _("Page %d") % shown}
+        if shown == number:
+            attrs["aria-current"] = "page"
+        item(_link(str(shown), uri(pages[shown - 1]), [], **attrs))
+    if number < len(pages):
+        older = _link("", uri(pages[number]), ["reflections-pagination-older"], rel="next")
+        older += [nodes.Text(_("Older")), arrow("\u00a0→")]
+        item(older)
+    return items
+
+
+def archive_tree(
+    domain: ReflectionsDomain, make_entry: EntryMaker | None = None, paging: Paging | None = None
+) -> nodes.section:
+    page = page_section(paged_title(_("Reflections"), paging), "reflections")
+    visible = list(paging.listed) if paging else domain.listed(domain.visible())
     if not visible:
         page += reflection_list([], domain)
     for year, group in groupby(visible, key=lambda r: r.date.year):
-        section = page_section(str(year), f"year-{year}")
+        title = str(year)
+        if paging and paging.before and paging.before.date.year == year:
+            title = _("%s, continued") % year
+        section = page_section(title, f"year-{year}")
         section += reflection_list(list(group), domain, make_entry=make_entry)
         page += section
+    page += pagination_spot(paging)
     return page
 
 
+def _reflections_section(
+    domain: ReflectionsDomain,
+    listed: list[Reflection],
+    make_entry: EntryMaker | None,
+    paging: Paging | None,
+) -> nodes.section:
+    """The "Reflections" part of a tag, author or event page (one page's worth)."""
+    section = page_section(_("Reflections"), "reflections")
+    shown = list(paging.listed) if paging else listed
+    section += reflection_list(shown, domain, make_entry=make_entry)
+    section += pagination_spot(paging)
+    return section
+
+
 def author_tree(
-    domain: ReflectionsDomain, person_id: str, make_entry: EntryMaker | None = None
+    domain: ReflectionsDomain,
+    person_id: str,
+    make_entry: EntryMaker | None = None,
+    paging: Paging | None = None,
 ) -> nodes.section:
     person = domain.people[person_id]
-    page = page_section(person.name, "author")
-    page += full_card(person, link=False)
-    section = page_section(_("Reflections"), "reflections")
+    page = page_section(paged_title(person.name, paging), "author")
     listed = domain.listed(domain.by_author(person_id))
-    section += reflection_list(listed, domain, make_entry=make_entry)
-    page += section
+    if paging and paging.number > 1:  # the card and mentions are on the first page
+        page += _reflections_section(domain, listed, make_entry, paging)
+        return page
+    page += full_card(person, link=False)
+    page += _reflections_section(domain, listed, make_entry, paging)
     mentioned = domain.mentioning(person_id)
     if mentioned:
         section = page_section(_("Mentioned in"), "mentioned-in")
@@ -119,9 +275,16 @@ def tags_index_tree(domain: ReflectionsDomain) -> nodes.section:
 
 
 def tag_tree(
-    domain: ReflectionsDomain, info: TagInfo, make_entry: EntryMaker | None = None
+    domain: ReflectionsDomain,
+    info: TagInfo,
+    make_entry: EntryMaker | None = None,
+    paging: Paging | None = None,
 ) -> nodes.section:
-    page = page_section("#" + info.name, "tag")
+    page = page_section(paged_title("#" + info.name, paging), "tag")
+    listed = domain.listed([domain.reflections[d] for d in info.reflections])
+    if paging and paging.number > 1:  # description, callouts and other pages: page 1
+        page += _reflections_section(domain, listed, make_entry, paging)
+        return page
     if info.description:
         page += nodes.paragraph(
             info.description, info.description, classes=["reflections-tag-description"]
@@ -131,10 +294,7 @@ def tag_tree(
     if info.aliases:
         text = _("Also written as %s.") % ", ".join("#" + a for a in info.aliases)
         page += nodes.paragraph(text, text, classes=["reflections-aliases"])
-    section = page_section(_("Reflections"), "reflections")
-    listed = domain.listed([domain.reflections[d] for d in info.reflections])
-    section += reflection_list(listed, domain, make_entry=make_entry)
-    page += section
+    page += _reflections_section(domain, listed, make_entry, paging)
     if info.pages:
         section = page_section(_("Other pages"), "other-pages")
         section += doc_list(info.pages, domain, ["reflections-pages"])
@@ -165,14 +325,39 @@ def events_index_tree(domain: ReflectionsDomain) -> nodes.section:
 
 
 def event_tree(
-    domain: ReflectionsDomain, event: Event, make_entry: EntryMaker | None = None
+    domain: ReflectionsDomain,
+    event: Event,
+    make_entry: EntryMaker | None = None,
+    paging: Paging | None = None,
 ) -> nodes.section:
-    page = page_section(event.name, "event")
-    page += callout(event, domain.env, link=False)
-    section = page_section(_("Reflections"), "reflections")
+    page = page_section(paged_title(event.name, paging), "event")
+    if not paging or paging.number == 1:
+        page += callout(event, domain.env, link=False)
     listed = domain.listed(domain.about_event(event.id))
-    section += reflection_list(listed, domain, make_entry=make_entry)
-    page += section
+    page += _reflections_section(domain, listed, make_entry, paging)
+    return page
+
+
+def series_tree(
+    domain: ReflectionsDomain, info: SeriesInfo, make_entry: EntryMaker | None = None
+) -> nodes.section:
+    """The parts of a series in order, numbered, each as a listing entry."""
+    page = page_section(info.name, "series")
+    if info.description:
+        page += nodes.paragraph(
+            info.description, info.description, classes=["reflections-series-description"]
+        )
+    parts = [domain.reflections[d] for d in info.parts]
+    count = ngettext("%d part", "%d parts", len(parts)) % len(parts)
+    page += nodes.paragraph(count, count, classes=["reflections-series-count"])
+    listing = nodes.enumerated_list(
+        classes=["reflections-list", "reflections-series-parts"], enumtype="arabic"
+    )
+    for reflection in parts:
+        item = nodes.list_item()
+        item += make_entry(reflection) if make_entry else entry(reflection, domain)
+        listing += item
+    page += listing
     return page
 
 
@@ -205,6 +390,8 @@ def subscribe_line(
                     links.append((f"Atom ({name})", domain.language_feed(code) + ".xml"))
         elif kind in ("authors", "tags", "events") and ident:
             links.append((_("Atom feed"), domain.page_of(kind, ident) + ".xml"))
+        elif kind == "series":
+            links.append((_("Atom feed"), domain.series_page(ident) + ".xml"))
     calendar = ""
     if kind == "events" and not ident and domain.all_events():
         calendar = domain.page_of("", "events") + ".ics"

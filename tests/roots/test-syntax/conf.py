@@ -28,3 +28,5 @@ reflections_events = {
 }
 html_baseurl = "https://kb.example.com/"
 exclude_patterns = ["_build"]
+# the snapshots are about each page's own markup, not about which pages are related
+reflections_related = 0
