@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import io
 import json
 import os
 import re
@@ -20,6 +21,7 @@ from pathlib import Path
 
 import pytest
 import yaml
+from sphinx.testing.util import SphinxTestApp
 
 from sphinx_reflections.cli import import_ as import_command
 from sphinx_reflections.cli import main
@@ -586,3 +588,38 @@ def test_links_in_text_are_found_around_every_kind_of_code(tmp_path) -> None:
     assert "```{figure} https://old.example.org/a.png" in done
     assert "[text](https://old.example.org/a/)" in done and "[not](/a/)" in done
     assert "`[code](/a/)`" in done
+
+
+def test_a_tag_named_like_the_tags_index_gets_a_page_of_its_own(tmp_path) -> None:
+    """A blog tag 'index' would want tags/index, the tags index's page: the advice avoids it."""
+    posts = tmp_path / "blog" / "_posts"
+    posts.mkdir(parents=True)
+    (posts / "2024-01-01-one.md").write_text(
+        "---\ntitle: Indexing grids\nauthor: Sam Lind\ntags: [xarray, Index]\n---\nText.\n",
+        encoding="utf-8",
+    )
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    (docs / "conf.py").write_text(
+        'extensions = ["myst_parser"]\nhtml_baseurl = "https://kb.example.com/"\n', encoding="utf-8"
+    )
+    (docs / "index.md").write_text("# KB\n\n```{toctree}\n:glob:\nessays/*\n```\n")
+    _status, out, _ = _import(tmp_path / "blog", docs / "essays", "--from", "jekyll")
+    advice = "    reflections_tags = {'index-tag': {'name': 'Index'}}  # a page of its own, not the tags index's"
+    assert advice in out
+    with (docs / "conf.py").open("a", encoding="utf-8") as conf:
+        conf.write(
+            "\n".join(
+                line.strip() for line in out[out.index(advice) - 3 :] if line.startswith("    ")
+            )
+        )
+    app = SphinxTestApp("html", srcdir=docs, builddir=tmp_path / "_build", warning=io.StringIO())
+    try:
+        app.build()
+        warnings = app._warning.getvalue()  # type: ignore[attr-defined]
+    finally:
+        app.cleanup()
+    assert "WARNING" not in warnings, warnings
+    html = tmp_path / "_build/html/reflections/tags"
+    assert "Indexing grids" in (html / "index-tag.html").read_text(encoding="utf-8")
+    assert "#Index" in (html / "index.html").read_text(encoding="utf-8")  # still the tags index

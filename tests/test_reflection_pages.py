@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from reflections_testutil import copy_root, edit, soup, warnings_of
+from sphinx_reflections.dates import build_date
 from sphinx_reflections.domain import get_domain
 
 
@@ -124,3 +125,20 @@ def test_draft_is_badged_and_unlisted(make_app, tmp_path, show_drafts) -> None:
     hrefs = [a["href"] for a in archive.select(".reflections-entry-title a")]
     assert ("../fm.html" in hrefs) is show_drafts
     assert "../dirmd.html" in hrefs
+
+
+def test_an_undated_draft_is_a_draft_dated_the_day_of_the_build(make_app, tmp_path) -> None:
+    """ABlog's and Jekyll's drafts have no date; only publishing one asks for it."""
+    src = copy_root("forms", tmp_path)
+    edit(src / "fm.md", "draft: false", "draft: true")
+    edit(src / "fm.md", "  date: 2023-05-29\n", "")
+    app = make_app("html", srcdir=src, confoverrides={"reflections_show_drafts": True})
+    app.build()
+    assert warnings_of(app) == []
+    assert get_domain(app.env).reflections["fm"].date == build_date()
+    time = soup(app.outdir / "fm.html").select_one(".reflections-byline time.reflections-date")
+    assert time["datetime"] == build_date().isoformat()
+    edit(src / "fm.md", "draft: true", "draft: false")
+    app = make_app("html", srcdir=src, freshenv=True)
+    app.build()
+    assert any("a reflection needs a 'date'" in w for w in warnings_of(app))

@@ -24,7 +24,7 @@ from . import nodes as rnodes
 from .advice import swallowed, unreadable
 from .authors import build_byline, full_card
 from .config import get_config
-from .dates import not_a_date, parse_date
+from .dates import build_date, not_a_date, parse_date
 from .domain import ReflectionsDomain, get_domain
 from .events import callout
 from .i18n import Lang, html_code, known_language, lang_of
@@ -403,7 +403,11 @@ def validate(raw: RawMeta, env: BuildEnvironment, docname: str) -> Fields:
     for key in ("date", "updated"):
         value = values.get(key)
         if value in (None, ""):
-            if key == "date":
+            if key == "date" and _bool(values.get("draft", False)):
+                # an undated draft (ABlog's and Jekyll's drafts have none) is dated the day
+                # it is read, so a preview lists it as newest; publishing it asks for a date
+                fields.date = build_date()
+            elif key == "date":
                 bad("date", "a reflection needs a 'date', written year-month-day (2024-05-29)")
             continue
         parsed = parse_date(value)

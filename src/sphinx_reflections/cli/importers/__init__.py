@@ -84,7 +84,7 @@ def import_blog(
             if a.found is not None and a.dest.suffix.lower() in DOC_SUFFIXES
         }
     )
-    report.conf_lines = conf_lines(kb, report, kinds, old) if written else []
+    report.conf_lines = conf_lines(kb, report, kinds, old, written) if written else []
     report.conf_file = relative(kb.root / "conf.py")
     return report
 

@@ -16,6 +16,7 @@ from collections.abc import Sequence
 from pathlib import Path, PurePosixPath
 from typing import Any
 
+from ...text import slugify, tag_key
 from ..base import relative
 from .common import Post, literal_conf
 from .permalinks import redirect_source
@@ -164,11 +165,33 @@ def write_redirects(dest: Destination, found: dict[str, str], report: Report) ->
 BLOG_MACHINERY = {"ablog", "myst_parser", "myst_nb", "sphinx_reflections", "sphinx_design"}
 
 
+#: Page names in the tags folder that the extension's own pages have (the tags index).
+RESERVED_TAG_PAGES = ("index",)
+
+
+def reserved_tags(posts: Sequence[Post]) -> dict[str, dict[str, str]]:
+    """Tags whose page would have the tags index's name, with a page name of their own.
+
+    A blog tagged ``index`` is ordinary; in the knowledge base the tag's page
+    would be ``tags/index``, which is the tags index, and the build would warn
+    and move the tag. A ``reflections_tags`` entry (id = page name) gives the
+    tag its own page before any build does.
+    """
+    found: dict[str, dict[str, str]] = {}
+    for post in posts:
+        for tag in post.tags:
+            slug = slugify(tag_key(tag))
+            if slug in RESERVED_TAG_PAGES:
+                found.setdefault(f"{slug}-tag", {"name": tag})
+    return found
+
+
 def conf_lines(
     dest: Destination,
     report: Report,
     kinds: set[str],
     old_extensions: Sequence[str] = (),
+    posts: Sequence[Post] = (),
 ) -> list[str]:
     """The exact lines conf.py needs, each only when conf.py does not say it yet."""
     known = dest.extensions()
@@ -195,6 +218,11 @@ def conf_lines(
         shown = ", ".join(f'"{e}"' for e in report.excluded)
         operator = "+=" if dest.assigns("exclude_patterns") else "="
         lines.append(f"exclude_patterns {operator} [{shown}]  # copied files, not pages")
+    tag_pages = reserved_tags(posts)
+    if tag_pages and "reflections_tags" not in dest.conf:
+        lines.append(f"reflections_tags = {tag_pages!r}  # a page of its own, not the tags index's")
+    elif tag_pages:
+        lines.append(f"# add to reflections_tags: {tag_pages!r} (a tag page of its own)")
     if report.anchors and "myst_heading_anchors" not in dest.conf:
         lines.append("myst_heading_anchors = 6  # links to headings of imported posts")
     if "notebook" in kinds and "nb_execution_mode" not in dest.conf:
