@@ -142,11 +142,20 @@ def test_the_collector_is_frozen_while_pages_are_written_and_not_after(
     import gc
 
     counts: list[int] = []
+    reading: list[int] = []
+
+    def read(*_args: object) -> None:
+        gc.collect()  # a full collection while reading: what survives it is frozen after it
+        reading.append(gc.get_freeze_count())
+
     frozen = make_app("html", srcdir=copy_root("basic", tmp_path, "frozen"))
+    frozen.connect("doctree-read", read)
     frozen.connect("doctree-resolved", lambda *_args: counts.append(gc.get_freeze_count()))
     frozen.build()
+    assert reading and min(reading) > 0
     assert counts and min(counts) > 0  # every page was written with the collector frozen
     assert gc.get_freeze_count() == 0  # and the build gave everything back
+    assert not [c for c in gc.callbacks if getattr(c, "__module__", "").startswith("sphinx_refl")]
 
     counts.clear()
     thawed = make_app(
@@ -155,7 +164,10 @@ def test_the_collector_is_frozen_while_pages_are_written_and_not_after(
         confoverrides={"reflections_gc_freeze": False},
     )
     thawed.connect("doctree-resolved", lambda *_args: counts.append(gc.get_freeze_count()))
+    reading.clear()
+    thawed.connect("doctree-read", read)
     thawed.build()
     assert counts and max(counts) == 0
+    assert reading and max(reading) == 0
     # the same output, byte for byte (the source folders differ only in name)
     assert _all_files(frozen.outdir) == _all_files(thawed.outdir)

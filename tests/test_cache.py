@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import shutil
 from pathlib import Path
 from typing import Any
@@ -332,3 +333,29 @@ def test_a_rebased_entry_is_the_entry_rendered_on_its_page(make_app, tmp_path, b
             assert moved == app.builder.render_partial(node)["fragment"], page.pagename
             checked += 1
     assert checked >= 10
+
+
+def _index_entries(outdir: Path) -> dict[str, Any]:
+    text = (outdir / "searchindex.js").read_text(encoding="utf-8")
+    frozen = json.loads(text[text.index("(") + 1 : text.rindex(")")])
+    return {
+        entry: sorted(frozen["docnames"][place[0]] for place in places)
+        for entry, places in frozen["indexentries"].items()
+    }
+
+
+def test_pages_not_written_again_keep_their_index_entries_in_search(make_app, tmp_path) -> None:
+    """Sphinx alone feeds the search index's index entries from the environment it saved
+    before writing: a rebuild would drop every hashtag and person of pages it did not write."""
+    src = copy_root("hashtags", tmp_path)
+    app = make_app("html", srcdir=src)
+    app.build()
+    clean = (app.outdir / "searchindex.js").read_bytes()
+    entries = _index_entries(app.outdir)
+    assert any(entry.startswith("#") for entry in entries), entries
+    make_app("html", srcdir=src).build()  # nothing changed
+    assert (app.outdir / "searchindex.js").read_bytes() == clean
+    page = src / "kb.md"
+    page.write_text(page.read_text(encoding="utf-8") + "\nOne more line.\n", encoding="utf-8")
+    make_app("html", srcdir=src).build()  # one page changed: the others keep theirs
+    assert _index_entries(app.outdir) == entries

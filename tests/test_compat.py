@@ -145,3 +145,24 @@ def test_virtual_doc_names_still_let_a_toctree_list_a_page_that_is_no_document()
         compat.remove_toctree_pages(["kb/archive", "genindex"])
     assert "kb/archive" not in names
     assert "genindex" in names  # Sphinx's own are never taken out
+
+
+def test_a_serial_read_still_keeps_doctrees_for_the_write_phase(make_app, tmp_path: Path) -> None:
+    """BuildEnvironment._write_doc_doctree_cache: filled by a serial read, emptied by writing."""
+    shutil.copytree(ROOTS / "test-basic", tmp_path / "src")
+    app = make_app("html", srcdir=tmp_path / "src", confoverrides={"reflections_gc_freeze": False})
+    kept: list[int] = []
+    app.connect("env-updated", lambda _app, env: kept.append(len(env._write_doc_doctree_cache)))
+    app.build()
+    assert kept and kept[0] > 0
+    assert app.env._write_doc_doctree_cache == {}
+    assert compat.drop_read_doctrees(app.env) == 0
+
+
+def test_the_search_index_still_keeps_index_entries_per_document(built) -> None:
+    """IndexBuilder._index_entries: docname -> (entry, target id, main) from index nodes."""
+    indexer = built.builder.indexer
+    assert isinstance(indexer._index_entries, dict)
+    source = inspect.getsource(type(indexer).feed)
+    assert "self._index_entries[docname]" in source
+    assert "self._index_entries.items()" in inspect.getsource(type(indexer).freeze)

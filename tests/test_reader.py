@@ -473,7 +473,8 @@ def test_later_pages_never_take_a_documents_place(make_app, tmp_path) -> None:
     )
     app = make_app("html", srcdir=src, confoverrides={"suppress_warnings": ["toc.not_included"]})
     app.build()
-    (warning,) = warnings_of(app)
+    # Sphinx 8.1 gives "isn't included in any toctree" no type to suppress it by
+    (warning,) = [w for w in warnings_of(app) if "included in any toctree" not in w]
     assert (
         "[reflections.duplicate]" in warning and "page 2 of 'reflections/tags/billing'" in warning
     )

@@ -65,7 +65,7 @@ def setup(app: Sphinx) -> dict[str, Any]:
         site,
         writing,
     )
-    from .site import feeds, outputs
+    from .site import feeds, outputs, pages
 
     app.setup_extension("sphinx_design")
 
@@ -96,6 +96,8 @@ def setup(app: Sphinx) -> dict[str, Any]:
     app.connect("build-finished", outputs.forget_toctree_pages)
 
     # -- reading ---------------------------------------------------------------------
+    # what survives a full collection is frozen: the collector stops walking the environment
+    app.connect("env-before-read-docs", memory.start)
     # take the reflection: mapping out of MyST front matter before MyST parses it
     app.connect("source-read", frontmatter.read_front_matter)
     # pages that name a person, event or tag whose registry entry changed are read again
@@ -130,6 +132,10 @@ def setup(app: Sphinx) -> dict[str, Any]:
     app.connect("missing-reference", outputs.own_as_text, priority=400)
     # the resolution stage: the one owner of what the extension writes into a page
     app.connect("doctree-resolved", resolve.doctree_resolved)
+    app.connect("doctree-resolved", outputs.note_written)
+    # related lists in documents take the entries generated pages render once per build
+    app.add_event("reflections-entry-maker")
+    app.connect("reflections-entry-maker", pages.related_entries)
     # the general index in the order of the project's language (hashtags under their letter)
     app.connect("html-page-context", hashtags.sort_general_index)
     # JSON-LD and OpenGraph before sphinxext-opengraph (500) reads the page's fields
@@ -137,6 +143,8 @@ def setup(app: Sphinx) -> dict[str, Any]:
     # last, once every other extension changed the page: keep its feed entry HTML
     app.connect("html-page-context", feeds.capture, priority=900)
     app.connect("html-collect-pages", site.collect_pages)
+    # pages not written again keep their hashtags and people in the search index
+    app.connect("html-collect-pages", outputs.keep_index_entries)
 
     # -- the end -------------------------------------------------------------------------
     # errors a project asked for (reflections_unknown_tags = "error") fail the build

@@ -7,12 +7,16 @@ changes one fails that test by name instead of producing a wrong page.
 
 from __future__ import annotations
 
+import json
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from docutils.writers import manpage
 from sphinx.util.osutil import relative_uri
 
 if TYPE_CHECKING:
+    from collections.abc import Set
+
     from docutils import nodes
     from sphinx.builders import Builder
     from sphinx.builders.html import StandaloneHTMLBuilder
@@ -163,3 +167,65 @@ def remove_toctree_pages(pages: list[str]) -> None:
     for pagename in pages:
         if pagename not in ("genindex", "modindex", "search"):
             names.pop(pagename, None)
+
+
+def drop_read_doctrees(env: BuildEnvironment) -> int:
+    """Forget the doctrees a serial read kept for the write phase; how many were kept.
+
+    Private: ``BuildEnvironment._write_doc_doctree_cache`` holds every doctree
+    read in this build until its page is written (a parallel read keeps none,
+    and the write phase then loads each one from its pickle). Frozen by the
+    collector (see :mod:`.memory`), a written doctree could not be freed
+    until the build ends, so they are read from their pickles instead, as
+    with ``-j``.
+    """
+    cache = getattr(env, "_write_doc_doctree_cache", None)
+    if not isinstance(cache, dict):
+        return 0
+    count = len(cache)
+    cache.clear()
+    return count
+
+
+def keep_search_index_entries(builder: Builder, written: Set[str]) -> int:
+    """Give pages not written in this build back their index entries in the search index.
+
+    Private: ``IndexBuilder._index_entries`` (docname -> entries) starts from
+    the environment, which Sphinx saves *before* it writes, so the entries
+    each page fed while it was written are lost for every page the next
+    build does not write again: after a rebuild with nothing changed, every
+    hashtag and person is gone from ``searchindex.js``. The last build's
+    ``searchindex.js`` has them; they are taken from there. Returns how many
+    pages got theirs back.
+    """
+    indexer = getattr(builder, "indexer", None)
+    entries = getattr(indexer, "_index_entries", None)
+    filename = getattr(builder, "searchindex_filename", "")
+    if not isinstance(entries, dict) or not filename:
+        return 0
+    try:
+        text = (Path(builder.outdir) / filename).read_text(encoding="utf-8")
+        frozen = json.loads(text[text.index("(") + 1 : text.rindex(")")])
+        docnames = frozen["docnames"]
+        old = frozen.get("indexentries", {})
+    except (OSError, ValueError, KeyError, TypeError):
+        return 0
+    restored: dict[str, set[tuple[str, str, str]]] = {}
+    for entry, places in old.items():
+        for place in places:
+            if not (isinstance(place, list) and len(place) == 3):
+                continue
+            number, target, main = place
+            if not isinstance(number, int) or not 0 <= number < len(docnames):
+                continue
+            docname = docnames[number]
+            if docname in written or docname not in builder.env.all_docs:
+                continue
+            restored.setdefault(docname, set()).add((entry, target, "main" if main else ""))
+    for docname, found in restored.items():
+        entries[docname] = sorted(found)
+    # in the order a clean build feeds them (documents are written sorted by name)
+    ordered = sorted(entries.items())
+    entries.clear()
+    entries.update(ordered)
+    return len(restored)

@@ -232,8 +232,18 @@ class ReflectionsDomain(Domain):
             used.append(name)
 
     def handles(self) -> dict[str, str]:
-        """Case-folded handle -> person id."""
-        return {tag_key(p.handle): p.id for p in self.people.values() if p.handle}
+        """Case-folded handle -> person id.
+
+        Asked for every paragraph with an ``@`` and every listing entry, so it
+        is made once per registry (the registry is replaced, never changed in
+        place, when it is loaded again).
+        """
+        people = self.people
+        memo = self.__dict__.get("_handles")
+        if memo is None or memo[0] is not people:
+            memo = (people, {tag_key(p.handle): p.id for p in people.values() if p.handle})
+            self.__dict__["_handles"] = memo
+        return memo[1]
 
     def known_person(self, ident: str, where: str, location: Any) -> Person | None:
         """The person with this id (or handle), or None after an ``unknown-author`` warning.
@@ -294,6 +304,11 @@ class ReflectionsDomain(Domain):
 
     def add_reflection(self, reflection: Reflection) -> None:
         self.reflections[reflection.docname] = reflection
+        self._changed()
+
+    def _changed(self) -> None:
+        """The reflections changed: what :meth:`visible` remembered is stale."""
+        self.__dict__["_generation"] = self.__dict__.get("_generation", 0) + 1
 
     def add_mentions(self, docname: str, people: Iterable[str]) -> None:
         self.mentions[docname] = tuple(sorted(set(self.mentions.get(docname, ())) | set(people)))
@@ -329,12 +344,14 @@ class ReflectionsDomain(Domain):
     def clear_doc(self, docname: str) -> None:
         for key in PER_DOC:
             self.data[key].pop(docname, None)
+        self._changed()
 
     def merge_domaindata(self, docnames: Set[str], otherdata: dict[str, Any]) -> None:  # type: ignore[override]
         for key in PER_DOC:
             for docname, value in otherdata[key].items():
                 if docname in docnames:
                     self.data[key][docname] = value
+        self._changed()
 
     # -- after reading: global records ------------------------------------------------
 
@@ -587,8 +604,15 @@ class ReflectionsDomain(Domain):
     def visible(self) -> list[Reflection]:
         """Reflections listings may show (drafts only with ``show_drafts``), newest first."""
         show_drafts = get_config(self.env).show_drafts
-        found = [r for r in self.reflections.values() if show_drafts or not r.draft]
-        return sorted(found, key=lambda r: r.sort_key)
+        reflections = self.reflections
+        key = (self.__dict__.get("_generation", 0), show_drafts, id(reflections), len(reflections))
+        memo = self.__dict__.get("_visible")
+        if memo is None or memo[0] != key or memo[2] is not reflections:
+            found = [r for r in reflections.values() if show_drafts or not r.draft]
+            # every listing, page and feed asks; sorted once until a reflection changes
+            memo = (key, sorted(found, key=lambda r: r.sort_key), reflections)
+            self.__dict__["_visible"] = memo
+        return list(memo[1])
 
     def language_of(self, reflection: Reflection) -> str:
         """A piece's language tag: its own, else the project's (``en`` when unset)."""

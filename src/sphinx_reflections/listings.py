@@ -382,12 +382,22 @@ def related_to(domain: ReflectionsDomain, docname: str) -> list[Reflection]:
     return [domain.reflections[d] for d in domain.related(docname) if d in domain.reflections]
 
 
-def related_block(domain: ReflectionsDomain, listed: list[Reflection], lang: Lang) -> nodes.Element:
-    """``nav.reflections-related``: a heading (in the piece's language) and the entries."""
+def related_block(
+    domain: ReflectionsDomain,
+    listed: list[Reflection],
+    lang: Lang,
+    make_entry: EntryMaker | None = None,
+) -> nodes.Element:
+    """``nav.reflections-related``: a heading (in the piece's language) and the entries.
+
+    ``make_entry`` (pages a site is made of) gives each entry as the HTML
+    rendered once per build for every page that lists it.
+    """
     block = rnodes.reflections_element(
         tag="nav",
         attrs={"aria-labelledby": "reflections-related-title"},
-        classes=["reflections-related"],
+        # other pieces' titles and summaries: a search finds the piece that says it
+        classes=["reflections-related", "no-search"],
     )
     title = lang("Related reflections")
     block += rnodes.reflections_inline(
@@ -398,7 +408,7 @@ def related_block(domain: ReflectionsDomain, listed: list[Reflection], lang: Lan
         ids=["reflections-related-title"],
         classes=["reflections-related-title"],
     )
-    listing = reflection_list(listed, domain)
+    listing = reflection_list(listed, domain, make_entry=make_entry)
     listing["classes"].append("reflections-related-list")
     block += listing
     return block

@@ -42,6 +42,10 @@ if TYPE_CHECKING:
 #: Output formats whose links cannot be followed: a card's links print their address.
 UNLINKED_FORMATS = frozenset({"text", "man"})
 
+#: ``(app, builder, docname) -> EntryMaker | None``: how the generated site (the layer
+#: above, which renders each listing entry once per build) offers its entries to a page.
+ENTRY_MAKER_EVENT = "reflections-entry-maker"
+
 
 def doctree_resolved(app: Sphinx, doctree: nodes.document, docname: str) -> None:
     """``doctree-resolved``: finish a document for the builder writing it."""
@@ -120,7 +124,9 @@ def fill_reading_on(doctree: nodes.document, builder: Builder, docname: str) -> 
             place.parent.remove(place)
             continue
         piece = domain.reflections[docname]
-        block = related_block(domain, listed, lang_of(builder.config, piece.language))
+        # the generated site, when it writes this page, has every entry rendered once per build
+        maker = builder.events.emit_firstresult(ENTRY_MAKER_EVENT, builder, docname)
+        block = related_block(domain, listed, lang_of(builder.config, piece.language), maker)
         resolve_references(block, builder, docname)
         place.replace_self(block)
 

@@ -11,6 +11,7 @@ is asked for.
 from __future__ import annotations
 
 import difflib
+import functools
 import hashlib
 import json
 import re
@@ -28,14 +29,23 @@ def _separator(ch: str) -> bool:
     return ch.isspace() or unicodedata.category(ch) in ("Zs", "Pd", "Pc")
 
 
+#: ASCII's separators (space, tab, ``-``, ``_``, …), removed in one ``str.translate``.
+_ASCII_SEPARATORS = {code: None for code in range(128) if _separator(chr(code))}
+
+
+@functools.lru_cache(maxsize=65536)
 def tag_key(tag: str) -> str:
     """The identity of a tag: case, Unicode form and word separators folded.
 
     ``#Kontaktdagen2023`` and ``#kontaktdagen2023`` are one tag, and so are
     ``culture change``, ``culture-change``, ``#CultureChange`` and
     ``#culture_change`` (Unicode's caseless identifier match, NFKC + casefold).
+    Remembered: a build asks for the same few hundred tags and handles again
+    and again.
     """
     text = unicodedata.normalize("NFKC", tag.strip().lstrip("#")).casefold()
+    if text.isascii():
+        return text.translate(_ASCII_SEPARATORS)
     folded = "".join(ch for ch in text if not _separator(ch))
     return unicodedata.normalize("NFKC", folded)
 

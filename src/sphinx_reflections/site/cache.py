@@ -15,6 +15,7 @@ from __future__ import annotations
 import dataclasses as dc
 import hashlib
 import json
+import os
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -94,7 +95,10 @@ def write_stored(app: Sphinx, kind: str, name: str, data: dict[str, Any]) -> Non
     """Keep one document's or page's data (feed HTML, listing entries) for later builds."""
     path = _stored(app, kind, name)
     path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(json.dumps(data, ensure_ascii=False, sort_keys=True), encoding="utf-8")
+    # -j writers may keep the same entry at once: each writes its own file, then renames it
+    scratch = path.with_name(f"{path.name}.{os.getpid()}")
+    scratch.write_text(json.dumps(data, ensure_ascii=False, sort_keys=True), encoding="utf-8")
+    scratch.replace(path)
 
 
 def prune_stored(app: Sphinx, kind: str, keep: set[str]) -> None:

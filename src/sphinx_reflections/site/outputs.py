@@ -15,7 +15,12 @@ from typing import TYPE_CHECKING, Any
 from docutils import nodes
 from sphinx import addnodes
 
-from ..compat import add_toctree_pages, remove_toctree_pages, set_std_labels
+from ..compat import (
+    add_toctree_pages,
+    keep_search_index_entries,
+    remove_toctree_pages,
+    set_std_labels,
+)
 from ..config import get_config
 from ..domain import ReflectionsDomain, get_domain, page_builder
 from ..i18n import _
@@ -228,3 +233,26 @@ def rewrite_missing_pages(
     if all(Path(outfile(pagename)).is_file() for pagename in state.pages):
         return []
     return [env.config.root_doc]
+
+
+def _written(app: Sphinx) -> set[str]:
+    """The documents written in this build, so far."""
+    found: set[str] = get_domain(app.env).remember("written", set)
+    return found
+
+
+def note_written(app: Sphinx, doctree: nodes.document, docname: str) -> None:
+    """``doctree-resolved``: this document is written in this build (and fed to search)."""
+    _written(app).add(docname)
+
+
+def keep_index_entries(app: Sphinx) -> list[Any]:
+    """``html-collect-pages``: pages not written keep their hashtags and people in search.
+
+    Sphinx writes the search index's index entries from the environment it
+    saved before writing, so a page it did not write again would lose the
+    hashtag and person entries it fed last time (see
+    :func:`.compat.keep_search_index_entries`). Generates no page.
+    """
+    keep_search_index_entries(app.builder, _written(app))
+    return []

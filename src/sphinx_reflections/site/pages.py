@@ -29,7 +29,7 @@ from .. import nodes as rnodes
 from .._version import __version__
 from ..compat import has_local_toctree, local_toctree, prepare_partial
 from ..dates import build_date, day
-from ..domain import ReflectionsDomain, get_domain
+from ..domain import ReflectionsDomain, get_domain, page_builder
 from ..files import write_if_changed
 from ..listings import EntryMaker, entry, entry_inputs
 from ..metadata import PAGE_KEY, PAGING_KEY
@@ -59,6 +59,7 @@ from .trees import (
 
 if TYPE_CHECKING:
     from sphinx.application import Sphinx
+    from sphinx.builders import Builder
     from sphinx.builders.html import StandaloneHTMLBuilder
 
 #: What ``handle_page`` takes: pagename, context, template.
@@ -311,7 +312,7 @@ def write_generated_pages(app: Sphinx, state: cache.WriteState, site: str) -> No
         if state.pages.get(pagename) != fingerprint or not target.is_file():
             jobs.append((page, target))
     scratch.unlink(missing_ok=True)
-    entries = Entries(app, site, domain)
+    entries = shared_entries(app, domain, site)
     entries.prepare(r for page, _target in jobs for r in page.listed)
     if getattr(builder, "parallel_ok", False) and len(jobs) >= PARALLEL_PAGES:
         tasks = ParallelTasks(app.parallel)
@@ -325,6 +326,24 @@ def write_generated_pages(app: Sphinx, state: cache.WriteState, site: str) -> No
 
 
 PARALLEL_PAGES = 8  # fewer pages are not worth forking for
+
+
+def shared_entries(app: Sphinx, domain: ReflectionsDomain, site: str) -> Entries:
+    """This build's entries: one set for documents' related lists and generated pages."""
+    return domain.remember(("entries", app.builder.name), lambda: Entries(app, site, domain))
+
+
+def related_entries(app: Sphinx, builder: Builder, docname: str) -> EntryMaker | None:
+    """``reflections-entry-maker``: a document's related list gets the entries pages get.
+
+    Rendered once per build (and kept for the next while unchanged) instead
+    of once per piece that lists them; only for the builders that write the
+    generated pages, whose addresses the entries are rebased between.
+    """
+    if not page_builder(builder) or builder is not app.builder:
+        return None
+    domain = get_domain(app.env)
+    return shared_entries(app, domain, cache.site_key(app, domain)).maker(docname)
 
 
 def write_pages(app: Sphinx, entries: Entries, jobs: list[tuple[PageSource, Path]]) -> None:
