@@ -45,6 +45,7 @@ LAYERS: list[tuple[str, list[str]]] = [
         ["sphinx_reflections.hashtags", "sphinx_reflections.outdated"],
     ),
     ("domain", ["sphinx_reflections.domain"]),
+    ("what the domain stores", ["sphinx_reflections.store"]),
     ("nodes", ["sphinx_reflections.nodes"]),
     (
         "registries, records, memory",

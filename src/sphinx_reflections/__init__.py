@@ -63,6 +63,7 @@ def setup(app: Sphinx) -> dict[str, Any]:
         outdated,
         resolve,
         site,
+        store,
         writing,
     )
     from .site import feeds, outputs, pages
@@ -155,7 +156,7 @@ def setup(app: Sphinx) -> dict[str, Any]:
         "version": __version__,
         "parallel_read_safe": True,
         "parallel_write_safe": True,
-        "env_version": domain.DATA_VERSION,
+        "env_version": store.DATA_VERSION,
     }
 
 

@@ -22,9 +22,10 @@ import dataclasses as dc
 from typing import TYPE_CHECKING, Any
 
 from .config import get_config
-from .domain import ReflectionsDomain, get_domain, later_page_name
+from .domain import ReflectionsDomain, get_domain
 from .files import safe_stem
 from .records import SeriesInfo, TagInfo
+from .store import later_page_name
 from .text import slugify, tag_key
 from .warnings_ import ReflectionsWarning, config_location, warn
 
