@@ -39,6 +39,7 @@ LAYERS: list[tuple[str, list[str]]] = [
             "sphinx_reflections.naming",
         ],
     ),
+    ("metadata fields", ["sphinx_reflections.fields"]),
     ("cards and callouts", ["sphinx_reflections.authors", "sphinx_reflections.events"]),
     (
         "reading: hashtags, mentions, what to read again",

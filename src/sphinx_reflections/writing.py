@@ -27,7 +27,8 @@ from sphinx.transforms import SphinxTransform
 from .advice import near_miss, placeholder
 from .config import get_config
 from .domain import get_domain
-from .frontmatter import META_KEY, RawMeta, first_paragraph, own_paragraphs
+from .fields import RawMeta
+from .frontmatter import META_KEY, first_paragraph, own_paragraphs
 from .hashtags import text_nodes
 from .records import Reflection
 from .registry import Person, plain
