@@ -25,7 +25,7 @@ from sphinx.testing.util import SphinxTestApp
 
 from sphinx_reflections.cli import import_ as import_command
 from sphinx_reflections.cli import main
-from sphinx_reflections.cli.importers.links import heading_anchor, html_pictures
+from sphinx_reflections.cli.importers.markup import heading_anchor, html_pictures
 from sphinx_reflections.cli.importers.permalinks import (
     JEKYLL_STYLES,
     expand,
@@ -569,7 +569,8 @@ def test_code_languages_and_quoted_titles(tmp_path) -> None:
 
 def test_links_in_text_are_found_around_every_kind_of_code(tmp_path) -> None:
     from sphinx_reflections.cli.importers.common import Post
-    from sphinx_reflections.cli.importers.links import Links, OldSite, protect_code
+    from sphinx_reflections.cli.importers.links import Links, OldSite
+    from sphinx_reflections.cli.importers.markup import protect_code
     from sphinx_reflections.cli.importers.report import Report
 
     body = (

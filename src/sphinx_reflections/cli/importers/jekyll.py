@@ -33,7 +33,8 @@ from .common import (
     titleize,
     updated_field,
 )
-from .links import OldSite, html_pictures
+from .links import OldSite
+from .markup import html_pictures
 from .permalinks import JEKYLL_STYLES, expand, hugo_urlize, jekyll_slug, placeholders
 from .report import Report
 from .templates import Context, convert_templates

@@ -15,7 +15,7 @@ import re
 from collections.abc import Callable
 
 from .common import Post
-from .links import inline_html, option_text
+from .markup import inline_html, option_text
 from .report import Report
 
 
