@@ -456,6 +456,15 @@ def write_feeds(app: Sphinx, outdir: Path, state: WriteState, site: str) -> None
     xsl = domain.page_of("", "feed") + ".xsl" if get_config(app).feed_stylesheet else ""
     if xsl:
         write_if_changed(outdir / xsl, stylesheet(app))
+    prints: dict[str, str] = {}  # docname -> what its entry shows, once for every feed
+
+    def entry_print(r: Reflection) -> str:
+        if r.docname not in prints:
+            prints[r.docname] = cache.digest(
+                r, _people(r, domain, builder), _categories(r, domain), renderer.key(r.docname)
+            )
+        return prints[r.docname]
+
     for feed in feed_pages(app):
         pagename, title, entries, page = feed.pagename, feed.title, feed.entries, feed.page
         is_main = pagename == domain.page_of("", "atom")
@@ -468,10 +477,7 @@ def write_feeds(app: Sphinx, outdir: Path, state: WriteState, site: str) -> None
             title,
             feed.language,
             _updated(entries, domain),
-            [
-                (r, _people(r, domain, builder), _categories(r, domain), renderer.key(r.docname))
-                for r in entries
-            ],
+            [entry_print(r) for r in entries],
         )
         written[pagename] = fingerprint
         if state.feeds.get(pagename) == fingerprint and all(f.is_file() for f in files):

@@ -153,6 +153,14 @@ def _event_inputs(domain: ReflectionsDomain, event: Event) -> Any:
     return (event, _upcoming(event), info.slug if info else None)
 
 
+def _entry_print(domain: ReflectionsDomain, reflection: Reflection, prints: dict[str, str]) -> str:
+    """A fingerprint of what an entry shows, made once per piece for all pages that list it."""
+    found = prints.get(reflection.docname)
+    if found is None:
+        found = prints[reflection.docname] = cache.digest(entry_inputs(domain, reflection))
+    return found
+
+
 def _paged(
     domain: ReflectionsDomain,
     pagename: str,
@@ -161,6 +169,7 @@ def _paged(
     reflections: list[Reflection],
     make: Callable[..., nodes.section],
     first: Any,
+    prints: dict[str, str],
 ) -> Iterator[PageSource]:
     """The page (or pages, with ``reflections_page_size``) of one listing.
 
@@ -169,7 +178,7 @@ def _paged(
     :meth:`.ReflectionsDomain.listed`).
     """
     for paging in split_pages(pagename, domain.listed(reflections), domain):
-        shown = [entry_inputs(domain, r) for r in paging.listed]
+        shown = [_entry_print(domain, r, prints) for r in paging.listed]
         before = paging.before.date.year if paging.before else None
         yield PageSource(
             paging.pages[paging.number - 1],
@@ -185,6 +194,7 @@ def _paged(
 def _pages(app: Sphinx) -> Iterator[PageSource]:
     """Every generated page, in a fixed order."""
     domain = get_domain(app.env)
+    prints: dict[str, str] = {}  # docname -> what its entry shows
 
     yield from _paged(
         domain,
@@ -194,6 +204,7 @@ def _pages(app: Sphinx) -> Iterator[PageSource]:
         domain.visible(),
         partial(archive_tree, domain),
         None,
+        prints,
     )
     for person_id in sorted(domain.people):
         yield from _paged(
@@ -204,6 +215,7 @@ def _pages(app: Sphinx) -> Iterator[PageSource]:
             domain.by_author(person_id),
             partial(author_tree, domain, person_id),
             (domain.people[person_id], titled(domain, domain.mentioning(person_id))),
+            prints,
         )
     yield PageSource(
         domain.index_of("tags"),
@@ -223,6 +235,7 @@ def _pages(app: Sphinx) -> Iterator[PageSource]:
             [domain.reflections[d] for d in info.reflections],
             partial(tag_tree, domain, info),
             (info, events, titled(domain, info.pages)),
+            prints,
         )
     all_events = sorted(domain.all_events().items())
     yield PageSource(
@@ -241,6 +254,7 @@ def _pages(app: Sphinx) -> Iterator[PageSource]:
             domain.about_event(ident),
             partial(event_tree, domain, event),
             _event_inputs(domain, event),
+            prints,
         )
     for key, series in sorted(domain.series_table.items()):
         parts = tuple(domain.reflections[d] for d in series.parts)
