@@ -6,10 +6,12 @@ build. Python's cyclic garbage collector walks all of them again on every
 full collection, and finds nothing to free among them; on a large project
 that is a third or more of the build's time. Two things keep it from that:
 
-* while documents are read, whatever survives a full collection is frozen
-  (``gc.freeze()``) right after it, so the next full collection walks only
-  what was made since (the collector still runs as often as before, and
-  still frees the cycles a parsed document leaves behind);
+* while documents are read (by this process: not with ``-j``, where it
+  merges whole environments from its workers), whatever survives a full
+  collection is frozen (``gc.freeze()``) right after it, so the next full
+  collection walks only what was made since (the collector still runs as
+  often as before, and still frees the cycles a parsed document leaves
+  behind);
 * once every document is read, one collection and a freeze take the whole
   environment out of its reach while pages are written (and, with ``-j``,
   keep the forked writers from touching those pages of memory). The
@@ -51,7 +53,14 @@ def _stop_freezing() -> None:
 
 
 def start(app: Sphinx, env: BuildEnvironment, docnames: Iterable[str]) -> None:
-    """``env-before-read-docs``: survivors of full collections are frozen from now on."""
+    """``env-before-read-docs``: survivors of full collections are frozen from now on.
+
+    Only when documents are read in this process: with ``-j``, the main
+    process merges each worker's whole environment and drops it, and a copy
+    frozen in passing could not be freed until the build ends.
+    """
+    if app.parallel > 1:
+        return
     if get_config(app).gc_freeze and _after_full_collection not in gc.callbacks:
         gc.callbacks.append(_after_full_collection)
 
