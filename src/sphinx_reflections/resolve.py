@@ -84,11 +84,7 @@ def fill_dynamic(doctree: nodes.document, builder: Builder, docname: str) -> Non
         node.replace_self(result)
     for versions_spot in list(doctree.findall(rnodes.reflections_translations)):
         versions = translations_line(domain, docname, versions_spot["key"])
-        if versions is None:
-            versions_spot.parent.remove(versions_spot)
-            continue
-        resolve_references(versions, builder, docname)
-        versions_spot.replace_self(versions)
+        _put(versions_spot, versions, builder, docname)
     for spot in list(doctree.findall(rnodes.reflections_event_listing)):
         spec = spot["spec"]
         events = select_events(domain, spec, build_date())
@@ -97,6 +93,15 @@ def fill_dynamic(doctree: nodes.document, builder: Builder, docname: str) -> Non
         resolve_references(result, builder, docname)
         spot.replace_self(result)
     fill_reading_on(doctree, builder, docname)
+
+
+def _put(spot: nodes.Element, made: nodes.Element | None, builder: Builder, docname: str) -> None:
+    """A placeholder becomes what it stands for, resolved, or goes when there is nothing."""
+    if made is None:
+        spot.parent.remove(spot)
+        return
+    resolve_references(made, builder, docname)
+    spot.replace_self(made)
 
 
 def fill_reading_on(doctree: nodes.document, builder: Builder, docname: str) -> None:
@@ -112,12 +117,7 @@ def fill_reading_on(doctree: nodes.document, builder: Builder, docname: str) -> 
         def uri(other: str) -> str:
             return builder.get_relative_uri(docname, other)
 
-        line = series_line(domain, docname, uri if html else None)
-        if line is None:
-            spot.parent.remove(spot)
-            continue
-        resolve_references(line, builder, docname)
-        spot.replace_self(line)
+        _put(spot, series_line(domain, docname, uri if html else None), builder, docname)
     for place in list(doctree.findall(rnodes.reflections_related_spot)):
         listed = related_to(domain, docname)
         if not html or not listed:
