@@ -662,7 +662,7 @@ class LayersDirective(ReferenceDirective):
                 )
                 shown.append(short.replace(".*", "/") if member.endswith(".*") else short)
             rows.append([str(number), name, ", ".join(shown)])
-        return [build_table(["", "Layer", "Modules"], rows, [6, 30, 64])]
+        return [build_table(["Level", "Layer", "Modules"], rows, [6, 30, 64])]
 
 
 def setup(app: Sphinx) -> ExtensionMetadata:
