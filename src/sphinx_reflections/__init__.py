@@ -143,9 +143,10 @@ def setup(app: Sphinx) -> dict[str, Any]:
     app.connect("html-page-context", metadata.page_context, priority=400)
     # last, once every other extension changed the page: keep its feed entry HTML
     app.connect("html-page-context", feeds.capture, priority=900)
+    # pages not written again keep their hashtags and people in the search index; before
+    # the generated site, whose feeds may resolve a document that was not written
+    app.connect("html-collect-pages", outputs.keep_index_entries, priority=400)
     app.connect("html-collect-pages", site.collect_pages)
-    # pages not written again keep their hashtags and people in the search index
-    app.connect("html-collect-pages", outputs.keep_index_entries)
 
     # -- the end -------------------------------------------------------------------------
     # errors a project asked for (reflections_unknown_tags = "error") fail the build

@@ -240,7 +240,7 @@ class ReflectionsDomain(DomainStore):
         """Reflections listings may show (drafts only with ``show_drafts``), newest first."""
         show_drafts = get_config(self.env).show_drafts
         reflections = self.reflections
-        key = (self.__dict__.get("_generation", 0), show_drafts, id(reflections), len(reflections))
+        key = (self.__dict__.get("_generation", 0), show_drafts, len(reflections))
         memo = self.__dict__.get("_visible")
         if memo is None or memo[0] != key or memo[2] is not reflections:
             found = [r for r in reflections.values() if show_drafts or not r.draft]

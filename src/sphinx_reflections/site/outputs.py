@@ -242,7 +242,11 @@ def _written(app: Sphinx) -> set[str]:
 
 
 def note_written(app: Sphinx, doctree: nodes.document, docname: str) -> None:
-    """``doctree-resolved``: this document is written in this build (and fed to search)."""
+    """``doctree-resolved``: this document is written in this build (and fed to search).
+
+    Read by :func:`keep_index_entries` before the feeds resolve any document
+    of their own.
+    """
     _written(app).add(docname)
 
 
