@@ -6,6 +6,7 @@ import hashlib
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -148,10 +149,21 @@ def test_the_collector_is_frozen_while_pages_are_written_and_not_after(
         gc.collect()  # a full collection while reading: what survives it is frozen after it
         reading.append(gc.get_freeze_count())
 
+    kept: list[int] = []  # doctrees Sphinx holds for the write phase when reading ends
+    pickled: list[str] = []  # pickles of written pages still held when the next is written
+
+    def written(app: Any, _doctree: object, docname: str) -> None:
+        counts.append(gc.get_freeze_count())
+        pickled.extend(name for name in app.env._pickled_doctree_cache if name != docname)
+
     frozen = make_app("html", srcdir=copy_root("basic", tmp_path, "frozen"))
     frozen.connect("doctree-read", read)
-    frozen.connect("doctree-resolved", lambda *_args: counts.append(gc.get_freeze_count()))
+    frozen.connect("env-updated", lambda _app, env: kept.append(len(env._write_doc_doctree_cache)))
+    frozen.connect("doctree-resolved", written)
     frozen.build()
+    assert kept == [0]  # each page loads its pickle when it is written, as with -j
+    assert not pickled  # and its bytes go once it is written
+    assert type(frozen.env._write_doc_doctree_cache) is dict  # Sphinx's own again
     assert reading and min(reading) > 0
     assert counts and min(counts) > 0  # every page was written with the collector frozen
     assert gc.get_freeze_count() == 0  # and the build gave everything back
@@ -165,8 +177,11 @@ def test_the_collector_is_frozen_while_pages_are_written_and_not_after(
     )
     thawed.connect("doctree-resolved", lambda *_args: counts.append(gc.get_freeze_count()))
     reading.clear()
+    kept.clear()
     thawed.connect("doctree-read", read)
+    thawed.connect("env-updated", lambda _app, env: kept.append(len(env._write_doc_doctree_cache)))
     thawed.build()
+    assert kept and kept[0] > 0  # Sphinx as it is: every doctree read is kept for writing
     assert counts and max(counts) == 0
     assert reading and max(reading) == 0
     # the same output, byte for byte (the source folders differ only in name)

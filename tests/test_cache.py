@@ -160,6 +160,19 @@ def test_theme_change_renders_every_page_again(make_app, tmp_path, monkeypatch) 
     assert len(count.pages) == total
 
 
+def test_the_collector_option_renders_nothing_again(make_app, tmp_path, monkeypatch) -> None:
+    """reflections_gc_freeze changes how a build runs, not what it writes."""
+    src = _copy(tmp_path)
+    count = Counter(monkeypatch)
+    atom = spy(monkeypatch, feeds, "atom")
+    count.build(make_app, src, confoverrides={"reflections_gc_freeze": False})
+    assert count.pages and atom.calls
+    atom.reset()
+    count.build(make_app, src, confoverrides={"reflections_gc_freeze": True})
+    assert count.pages == []
+    assert atom.calls == []  # no feed is assembled again
+
+
 def test_cache_survives_no_outdir_file(make_app, tmp_path, monkeypatch) -> None:
     """A generated page deleted by hand is written again, even with unchanged inputs."""
     src = _copy(tmp_path)

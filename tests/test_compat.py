@@ -156,7 +156,21 @@ def test_a_serial_read_still_keeps_doctrees_for_the_write_phase(make_app, tmp_pa
     app.build()
     assert kept and kept[0] > 0
     assert app.env._write_doc_doctree_cache == {}
-    assert compat.drop_read_doctrees(app.env) == 0
+    assert compat.keep_no_read_doctrees(app.env)  # the cache is there to replace
+    app.env._write_doc_doctree_cache["index"] = object()  # type: ignore[assignment]
+    assert app.env._write_doc_doctree_cache == {}
+    compat.keep_read_doctrees(app.env)
+    assert type(app.env._write_doc_doctree_cache) is dict
+
+
+def test_doctrees_loaded_from_disk_are_kept_as_pickled_bytes(built) -> None:
+    """BuildEnvironment._pickled_doctree_cache: docname -> the pickle's bytes, from get_doctree."""
+    env = built.env
+    env._pickled_doctree_cache.clear()
+    env.get_doctree("index")
+    assert isinstance(env._pickled_doctree_cache.get("index"), bytes)
+    compat.forget_pickled_doctree(env, "index")
+    assert "index" not in env._pickled_doctree_cache
 
 
 def test_the_search_index_still_keeps_index_entries_per_document(built) -> None:

@@ -73,7 +73,8 @@ URL_PREFIX = "reflections"  # the extension's default; no source document lives 
 GC_MODES = ("default", "freeze", "freeze-collect", "builtin")
 GC_ABOUT = {
     "default": "stock garbage collector in both",
-    "freeze": "gc.freeze() after reading, gc.unfreeze() at the end, in both (by the wrapper)",
+    "freeze": "gc.freeze() after reading, gc.unfreeze() at the end, no doctree kept from "
+    "reading to writing, in both (by the wrapper)",
     "freeze-collect": "as freeze, and a full gc.collect() after gc.unfreeze()",
     "builtin": "plain with the wrapper's freeze; the extension with reflections_gc_freeze = 1",
 }

@@ -10,7 +10,10 @@ before Sphinx, so the process is what ``sphinx-build`` would be, plus:
   ``gc.unfreeze()`` on ``build-finished`` (and with ``"collect": true`` a full
   ``gc.collect()`` right after it, timed as part of the build). The same for
   plain Sphinx and the extension, so the two can be compared at equal collector
-  settings.
+  settings. Like the extension's own option, it also has a serial read keep no
+  doctree for the write phase (each page loads its pickle, as with ``-j``, and
+  the pickle's bytes go once the page is written): frozen, a kept doctree could
+  not be freed until the build ends.
 * **The extension's own option** (``"extension_gc": 0 or 1``): passed as
   ``-D reflections_gc_freeze=...`` only when the imported sphinx_reflections
   declares that option, so older versions build as they are.
@@ -93,6 +96,13 @@ class Collections:
         return found
 
 
+class _Unkept(dict):  # type: ignore[type-arg]
+    """Sphinx's write-phase doctree cache, keeping nothing (the extension does the same)."""
+
+    def __setitem__(self, key: Any, value: Any) -> None:
+        return None
+
+
 class Hooks:
     """Connected to every Sphinx application this process builds."""
 
@@ -117,10 +127,21 @@ class Hooks:
         ext = sys.modules.get("sphinx_reflections.metadata")
         self.key = getattr(ext, "PAGE_KEY", PAGE_KEY)
         if self.freeze:
+            app.connect("env-before-read-docs", self.before_read, priority=LATE)
+            app.connect("doctree-resolved", self.written, priority=LATE)
             app.connect("env-updated", self.env_updated, priority=LATE)
             app.connect("build-finished", self.build_finished, priority=LATE)
         if self.count:
             app.connect("html-page-context", self.page_context, priority=LATE)
+
+    def before_read(self, app: Any, env: Any, docnames: Any) -> None:
+        if isinstance(getattr(env, "_write_doc_doctree_cache", None), dict):
+            env._write_doc_doctree_cache = _Unkept()
+
+    def written(self, app: Any, doctree: Any, docname: str) -> None:
+        cache = getattr(app.env, "_pickled_doctree_cache", None)
+        if isinstance(cache, dict):
+            cache.pop(docname, None)
 
     def env_updated(self, app: Any, env: Any) -> None:
         start = time.perf_counter()
@@ -129,6 +150,8 @@ class Hooks:
         self.freeze_s += time.perf_counter() - start
 
     def build_finished(self, app: Any, error: BaseException | None) -> None:
+        if isinstance(getattr(app.env, "_write_doc_doctree_cache", None), _Unkept):
+            app.env._write_doc_doctree_cache = {}
         gc.unfreeze()
         if self.collect:  # what was frozen goes back to the oldest generation: sweep it now
             start = time.perf_counter()

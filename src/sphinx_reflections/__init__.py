@@ -134,6 +134,8 @@ def setup(app: Sphinx) -> dict[str, Any]:
     # the resolution stage: the one owner of what the extension writes into a page
     app.connect("doctree-resolved", resolve.doctree_resolved)
     app.connect("doctree-resolved", outputs.note_written)
+    # last: the page has its doctree, Sphinx need not keep the pickle's bytes
+    app.connect("doctree-resolved", memory.written, priority=990)
     # related lists in documents take the entries generated pages render once per build
     app.add_event("reflections-entry-maker")
     app.connect("reflections-entry-maker", pages.related_entries)

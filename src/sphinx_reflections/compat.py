@@ -169,22 +169,48 @@ def remove_toctree_pages(pages: list[str]) -> None:
             names.pop(pagename, None)
 
 
-def drop_read_doctrees(env: BuildEnvironment) -> int:
-    """Forget the doctrees a serial read kept for the write phase; how many were kept.
+class _Unkept(dict):  # type: ignore[type-arg]
+    """A write-phase doctree cache that keeps nothing (see :func:`keep_no_read_doctrees`)."""
+
+    def __setitem__(self, key: Any, value: Any) -> None:
+        return None
+
+
+def keep_no_read_doctrees(env: BuildEnvironment) -> bool:
+    """Have a serial read keep no doctree for the write phase; whether Sphinx has that cache.
 
     Private: ``BuildEnvironment._write_doc_doctree_cache`` holds every doctree
     read in this build until its page is written (a parallel read keeps none,
-    and the write phase then loads each one from its pickle). Frozen by the
-    collector (see :mod:`.memory`), a written doctree could not be freed
-    until the build ends, so they are read from their pickles instead, as
-    with ``-j``.
+    and the write phase then loads each one from its pickle). Kept, every
+    doctree of the project is in memory at once when writing starts, and the
+    collector walks all of them on each full collection; not kept, each page
+    loads its pickle when it is written, as with ``-j``.
     """
     cache = getattr(env, "_write_doc_doctree_cache", None)
     if not isinstance(cache, dict):
-        return 0
-    count = len(cache)
+        return False
     cache.clear()
-    return count
+    if not isinstance(cache, _Unkept):
+        env._write_doc_doctree_cache = _Unkept()  # type: ignore[assignment]
+    return True
+
+
+def keep_read_doctrees(env: BuildEnvironment) -> None:
+    """Sphinx's own cache again (a later build in the same process may want it)."""
+    if isinstance(getattr(env, "_write_doc_doctree_cache", None), _Unkept):
+        env._write_doc_doctree_cache = {}
+
+
+def forget_pickled_doctree(env: BuildEnvironment, docname: str) -> None:
+    """Drop the pickled bytes Sphinx keeps of a doctree once its page is written.
+
+    Private: ``BuildEnvironment._pickled_doctree_cache`` keeps the bytes of
+    every doctree loaded from disk until the build ends; whoever asks for one
+    again reads its file.
+    """
+    cache = getattr(env, "_pickled_doctree_cache", None)
+    if isinstance(cache, dict):
+        cache.pop(docname, None)
 
 
 def keep_search_index_entries(builder: Builder, written: Set[str]) -> int:

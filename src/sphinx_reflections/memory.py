@@ -14,10 +14,14 @@ that is a third or more of the build's time. Two things keep it from that:
   behind);
 * once every document is read, one collection and a freeze take the whole
   environment out of its reach while pages are written (and, with ``-j``,
-  keep the forked writers from touching those pages of memory). The
-  doctrees a serial read keeps for writing are let go first, and each is
-  loaded from its pickle when its page is written, as with ``-j``: frozen,
-  a written doctree could not be freed until the build ends.
+  keep the forked writers from touching those pages of memory).
+
+Sphinx keeps every doctree a serial read made until its page is written: the
+whole project in memory at once, walked by every full collection (and, once
+frozen, never freed). The extension has it keep none: each page loads its
+pickle when it is written, as with ``-j``, and the pickle's bytes are let go
+once the page is written. On a 510-piece blog this takes the peak memory of
+a clean build below plain Sphinx's and the time with it.
 
 An object that was alive when it was frozen and dies later is freed only at
 the end of the build: ``gc.unfreeze()`` and one collection give everything
@@ -31,12 +35,13 @@ from __future__ import annotations
 import gc
 from typing import TYPE_CHECKING, Any
 
-from .compat import drop_read_doctrees
+from .compat import forget_pickled_doctree, keep_no_read_doctrees, keep_read_doctrees
 from .config import get_config
 
 if TYPE_CHECKING:
     from collections.abc import Iterable
 
+    from docutils import nodes
     from sphinx.application import Sphinx
     from sphinx.environment import BuildEnvironment
 
@@ -65,9 +70,10 @@ def start(app: Sphinx, env: BuildEnvironment, docnames: Iterable[str]) -> None:
     frozen in passing could not be freed until the build ends.
     """
     _documents_read[id(app)] = len(list(docnames))
-    if app.parallel > 1:
+    if not get_config(app).gc_freeze:
         return
-    if get_config(app).gc_freeze and _after_full_collection not in gc.callbacks:
+    keep_no_read_doctrees(env)  # -j reads fewer than six documents in this process too
+    if app.parallel <= 1 and _after_full_collection not in gc.callbacks:
         gc.callbacks.append(_after_full_collection)
 
 
@@ -79,10 +85,16 @@ def freeze(app: Sphinx, env: BuildEnvironment) -> None:
     """
     _stop_freezing()
     if get_config(app).gc_freeze:
-        drop_read_doctrees(env)
+        keep_no_read_doctrees(env)  # a read that started before the extension was set up
         if _documents_read.get(id(app), 1):  # nothing read, nothing to free: skip the walk
             gc.collect()
         gc.freeze()
+
+
+def written(app: Sphinx, doctree: nodes.document, docname: str) -> None:
+    """``doctree-resolved`` (last): the page has its doctree; the pickle's bytes can go."""
+    if get_config(app).gc_freeze:
+        forget_pickled_doctree(app.env, docname)
 
 
 def unfreeze(app: Sphinx, exception: Exception | None) -> None:
@@ -93,6 +105,7 @@ def unfreeze(app: Sphinx, exception: Exception | None) -> None:
     build's garbage each time, so it is collected here, once.
     """
     _stop_freezing()
+    keep_read_doctrees(app.env)
     read = _documents_read.pop(id(app), 1)
     if gc.get_freeze_count():
         gc.unfreeze()

@@ -113,15 +113,18 @@ def site_inputs(app: Sphinx, domain: ReflectionsDomain) -> str:
     """What every generated page and feed entry depends on besides its own data.
 
     The options and Sphinx's own configuration hash, the one it uses to decide
-    that every document must be written again. Everything else (people,
+    that every document must be written again (all but
+    ``reflections_gc_freeze``, which changes no output). Everything else (people,
     events, tags and where their pages are, the day of the build for event
     badges) is part of the inputs of the pages and entries that show it, so a
     new tag renders its own page, the tags index and the pages that list the
     piece that has it, not the whole site.
     """
     config_hash, tags_hash = build_info_hashes(app.builder)
+    # the collector option changes how a build runs, never what it writes
+    options = dc.replace(get_config(app), gc_freeze=True)
     return digest(
-        get_config(app),
+        options,
         app.config.language,
         app.config.html_baseurl,
         app.config.project,
