@@ -139,7 +139,8 @@ locale: $(STAMP)
 
 # Every shape (blog, kb, mixed) side by side with plain Sphinx, under each GC mode; figures
 # in .bench/bench.json. BENCH_ARGS narrows or widens it, e.g. "--quick --shape blog",
-# "--gc default", "--rebuilds 20", "--scaling", "--profile clean", "--judge cpu", "--repeat 5"
+# "--gc default", "--rebuilds 20", "--scaling", "--profile clean", "--judge cpu", "--repeat 5",
+# "--corpus .realblogs/18f-eleventy" (a real blog converted by make realblogs)
 # (tools/README.md says what each does and how long it takes).
 bench: $(STAMP)
 	$(BIN)/python tools/bench.py --json .bench/bench.json $(BENCH_ARGS)

@@ -32,6 +32,7 @@ every figure as JSON with ``--json``. tools/README.md says more.
 from __future__ import annotations
 
 import argparse
+import compileall
 import datetime as dt
 import hashlib
 import json
@@ -52,7 +53,9 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import unquote
 
-# the generator sits next to this script (found as ``python tools/bench.py`` runs it)
+# the generator and the real-blog reader sit next to this script (found as
+# ``python tools/bench.py`` runs it)
+import realcorpus
 from kbgen import (
     EDIT_KINDS,
     SHAPES,
@@ -915,10 +918,10 @@ def print_gc_side_by_side(
 
 def shape_header(shape: ShapeRun, args: argparse.Namespace) -> str:
     kb = shape.kb
-    about = SHAPES[shape.name].about if shape.name in SHAPES else "custom sizes"
+    what = about(shape.name, args)
     piece = f"{shape.edits[0].docname}.md" if shape.edits else "no edits measured"
     return (
-        f"== {shape.name}: {about} ==\n"
+        f"== {shape.name}: {what} ==\n"
         f"{kb.stats['documents']} documents (~{kb.words:,} words): {kb.reflections} "
         f"reflections ({kb.stats['co_written']} co-written, "
         f"{kb.stats['people_with_a_piece']} people with a piece), {kb.pages} pages, "
@@ -1326,6 +1329,16 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
         + "; ".join(f"{n}: {s.about}" for n, s in SHAPES.items())
         + "; custom: the sizes below (default: blog,kb,mixed, or custom when a size is given)",
     )
+    parser.add_argument(
+        "--corpus",
+        type=Path,
+        action="append",
+        default=[],
+        metavar="DIR",
+        help="also measure a real blog converted by tools/realblogs.py (make realblogs), e.g. "
+        ".realblogs/18f-eleventy; the shape takes the folder's name (repeatable; without "
+        "--shape, only the corpora are measured)",
+    )
     sizes = parser.add_argument_group("custom shape (implies --shape custom)")
     sizes.add_argument("--reflections", type=int, help="reflection pages (default 300)")
     sizes.add_argument("--pages", type=int, help="ordinary pages (default 300)")
@@ -1426,7 +1439,12 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
         if getattr(args, k) is not None
     }
     if args.shape is None:
-        args.shape = ["custom"] if custom else list(SHAPES)
+        args.shape = ["custom"] if custom else [] if args.corpus else list(SHAPES)
+    for folder in args.corpus:
+        if not (folder / "conf.py").is_file() or not (folder / realcorpus.PEOPLE).is_file():
+            parser.error(f"--corpus {folder}: not a blog converted by tools/realblogs.py")
+        _CORPORA[folder.name] = folder.resolve()
+        args.shape.append(folder.name)
     args.custom = Shape("custom", "custom sizes", **{"reflections": 300, "pages": 300, **custom})
     if args.quick:
         args.repeat = 1
@@ -1461,6 +1479,9 @@ def extension_source() -> dict[str, str]:
         return {"error": proc.stderr.strip()[-500:]}
     package = Path(lines[0]).parent
     found = {"path": str(package), "version": lines[1], "gc_option": lines[2]}
+    # byte-compiled as an installed wheel is, and as Sphinx is in site-packages: an editable
+    # source tree run with PYTHONDONTWRITEBYTECODE would compile every module on every build
+    found["byte_compiled"] = str(int(compileall.compile_dir(package, quiet=1)))
     git = ["git", "-C", str(package)]
     commit = subprocess.run(
         [*git, "rev-parse", "--short", "HEAD"], capture_output=True, text=True, check=False
@@ -1487,7 +1508,20 @@ def versions() -> dict[str, str]:
     return found
 
 
+#: --corpus: shape name -> the converted blog's folder
+_CORPORA: dict[str, Path] = {}
+
+
+def about(name: str, args: argparse.Namespace) -> str:
+    """One line on what a shape is."""
+    if name in _CORPORA:
+        return f"a real blog, converted by tools/realblogs.py ({_CORPORA[name]})"
+    return args.custom.about if name == "custom" else SHAPES[name].about
+
+
 def _knowledge_base(name: str, args: argparse.Namespace) -> KnowledgeBase:
+    if name in _CORPORA:
+        return realcorpus.load(_CORPORA[name])
     shape = args.custom if name == "custom" else SHAPES[name]
     return generate_shape(shape, directives=not args.no_directives)
 
@@ -1553,7 +1587,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             kb = _knowledge_base(name, args)
             shape_root = root / name
             entry: dict[str, Any] = {
-                "about": args.custom.about if name == "custom" else SHAPES[name].about,
+                "about": about(name, args),
                 "knowledge_base": {
                     "reflections": kb.reflections, "pages": kb.pages, "words": kb.words,
                     **kb.stats,

@@ -313,6 +313,7 @@ class KnowledgeBase:
     tags: list[str] = field(default_factory=list)  # every tag the text may use
     plans: list[Plan] = field(default_factory=list)  # one per reflection, in order
     shape: str = "custom"
+    conf_extra: str = ""  # conf.py lines of both variants (a real blog's MyST settings)
 
     def edit(self, kind: str) -> Edit:
         """The edit of one kind (KeyError when this knowledge base has none)."""
@@ -1081,8 +1082,9 @@ def write_project(kb: KnowledgeBase, dest: Path, variant: str, theme: str) -> No
         (dest / "people.yml").write_text(kb.people_yml, encoding="utf-8")
         (dest / "events.yml").write_text(kb.events_yml, encoding="utf-8")
     conf = CONF.format(
-        variant=variant, extensions=extensions, theme=theme, baseurl=BASEURL, extra=extra
-    )
+        variant=variant, extensions=extensions, theme=theme, baseurl=BASEURL,
+        extra=kb.conf_extra + extra,
+    )  # fmt: skip
     (dest / "conf.py").write_text(conf, encoding="utf-8")
     docs = kb.docs if variant == "extension" else {**kb.docs, **kb.plain_docs}
     files = {f"{name}.md": text for name, text in docs.items()} | kb.avatars
