@@ -372,3 +372,19 @@ def test_pages_not_written_again_keep_their_index_entries_in_search(make_app, tm
     page.write_text(page.read_text(encoding="utf-8") + "\nOne more line.\n", encoding="utf-8")
     make_app("html", srcdir=src).build()  # one page changed: the others keep theirs
     assert _index_entries(app.outdir) == entries
+
+
+def test_an_edit_undone_leaves_the_search_index_as_it_was(make_app, tmp_path) -> None:
+    """Sphinx alone keeps a word a page no longer has, with no page (``"word": []``)."""
+    src = copy_root("hashtags", tmp_path)
+    app = make_app("html", srcdir=src)
+    app.build()
+    clean = (app.outdir / "searchindex.js").read_bytes()
+    page = src / "kb.md"
+    before = page.read_text(encoding="utf-8")
+    page.write_text(before + "\nQuetzalcoatlus fikafriday.\n", encoding="utf-8")
+    make_app("html", srcdir=src).build()
+    assert b"quetzalcoatlu" in (app.outdir / "searchindex.js").read_bytes()
+    page.write_text(before, encoding="utf-8")
+    make_app("html", srcdir=src).build()
+    assert (app.outdir / "searchindex.js").read_bytes() == clean

@@ -255,3 +255,25 @@ def keep_search_index_entries(builder: Builder, written: Set[str]) -> int:
     entries.clear()
     entries.update(ordered)
     return len(restored)
+
+
+def drop_empty_search_terms(builder: Builder) -> int:
+    """Take out of the search index the words no page has any more; how many went.
+
+    Private: ``IndexBuilder._mapping`` and ``_title_mapping`` (word -> the
+    pages that have it) start from the last ``searchindex.js``, and a page
+    written again leaves the words it no longer has with an empty set, which
+    Sphinx writes as ``"word": []``: a tag added and taken out again stays in
+    the index until a clean build. A clean build has no such words.
+    """
+    indexer = getattr(builder, "indexer", None)
+    dropped = 0
+    for name in ("_mapping", "_title_mapping"):
+        mapping = getattr(indexer, name, None)
+        if not isinstance(mapping, dict):
+            continue
+        empty = [word for word, pages in mapping.items() if not pages]
+        for word in empty:
+            del mapping[word]
+        dropped += len(empty)
+    return dropped

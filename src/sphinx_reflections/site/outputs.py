@@ -17,6 +17,7 @@ from sphinx import addnodes
 
 from ..compat import (
     add_toctree_pages,
+    drop_empty_search_terms,
     keep_search_index_entries,
     remove_toctree_pages,
     set_std_labels,
@@ -256,7 +257,10 @@ def keep_index_entries(app: Sphinx) -> list[Any]:
     Sphinx writes the search index's index entries from the environment it
     saved before writing, so a page it did not write again would lose the
     hashtag and person entries it fed last time (see
-    :func:`.compat.keep_search_index_entries`). Generates no page.
+    :func:`.compat.keep_search_index_entries`); and words no page has any more
+    leave the index, as after a clean build (an edit undone leaves it as it
+    was). Generates no page.
     """
     keep_search_index_entries(app.builder, _written(app))
+    drop_empty_search_terms(app.builder)
     return []
