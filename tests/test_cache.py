@@ -187,6 +187,30 @@ def test_cache_survives_no_outdir_file(make_app, tmp_path, monkeypatch) -> None:
     assert page.is_file()
 
 
+def test_a_page_added_to_the_menu_renders_no_generated_page(
+    make_app, tmp_path, monkeypatch
+) -> None:
+    """As Sphinx writes no other document for it: the menu alone is no reason to render."""
+    src = _copy(tmp_path)
+    count = Counter(monkeypatch)
+    theme = {"html_theme": "alabaster"}  # its sidebar has the whole table of contents
+    app = count.build(make_app, src, confoverrides=theme)
+    assert "reflections/authors/sam" in count.pages
+    (src / "later.md").write_text("# Later\n\nAn ordinary page.\n", encoding="utf-8")
+    index = src / "index.rst"
+    index.write_text(
+        index.read_text(encoding="utf-8").replace("   article\n", "   article\n   later\n"),
+        encoding="utf-8",
+    )
+    count.build(make_app, src, confoverrides=theme)
+    assert count.pages == []
+    assert "Later" in (app.outdir / "later.html").read_text(encoding="utf-8")
+    # a clean build has the new menu everywhere
+    clean = count.build(make_app, src, confoverrides=theme, freshenv=True)
+    page = clean.outdir / "reflections" / "authors" / "sam.html"
+    assert "later.html" in page.read_text(encoding="utf-8")
+
+
 def test_generated_pages_of_a_folder_share_one_navigation(make_app, tmp_path, monkeypatch) -> None:
     """The sidebar's table of contents is resolved once per output folder, not per page."""
     from sphinx.builders.html import StandaloneHTMLBuilder

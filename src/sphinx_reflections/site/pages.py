@@ -281,17 +281,26 @@ def _pages(app: Sphinx) -> Iterator[PageSource]:
                 )
 
 
+def _no_toctree(**kwargs: Any) -> str:
+    return ""
+
+
 def _chrome(app: Sphinx, pagename: str, scratch: Path) -> str:
     """A fingerprint of the theme's page around an empty body, at this page's place.
 
-    Sidebars, navigation and asset links change with documents and options that
-    our own data does not show; when this changes, every page in the folder is
-    rendered again. The probe borrows a real page's name (its links must be the
-    page's), so it is kept out of sphinx-sitemap.
+    Sidebars and asset links change with documents and options that our own
+    data does not show; when this changes, every page in the folder is rendered
+    again. The theme's table of contents is left out, as Sphinx leaves it out
+    when it decides which documents to write: a piece added to a toctree does
+    not render every page of the site again (each gets the new menu the next
+    time it is rendered, and every page in a clean build). The probe borrows a
+    real page's name (its links must be the page's), so it is kept out of
+    sphinx-sitemap.
     """
     builder: Any = app.builder
     tree = page_section("", "reflections-probe")
     name, context, template = render(builder, pagename, tree)
+    context["toctree"] = _no_toctree
     with unlisted(app, pagename):
         builder.handle_page(name, context, template, outfilename=scratch)
     return hashlib.sha256(scratch.read_bytes()).hexdigest()
