@@ -1526,6 +1526,17 @@ def _knowledge_base(name: str, args: argparse.Namespace) -> KnowledgeBase:
     return generate_shape(shape, directives=not args.no_directives)
 
 
+def _setting(value: Any) -> Any:
+    """An option's value as JSON can hold it (paths, lists of paths, shapes)."""
+    if isinstance(value, Path):
+        return str(value)
+    if isinstance(value, Shape):
+        return asdict(value)
+    if isinstance(value, list):
+        return [_setting(v) for v in value]
+    return value
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     args = parse_args(argv)
     _JUDGE[0] = args.judge
@@ -1552,10 +1563,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         print("bench: no GC mode left to measure", file=sys.stderr)
         return 2
     report: dict[str, Any] = {
-        "settings": {
-            k: str(v) if isinstance(v, Path) else asdict(v) if isinstance(v, Shape) else v
-            for k, v in vars(args).items()
-        },
+        "settings": {k: _setting(v) for k, v in vars(args).items()},
         "gc_modes": {m: GC_ABOUT[m] for m in gc_modes},
         "notes": notes,
         "versions": versions(),
