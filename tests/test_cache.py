@@ -306,6 +306,29 @@ def test_a_new_role_rereads_and_renders_only_what_shows_the_person(
     assert _outputs(again.outdir) == _outputs(clean.outdir)
 
 
+def test_a_page_that_only_mentions_a_person_is_read_again_for_the_name_only(
+    make_app, tmp_path, monkeypatch
+) -> None:
+    """A mention is a link and the person's name in the index: a new role changes neither."""
+    src = _copy(tmp_path)
+    article = src / "article.md"
+    article.write_text(
+        article.read_text(encoding="utf-8") + "\nAsk @JennyExempel about it.\n", encoding="utf-8"
+    )
+    count = Counter(monkeypatch)
+    count.build(make_app, src)
+    edit(src / "people.yml", "  role: Marknadsdirektör\n", "  role: Vd\n")
+    again = count.build(make_app, src)
+    assert count.read and "article" not in count.read
+    clean = make_app("html", srcdir=src, builddir=tmp_path / "clean")
+    clean.build()
+    assert _outputs(again.outdir) == _outputs(clean.outdir)
+    edit(src / "people.yml", "  name: Jenny Exempel\n", "  name: Jenny Exempelsdotter\n")
+    count.build(make_app, src)
+    assert "article" in count.read  # her index entry is filed under her name
+    assert "Jenny Exempelsdotter" in (again.outdir / "genindex.html").read_text(encoding="utf-8")
+
+
 def test_paginated_listings_render_only_the_pages_that_show_a_change(
     make_app, tmp_path, monkeypatch
 ) -> None:

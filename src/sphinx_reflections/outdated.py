@@ -26,6 +26,8 @@ def _print(value: Any) -> str:
 def registry_prints(domain: ReflectionsDomain) -> dict[str, str]:
     """A fingerprint per registry entry, and one of all handles together."""
     prints = {f"authors:{i}": _print(p) for i, p in domain.people.items()}
+    # all a mention shows of its person: the name (its index entry) and that the person exists
+    prints |= {f"named:{i}": _print(p.name) for i, p in domain.people.items()}
     prints |= {f"events:{i}": _print(e) for i, e in domain.events.items()}
     prints |= {f"tags:{i}": _print(t) for i, t in domain.tag_registry.items()}
     prints["handles"] = _print(sorted(domain.handles().items()))
@@ -45,8 +47,9 @@ def registries_outdated(
     """``env-get-outdated``: the pages to read again because a registry entry they name changed.
 
     Pages do not depend on the registry files as a whole: a new role for one
-    person re-reads that person's pieces and the pages that show or mention
-    them, not the whole site. A changed handle may turn text anywhere into a
+    person re-reads that person's pieces and the pages that show them (a
+    card, a byline), not the whole site, nor the pages that only mention
+    them (a mention shows the name, so a new name re-reads those too). A changed handle may turn text anywhere into a
     mention, so it re-reads every page.
     """
     domain = get_domain(env)
@@ -60,6 +63,7 @@ def registries_outdated(
     if "handles" in differ:
         return sorted(env.found_docs)
     people = {k.partition(":")[2] for k in differ if k.startswith("authors:")}
+    named = {k.partition(":")[2] for k in differ if k.startswith("named:")}
     events = {k.partition(":")[2] for k in differ if k.startswith("events:")}
     old_keys: dict[str, list[str]] = domain.data["registry_tag_keys"]
     new_keys = _tag_keys(domain)
@@ -71,7 +75,8 @@ def registries_outdated(
     found = set()
     for docname in env.found_docs:
         if (
-            domain.people_shown(docname) & people
+            domain.people_shown(docname, mentions=False) & people
+            or set(domain.mentions.get(docname, ())) & named
             or domain.events_shown(docname) & events
             or tags & set(domain.tags.get(docname, {}))
         ):
