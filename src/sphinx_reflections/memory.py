@@ -20,8 +20,9 @@ Sphinx keeps every doctree a serial read made until its page is written: the
 whole project in memory at once, walked by every full collection (and, once
 frozen, never freed). The extension has it keep none: each page loads its
 pickle when it is written, as with ``-j``, and the pickle's bytes are let go
-once the page is written. On a 510-piece blog this takes the peak memory of
-a clean build below plain Sphinx's and the time with it.
+once the page is written. A clean build then needs less memory than plain
+Sphinx (0.88× on the benchmark's 510-piece blog, 0.55× on its 2,000-page
+knowledge base), and each full collection walks less.
 
 An object that was alive when it was frozen and dies later is freed only at
 the end of the build: ``gc.unfreeze()`` and one collection give everything
