@@ -86,7 +86,6 @@ def freeze(app: Sphinx, env: BuildEnvironment) -> None:
     """
     _stop_freezing()
     if get_config(app).gc_freeze:
-        keep_no_read_doctrees(env)  # a read that started before the extension was set up
         if _documents_read.get(id(app), 1):  # nothing read, nothing to free: skip the walk
             gc.collect()
         gc.freeze()

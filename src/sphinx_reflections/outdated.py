@@ -49,8 +49,9 @@ def registries_outdated(
     Pages do not depend on the registry files as a whole: a new role for one
     person re-reads that person's pieces and the pages that show them (a
     card, a byline), not the whole site, nor the pages that only mention
-    them (a mention shows the name, so a new name re-reads those too). A changed handle may turn text anywhere into a
-    mention, so it re-reads every page.
+    them (a mention shows the name, so a new name re-reads those too). A
+    changed handle may turn text anywhere into a mention, so it re-reads
+    every page.
     """
     domain = get_domain(env)
     before: dict[str, str] = domain.data["registry_prints"]
