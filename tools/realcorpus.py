@@ -96,7 +96,8 @@ def load(tree: Path) -> KnowledgeBase:
     authors_of: dict[str, list[str]] = {}
     for name, meta in pieces.items():
         tags = meta.get("tags") or []
-        tag_counts.update(str(t) for t in tags) if isinstance(tags, list) else None
+        if isinstance(tags, list):
+            tag_counts.update(str(t) for t in tags)
         authors = meta.get("author") or []
         authors_of[name] = [str(a) for a in (authors if isinstance(authors, list) else [authors])]
     kb = KnowledgeBase(
@@ -150,6 +151,14 @@ def _edits(
     def same(change: FileChange) -> tuple[FileChange, ...]:
         return (change,)
 
+    def plain(change: FileChange) -> tuple[FileChange, ...]:
+        """The same change to the plain variant's copy of the post (no author role there)."""
+        before, after = (
+            None if text is None else AUTHOR_ROLE.sub(r"\1", text)
+            for text in (change.before, change.after)
+        )
+        return (FileChange(change.path, before, after),)
+
     def unused(phrase: str) -> str:
         if phrase.casefold() in everything or tag_identity(phrase) in everything:
             raise AssertionError(f"{phrase!r} is already in the blog's text")
@@ -161,17 +170,17 @@ def _edits(
     edits: list[Edit] = []
     sentence = unused(ADDED_SENTENCE)
     change = FileChange(path, text, text.rstrip("\n") + "\n\n" + sentence + "\n")
-    edits.append(Edit("text", "one piece's text", docname, same(change), same(change),
+    edits.append(Edit("text", "one piece's text", docname, same(change), plain(change),
                       text=sentence))  # fmt: skip
     identities = {tag_identity(t) for t in carried}
     existing = next(t for t, _n in tag_counts.most_common() if tag_identity(t) not in identities)
     change = FileChange(path, text, with_tags([*carried, existing]))
     edits.append(Edit("existing-tag", f"one piece gets an existing tag ({existing})", docname,
-                      same(change), same(change), tag=existing))  # fmt: skip
+                      same(change), plain(change), tag=existing))  # fmt: skip
     new = unused(NEW_TAG_WORDS)
     change = FileChange(path, text, with_tags([*carried, new]))
     edits.append(Edit("new-tag", f"one piece gets a new tag ({new})", docname,
-                      same(change), same(change), tag=new))  # fmt: skip
+                      same(change), plain(change), tag=new))  # fmt: skip
     who = authors_of[docname][0]
     role = unused(NEW_ROLE)
     entry = re.compile(rf"^{re.escape(who)}:\n(?:  .*\n)*", re.MULTILINE)
@@ -182,36 +191,13 @@ def _edits(
         edits.append(Edit("person", f"a person's role changes ({who})", docname,
                           (change,), (), person=who, text=role))  # fmt: skip
     added = f"{docname}-bench-copy"
-    changes = (FileChange(f"{added}.md", None, text),)
-    plain_changes = (FileChange(f"{added}.md", None, kb.plain_docs.get(docname, text)),)
-    edits.append(Edit("add", "one piece added", added, changes, plain_changes,
+    change = FileChange(f"{added}.md", None, text)
+    edits.append(Edit("add", "one piece added", added, same(change), plain(change),
                       tags=tuple(carried)))  # fmt: skip
-    changes = (FileChange(path, text, None),)
-    plain_changes = (FileChange(path, kb.plain_docs.get(docname, text), None),)
-    edits.append(Edit("delete", "one piece deleted", docname, changes, plain_changes,
+    change = FileChange(path, text, None)
+    edits.append(Edit("delete", "one piece deleted", docname, same(change), plain(change),
                       tags=tuple(carried)))  # fmt: skip
-    return _plain_text_edits(kb, docname, edits)
-
-
-def _plain_text_edits(kb: KnowledgeBase, docname: str, edits: list[Edit]) -> list[Edit]:
-    """The plain variant's copy of the post may differ (no author role): edit that text there."""
-    plain_text = kb.plain_docs.get(docname)
-    if plain_text is None:
-        return edits
-    text = kb.docs[docname]
-    out = []
-    for e in edits:
-        if e.kind in ("text", "existing-tag", "new-tag"):
-            (change,) = e.changes
-            after = change.after or ""
-            plain_after = plain_text + after[len(text) :] if after.startswith(text) else None
-            if plain_after is None:  # a front matter edit: the same line in the plain text
-                plain_after = AUTHOR_ROLE.sub(r"\1", after)
-            e = Edit(e.kind, e.title, e.docname, e.changes,
-                     (FileChange(change.path, plain_text, plain_after),),
-                     tag=e.tag, person=e.person, text=e.text, tags=e.tags)  # fmt: skip
-        out.append(e)
-    return out
+    return edits
 
 
 def _tags_found(text: str) -> str:
