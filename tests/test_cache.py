@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import shutil
 from pathlib import Path
 from typing import Any
 
 import pytest
+import sphinx
 
-from reflections_testutil import copy_root, edit, soup, spy
+from reflections_testutil import copy_root, edit, soup, spy, warnings_of
+from sphinx_reflections import registry
 from sphinx_reflections.metadata import PAGE_KEY
 from sphinx_reflections.site import feeds, pages
 
@@ -171,6 +174,103 @@ def test_the_collector_option_renders_nothing_again(make_app, tmp_path, monkeypa
     count.build(make_app, src, confoverrides={"reflections_gc_freeze": True})
     assert count.pages == []
     assert atom.calls == []  # no feed is assembled again
+
+
+@pytest.mark.skipif(
+    sphinx.version_info < (9,), reason="Sphinx 8 runs no write phase when nothing is read"
+)
+def test_a_build_that_reads_nothing_looks_at_no_generated_page(
+    make_app, tmp_path, monkeypatch
+) -> None:
+    """Nothing read, the registries, options, day and theme unchanged: the site stands.
+
+    No generated page or feed is fingerprinted one by one; a registry entry no
+    page shows (nothing is read for it) or a generated file gone from the
+    output is still seen.
+    """
+    src = _copy(tmp_path)
+    count = Counter(monkeypatch)
+    listed = spy(monkeypatch, pages, "_pages")
+    assembled = spy(monkeypatch, feeds, "feed_pages")
+    app = count.build(make_app, src)
+    assert listed.calls and assembled.calls
+    before = _outputs(app.outdir)
+
+    listed.reset()
+    assembled.reset()
+    count.build(make_app, src)
+    assert count.read == [] and count.pages == []
+    assert listed.calls == [] and assembled.calls == []
+    assert _outputs(app.outdir) == before
+
+    with (src / "people.yml").open("a", encoding="utf-8") as people:
+        people.write("nea:\n  name: Nea Ny\n")
+    count.build(make_app, src)
+    assert count.read == []  # no page shows her
+    assert listed.calls and assembled.calls
+    assert count.pages == ["reflections/authors/nea"]
+
+    listed.reset()
+    assembled.reset()
+    feed = app.outdir / "reflections" / "authors" / "jenny.xml"
+    feed.unlink()
+    count.build(make_app, src)
+    assert count.pages == [] and assembled.calls  # the feeds are looked at again
+    assert feed.is_file()
+
+
+@pytest.mark.skipif(
+    sphinx.version_info < (9,), reason="Sphinx 8 runs no write phase when nothing is read"
+)
+def test_a_build_on_another_day_looks_at_the_events_again(
+    make_app, tmp_path, monkeypatch
+) -> None:
+    """Whether an event is still to come depends on the day, not on any document."""
+    src = copy_root("events", tmp_path)
+    count = Counter(monkeypatch)
+    listed = spy(monkeypatch, pages, "_pages")
+    count.build(make_app, src)
+    listed.reset()
+    count.build(make_app, src)
+    assert listed.calls == []
+    later = dt.datetime(2028, 1, 1, tzinfo=dt.UTC)  # Customer Summit 2027 is over
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", str(int(later.timestamp())))
+    count.build(make_app, src)
+    assert count.read == [] and listed.calls
+    assert "reflections/events/summit-2027" in count.pages
+    assert "reflections/events/index" in count.pages
+
+
+def test_a_registry_file_is_parsed_again_only_when_its_text_changes(
+    make_app, tmp_path, monkeypatch
+) -> None:
+    """The parsed registry is kept in the environment; a changed or broken file is read anew."""
+    parsed: list[str] = []
+
+    class Counting(registry.YAML_LOADER):  # type: ignore[misc,valid-type]
+        def __init__(self, stream: str) -> None:
+            if stream.startswith("jenny:"):  # people.yml or broken.yml, not front matter
+                parsed.append(stream)
+            super().__init__(stream)
+
+    monkeypatch.setattr(registry, "YAML_LOADER", Counting)
+    src = _copy(tmp_path)
+    count = Counter(monkeypatch)
+    count.build(make_app, src)
+    assert len(parsed) == 1
+    count.build(make_app, src)
+    assert len(parsed) == 1  # the same text: taken from the environment
+    edit(src / "people.yml", "  role: CEO\n", "  role: Chief Executive\n")
+    app = count.build(make_app, src)
+    assert len(parsed) == 2
+    page = soup(app.outdir / "reflections" / "authors" / "bjorn.html")
+    assert "Chief Executive" in page.get_text()
+    # a broken file is parsed, and warned about, in every build
+    broken = {"reflections_authors": "broken.yml"}
+    for _ in range(2):
+        app = count.build(make_app, src, confoverrides=broken)
+        assert "broken.yml:" in warnings_of(app)[0]
+    assert len(parsed) == 4
 
 
 def test_cache_survives_no_outdir_file(make_app, tmp_path, monkeypatch) -> None:

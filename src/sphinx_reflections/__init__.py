@@ -101,6 +101,10 @@ def setup(app: Sphinx) -> dict[str, Any]:
     app.connect("env-before-read-docs", memory.start)
     # take the reflection: mapping out of MyST front matter before MyST parses it
     app.connect("source-read", frontmatter.read_front_matter)
+    # whether this build reads or removes any page: when not, a generated page can
+    # change only with the registries, the options, the day and the theme
+    app.connect("env-get-outdated", outdated.begin_read, priority=100)
+    app.connect("env-before-read-docs", outdated.note_reading, priority=900)
     # pages that name a person, event or tag whose registry entry changed are read again
     app.connect("env-get-outdated", outdated.registries_outdated)
     # before Sphinx's toctree collector (500): a generated page in a toctree is no chapter

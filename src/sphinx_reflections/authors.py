@@ -255,15 +255,22 @@ def copy_avatars(app: Sphinx, builder: Builder) -> None:
         for r in get_domain(app.env).reflections.values()
         if r.image and not is_remote(r.image)
     }
+    folders: set[Path] = set()  # made once each, not once per file
+
+    def copy(source: Path, dest: Path) -> None:
+        if dest.parent not in folders:
+            dest.parent.mkdir(parents=True, exist_ok=True)
+            folders.add(dest.parent)
+        copyfile(source, dest)
+
     for image in sorted(images):
-        dest = Path(builder.outdir, image_target(image))
-        dest.parent.mkdir(parents=True, exist_ok=True)
-        copyfile(app.srcdir / image, dest)
+        copy(app.srcdir / image, Path(builder.outdir, image_target(image)))
     for person in sorted(get_domain(app.env).people.values(), key=lambda p: p.id):
         if person.avatar and not is_remote(person.avatar):
-            dest = Path(builder.outdir, avatar_target(person.id, person.avatar))
-            dest.parent.mkdir(parents=True, exist_ok=True)
-            copyfile(app.srcdir / person.avatar, dest)
+            copy(
+                app.srcdir / person.avatar,
+                Path(builder.outdir, avatar_target(person.id, person.avatar)),
+            )
 
 
 def register(app: Sphinx) -> None:

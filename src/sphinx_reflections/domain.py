@@ -241,18 +241,29 @@ class ReflectionsDomain(DomainStore):
                 found.setdefault(ident, event)
         return found
 
-    def visible(self) -> list[Reflection]:
-        """Reflections listings may show (drafts only with ``show_drafts``), newest first."""
+    def _shown(self) -> tuple[list[Reflection], dict[str, list[Reflection]]]:
+        """The visible reflections, and each person's, until a reflection changes.
+
+        Every listing, page and feed asks: sorted once, not once per question.
+        """
         show_drafts = get_config(self.env).show_drafts
         reflections = self.reflections
         key = (self.__dict__.get("_generation", 0), show_drafts, len(reflections))
         memo = self.__dict__.get("_visible")
         if memo is None or memo[0] != key or memo[2] is not reflections:
             found = [r for r in reflections.values() if show_drafts or not r.draft]
-            # every listing, page and feed asks; sorted once until a reflection changes
-            memo = (key, sorted(found, key=lambda r: r.sort_key), reflections)
+            ordered = sorted(found, key=lambda r: r.sort_key)
+            by_author: dict[str, list[Reflection]] = {}
+            for reflection in ordered:
+                for person in dict.fromkeys(reflection.authors):
+                    by_author.setdefault(person, []).append(reflection)
+            memo = (key, ordered, reflections, by_author)
             self.__dict__["_visible"] = memo
-        return list(memo[1])
+        return memo[1], memo[3]
+
+    def visible(self) -> list[Reflection]:
+        """Reflections listings may show (drafts only with ``show_drafts``), newest first."""
+        return list(self._shown()[0])
 
     def language_of(self, reflection: Reflection) -> str:
         """A piece's language tag: its own, else the project's (``en`` when unset)."""
@@ -299,7 +310,8 @@ class ReflectionsDomain(DomainStore):
         return self.one_per_translation(reflections)
 
     def by_author(self, person: str) -> list[Reflection]:
-        return [r for r in self.visible() if person in r.authors]
+        """A person's visible reflections, newest first."""
+        return list(self._shown()[1].get(person, ()))
 
     def mentioning(self, person: str) -> list[str]:
         """Docnames that mention the person, excluding their own reflections."""
@@ -480,15 +492,19 @@ def get_domain(env: BuildEnvironment) -> ReflectionsDomain:
 def load_registries(app: Sphinx) -> None:
     """``builder-inited``: read both registries once per build, before any document."""
     cfg = get_config(app)
-    people, people_src = load_people(cfg.authors, app.confdir, app.srcdir)
-    events, events_src = load_events(cfg.events, app.confdir)
-    tags, tags_src = load_tags(cfg.tags, app.confdir)
+    domain = get_domain(app.env)
+    parsed = domain.parsed_registries
+    people, people_src = load_people(cfg.authors, app.confdir, app.srcdir, parsed)
+    events, events_src = load_events(cfg.events, app.confdir, parsed)
+    tags, tags_src = load_tags(cfg.tags, app.confdir, parsed)
     files = [
         str(source.path)
         for source in (people_src, events_src, tags_src)
         if source.path and source.path.is_file()
     ]
+    for stale in set(parsed) - set(files):  # a registry moved or left the configuration
+        del parsed[stale]
     locations = {("authors", i): people_src.location(i) for i in people}
     locations |= {("events", i): events_src.location(i) for i in events}
     locations |= {("tags", i): tags_src.location(i) for i in tags}
-    get_domain(app.env).set_registries(people, events, tags, files, locations)
+    domain.set_registries(people, events, tags, files, locations)

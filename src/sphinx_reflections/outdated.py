@@ -41,6 +41,19 @@ def _tag_keys(domain: ReflectionsDomain) -> dict[str, list[str]]:
     }
 
 
+def begin_read(
+    app: Sphinx, env: BuildEnvironment, added: set[str], changed: set[str], removed: set[str]
+) -> list[str]:
+    """``env-get-outdated`` (first): a build starts; note whether it removes a page."""
+    get_domain(env).begin_read(removed)
+    return []
+
+
+def note_reading(app: Sphinx, env: BuildEnvironment, docnames: list[str]) -> None:
+    """``env-before-read-docs``: note whether this build reads any page (see ``quiet``)."""
+    get_domain(env).note_reading(docnames)
+
+
 def registries_outdated(
     app: Sphinx, env: BuildEnvironment, added: set[str], changed: set[str], removed: set[str]
 ) -> list[str]:

@@ -8,7 +8,9 @@ from __future__ import annotations
 
 import dataclasses as dc
 import datetime as dt
+import hashlib
 import json
+import pickle
 import re
 import unicodedata
 from collections.abc import Callable, Collection, Mapping
@@ -123,8 +125,20 @@ class Source:
         return f"{self.path}:{line}" if line and self.path else self.fallback
 
 
-def _read(value: str | dict[str, Any], confdir: Path, option: str) -> tuple[dict[str, Any], Source]:
-    """Load the raw mapping and remember the line of each top-level id."""
+#: Registry files parsed by earlier builds: path -> (digest of the text, the mapping
+#: pickled, the line of each id). Kept in the environment by the caller.
+Parsed = dict[str, tuple[str, bytes, dict[str, int]]]
+
+
+def _read(
+    value: str | dict[str, Any], confdir: Path, option: str, parsed: Parsed | None = None
+) -> tuple[dict[str, Any], Source]:
+    """Load the raw mapping and remember the line of each top-level id.
+
+    A file whose text is the one ``parsed`` has is not parsed again (YAML
+    costs most of a rebuild that changes nothing); the mapping is kept
+    pickled, so no build can change the next one's copy.
+    """
     conf = config_location(confdir, option)
     if isinstance(value, dict) or not value.strip():
         return (value if isinstance(value, dict) else {}), Source(None, conf)
@@ -139,6 +153,11 @@ def _read(value: str | dict[str, Any], confdir: Path, option: str) -> tuple[dict
             conf,
         )
         return {}, source
+    stamp = hashlib.sha256(text.encode("utf-8")).hexdigest()
+    known = parsed.get(str(path)) if parsed is not None else None
+    if known is not None and known[0] == stamp:
+        source.lines.update(known[2])
+        return pickle.loads(known[1]), source
     try:
         if path.suffix.lower() == ".json":
             data = json.loads(text)
@@ -183,6 +202,8 @@ def _read(value: str | dict[str, Any], confdir: Path, option: str) -> tuple[dict
             f"{path}:1",
         )
         return {}, source
+    if parsed is not None:
+        parsed[str(path)] = (stamp, pickle.dumps(data), dict(source.lines))
     return data, source
 
 
@@ -237,11 +258,11 @@ PERSON_FIELDS = {"name", "role", "organization", "avatar", "bio", "handle", "lin
 
 
 def load_people(
-    value: str | dict[str, Any], confdir: Path, srcdir: Path
+    value: str | dict[str, Any], confdir: Path, srcdir: Path, parsed: Parsed | None = None
 ) -> tuple[dict[str, Person], Source]:
     """Read ``reflections_authors``; bad entries are warned about and skipped."""
     option = "reflections_authors"
-    data, source = _read(value, confdir, option)
+    data, source = _read(value, confdir, option, parsed)
     people: dict[str, Person] = {}
     handles: dict[str, str] = {}
     for ident, entry in _entries(data, source, "person", option):
@@ -452,10 +473,12 @@ def _plain(fields: Mapping[str, Any], key: str) -> str:
         raise EventProblem(str(exc), ReflectionsWarning.BAD_METADATA) from None
 
 
-def load_events(value: str | dict[str, Any], confdir: Path) -> tuple[dict[str, Event], Source]:
+def load_events(
+    value: str | dict[str, Any], confdir: Path, parsed: Parsed | None = None
+) -> tuple[dict[str, Event], Source]:
     """Read ``reflections_events``; bad entries are warned about and skipped."""
     option = "reflections_events"
-    data, source = _read(value, confdir, option)
+    data, source = _read(value, confdir, option, parsed)
     events: dict[str, Event] = {}
     for ident, entry in _entries(data, source, "event", option):
         where = source.location(ident)
@@ -485,14 +508,16 @@ def _registry_note(option: str, ident: str, where: str) -> Note:
 TAG_FIELDS = {"name", "description", "aliases"}
 
 
-def load_tags(value: str | dict[str, Any], confdir: Path) -> tuple[dict[str, Tag], Source]:
+def load_tags(
+    value: str | dict[str, Any], confdir: Path, parsed: Parsed | None = None
+) -> tuple[dict[str, Tag], Source]:
     """Read ``reflections_tags``; bad entries are warned about and skipped.
 
     Two entries whose names or aliases are one tag (case, Unicode form and word
     separators folded) are a ``reflections.duplicate`` warning; the first wins.
     """
     option = "reflections_tags"
-    data, source = _read(value, confdir, option)
+    data, source = _read(value, confdir, option, parsed)
     tags: dict[str, Tag] = {}
     owner: dict[str, str] = {}  # tag key -> id of the entry that has it
     for ident, entry in _entries(data, source, "tag", option):

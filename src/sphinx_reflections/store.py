@@ -17,7 +17,7 @@ from sphinx.domains import Domain
 
 from .config import get_config
 from .records import Reflection, SeriesInfo, TagInfo, series_key
-from .registry import Event, Person, Tag, registry_name, unknown_id
+from .registry import Event, Parsed, Person, Tag, registry_name, unknown_id
 from .text import tag_key
 from .warnings_ import ReflectionsWarning, warn
 
@@ -63,6 +63,7 @@ class DomainStore(Domain):
         "events": {},  # id -> Event
         "tag_registry": {},  # id -> Tag
         "registry_files": [],  # the registry files (for sphinx-reflections check)
+        "registry_parsed": {},  # registry file -> its text's digest and mapping, see registry._read
         "registry_prints": {},  # "kind:id" -> fingerprint of a registry entry, last build
         "registry_tag_keys": {},  # tag registry id -> the tag keys of its name and aliases
         "link_pages": {},  # "kind:id" -> page a link to that tag, person or event goes to
@@ -86,6 +87,7 @@ class DomainStore(Domain):
         # per process and build, never pickled (see remember()); reset by start_build()
         self._memo: dict[Hashable, Any] = {}
         self._failures: list[str] = []
+        self._quiet = False  # see begin_read()
 
     # -- reading: registries --------------------------------------------------------
 
@@ -100,6 +102,12 @@ class DomainStore(Domain):
     @property
     def tag_registry(self) -> dict[str, Tag]:
         return self.data["tag_registry"]  # type: ignore[no-any-return]
+
+    @property
+    def parsed_registries(self) -> Parsed:
+        """The registry files earlier builds parsed, so an unchanged one is not parsed again."""
+        found: Parsed = self.data.setdefault("registry_parsed", {})  # older environments lack it
+        return found
 
     def set_registries(
         self,
@@ -369,6 +377,26 @@ class DomainStore(Domain):
         if not token:
             token = self.data["env_token"] = uuid.uuid4().hex
         return token
+
+    def begin_read(self, removed: Iterable[str]) -> None:
+        """``env-get-outdated``: a build starts reading; a removed page changes the records."""
+        self._quiet = not removed
+
+    def note_reading(self, docnames: Iterable[str]) -> None:
+        """``env-before-read-docs``: the pages this build reads (none: the records stand)."""
+        if any(True for _ in docnames):
+            self._quiet = False
+
+    @property
+    def quiet(self) -> bool:
+        """True when this build read no document and removed none.
+
+        Then every record here is the last build's, and so is whatever was
+        worked out from them and the registries (when the registries are
+        the same): what a generated page shows can change only with the
+        registries, the options, the day and the theme.
+        """
+        return self._quiet
 
     def start_build(self) -> None:
         """Forget what the last build remembered (see :meth:`remember`)."""

@@ -7,6 +7,7 @@ one function answers "is this remote" for every caller (a local avatar named
 
 from __future__ import annotations
 
+import functools
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -28,6 +29,12 @@ def avatar_target(person_id: str, avatar: str) -> str:
 def image_target(image: str) -> str:
     """Where a reflection's local cover image is copied to (its source path kept)."""
     return f"{IMAGE_DIR}/{image}"
+
+
+@functools.lru_cache(maxsize=8)
+def _resolved(folder: Path) -> Path:
+    """A source directory resolved once (a registry checks hundreds of avatars in it)."""
+    return folder.resolve()
 
 
 def safe_url(url: str, srcdir: Path | None, https_only: bool = False) -> str | None:
@@ -64,7 +71,7 @@ def safe_url(url: str, srcdir: Path | None, https_only: bool = False) -> str | N
         return None
     if Path(text).is_absolute() or text.startswith("\\"):
         return f"{text!r} is an absolute path; give a path relative to the source directory"
-    root = srcdir.resolve()
+    root = _resolved(srcdir)
     target = (root / text).resolve()
     if not target.is_relative_to(root):
         return f"{text!r} leaves the source directory"

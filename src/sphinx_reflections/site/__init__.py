@@ -33,8 +33,9 @@ def collect_pages(app: Sphinx) -> list[Page]:
     remove_stale(app, domain)
     state = cache.load(app, domain)
     site = cache.site_key(app, domain)
-    write_generated_pages(app, state, site)
+    quiet = write_generated_pages(app, state, site)
     write_calendars(app)
-    write_feeds(app, Path(app.builder.outdir), state, site)
-    cache.save(app, domain, state)
+    write_feeds(app, Path(app.builder.outdir), state, site, quiet)
+    if not quiet:
+        cache.save(app, domain, state)
     return []

@@ -22,6 +22,7 @@ from typing import TYPE_CHECKING, Any
 from .._version import __version__
 from ..compat import build_info_hashes
 from ..config import get_config
+from ..dates import build_date
 
 if TYPE_CHECKING:
     from sphinx.application import Sphinx
@@ -42,6 +43,9 @@ class WriteState:
 
     pages: dict[str, str] = dc.field(default_factory=dict)  # pagename -> fingerprint
     feeds: dict[str, str] = dc.field(default_factory=dict)  # feed pagename -> fingerprint
+    # what a build that reads nothing can still see change (see quiet_key)
+    quiet: str = ""
+    probes: dict[str, str] = dc.field(default_factory=dict)  # folder -> page its theme probe borrowed
 
 
 def _path(app: Sphinx) -> Path:
@@ -58,7 +62,12 @@ def load(app: Sphinx, domain: ReflectionsDomain) -> WriteState:
         data = json.loads(_path(app).read_text(encoding="utf-8"))
         if data["identity"] != _identity(app, domain):
             return WriteState()
-        return WriteState(pages=dict(data["pages"]), feeds=dict(data["feeds"]))
+        return WriteState(
+            pages=dict(data["pages"]),
+            feeds=dict(data["feeds"]),
+            quiet=str(data.get("quiet", "")),
+            probes=dict(data.get("probes", {})),
+        )
     except (OSError, ValueError, KeyError, TypeError):
         return WriteState()
 
@@ -68,6 +77,8 @@ def save(app: Sphinx, domain: ReflectionsDomain, state: WriteState) -> None:
         "identity": _identity(app, domain),
         "pages": state.pages,
         "feeds": state.feeds,
+        "quiet": state.quiet,
+        "probes": state.probes,
     }
     path = _path(app)
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -130,6 +141,24 @@ def site_inputs(app: Sphinx, domain: ReflectionsDomain) -> str:
         app.config.project,
         config_hash,
         tags_hash,
+    )
+
+
+def quiet_key(domain: ReflectionsDomain, site: str, chrome: dict[str, str]) -> str:
+    """What can change a generated page or feed in a build that read no document.
+
+    Everything else they show comes from documents and is the last build's
+    when none was read or removed (:attr:`.ReflectionsDomain.quiet`): the
+    site's options (``site``), the registries (the prints taken after
+    reading), the day when there are events (whether one is still to come),
+    and the theme around the pages (``chrome``: each folder's probe).
+    """
+    events = bool(domain.all_events())
+    return digest(
+        site,
+        sorted(domain.data["registry_prints"].items()),
+        build_date().isoformat() if events else "",
+        sorted(chrome.items()),
     )
 
 

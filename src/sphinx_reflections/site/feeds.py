@@ -438,8 +438,15 @@ def feed_pages(app: Sphinx) -> list[Feed]:
     return feeds
 
 
-def write_feeds(app: Sphinx, outdir: Path, state: WriteState, site: str) -> None:
-    """Every feed, when ``html_baseurl`` makes absolute URLs possible."""
+def write_feeds(
+    app: Sphinx, outdir: Path, state: WriteState, site: str, quiet: bool = False
+) -> None:
+    """Every feed, when ``html_baseurl`` makes absolute URLs possible.
+
+    ``quiet``: nothing a feed shows changed since the last build (see
+    :func:`.pages.write_generated_pages`); only files gone from the output
+    are a reason to look at the feeds one by one.
+    """
     domain = get_domain(app.env)
     if not app.config.html_baseurl:
         if domain.reflections:
@@ -456,6 +463,12 @@ def write_feeds(app: Sphinx, outdir: Path, state: WriteState, site: str) -> None
     xsl = domain.page_of("", "feed") + ".xsl" if get_config(app).feed_stylesheet else ""
     if xsl:
         write_if_changed(outdir / xsl, stylesheet(app))
+    main = domain.page_of("", "atom")
+    last = [outdir / f"{name}.xml" for name in state.feeds]  # the last build's files
+    if main in state.feeds:
+        last.append(outdir / (domain.page_of("", "feed") + ".json"))
+    if quiet and all(f.is_file() for f in last):
+        return
     prints: dict[str, str] = {}  # docname -> what its entry shows, once for every feed
 
     def entry_print(r: Reflection) -> str:
@@ -467,7 +480,7 @@ def write_feeds(app: Sphinx, outdir: Path, state: WriteState, site: str) -> None
 
     for feed in feed_pages(app):
         pagename, title, entries, page = feed.pagename, feed.title, feed.entries, feed.page
-        is_main = pagename == domain.page_of("", "atom")
+        is_main = pagename == main
         atom_name = pagename + ".xml"
         json_name = domain.page_of("", "feed") + ".json"
         files = [outdir / atom_name] + ([outdir / json_name] if is_main else [])

@@ -306,7 +306,7 @@ def _chrome(app: Sphinx, pagename: str, scratch: Path) -> str:
     return hashlib.sha256(scratch.read_bytes()).hexdigest()
 
 
-def write_generated_pages(app: Sphinx, state: cache.WriteState, site: str) -> None:
+def write_generated_pages(app: Sphinx, state: cache.WriteState, site: str) -> bool:
     """Write every generated page whose inputs or bytes changed.
 
     A page whose inputs (its data, the site-wide data and the theme around it)
@@ -316,19 +316,39 @@ def write_generated_pages(app: Sphinx, state: cache.WriteState, site: str) -> No
     time (rsync, CDNs and incremental deploys see only real changes). With
     ``-j N`` (and every extension parallel-write-safe) they are rendered in
     ``N`` forked processes, the way Sphinx writes documents.
+
+    Returns True when the build read nothing and nothing else a page shows
+    changed (:func:`.cache.quiet_key`): no page was looked at one by one, and
+    the feeds need not be either.
     """
     builder: Any = app.builder
     domain = get_domain(app.env)
     outdir = Path(builder.outdir)
     scratch = outdir / ".reflections-scratch.html"
-    chrome: dict[str, str] = {}
+    probed: dict[str, str] = {}  # probe pagename -> the theme's fingerprint there
+
+    def chrome_at(pagename: str) -> str:
+        if pagename not in probed:
+            probed[pagename] = _chrome(app, pagename, scratch)
+        return probed[pagename]
+
+    if domain.quiet and state.quiet:
+        chrome = {folder: chrome_at(page) for folder, page in sorted(state.probes.items())}
+        if cache.quiet_key(domain, site, chrome) == state.quiet and all(
+            Path(builder.get_outfilename(pagename)).is_file() for pagename in state.pages
+        ):
+            scratch.unlink(missing_ok=True)
+            return True
+    chrome = {}
+    probes: dict[str, str] = {}
     written: dict[str, str] = {}
     jobs: list[tuple[PageSource, Path]] = []
     for page in _pages(app):
         pagename = page.pagename
         folder = posixpath.dirname(pagename)
         if folder not in chrome:
-            chrome[folder] = _chrome(app, pagename, scratch)
+            probes[folder] = pagename
+            chrome[folder] = chrome_at(pagename)
         fingerprint = cache.digest(site, chrome[folder], page.canonical, page.inputs)
         written[pagename] = fingerprint
         target = Path(builder.get_outfilename(pagename))
@@ -345,7 +365,10 @@ def write_generated_pages(app: Sphinx, state: cache.WriteState, site: str) -> No
     else:
         write_pages(app, entries, jobs)
     state.pages = written
+    state.probes = probes
+    state.quiet = cache.quiet_key(domain, site, chrome)
     cache.prune_stored(app, Entries.KIND, {r.docname for r in domain.visible()})
+    return False
 
 
 PARALLEL_PAGES = 8  # fewer pages are not worth forking for
