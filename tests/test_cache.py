@@ -12,9 +12,9 @@ import pytest
 import sphinx
 
 from reflections_testutil import copy_root, edit, soup, spy, warnings_of
-from sphinx_reflections import registry
+from sphinx_reflections import listings, registry
 from sphinx_reflections.metadata import PAGE_KEY
-from sphinx_reflections.site import feeds, pages
+from sphinx_reflections.site import feeds, outputs, pages
 
 pytestmark = pytest.mark.usefixtures("build_date")
 
@@ -192,23 +192,31 @@ def test_a_build_that_reads_nothing_looks_at_no_generated_page(
     count = Counter(monkeypatch)
     listed = spy(monkeypatch, pages, "_pages")
     assembled = spy(monkeypatch, feeds, "feed_pages")
+    # the tables worked out after reading: what listings show, what the site consists of
+    shown = spy(monkeypatch, listings, "shown")
+    planned = spy(monkeypatch, outputs, "output_names")
     app = count.build(make_app, src)
-    assert listed.calls and assembled.calls
+    assert listed.calls and assembled.calls and shown.calls and planned.calls
     before = _outputs(app.outdir)
+    labels = app.env.domaindata["std"]["labels"].get("reflections-author-sam")
+    assert labels
 
-    listed.reset()
-    assembled.reset()
-    count.build(make_app, src)
+    for one in (listed, assembled, shown, planned):
+        one.reset()
+    again = count.build(make_app, src)
     assert count.read == [] and count.pages == []
     assert listed.calls == [] and assembled.calls == []
+    assert shown.calls == [] and planned.calls == []
     assert _outputs(app.outdir) == before
+    assert again.env.domaindata["std"]["labels"].get("reflections-author-sam") == labels
 
     with (src / "people.yml").open("a", encoding="utf-8") as people:
         people.write("nea:\n  name: Nea Ny\n")
-    count.build(make_app, src)
+    again = count.build(make_app, src)
     assert count.read == []  # no page shows her
-    assert listed.calls and assembled.calls
+    assert listed.calls and assembled.calls and planned.calls
     assert count.pages == ["reflections/authors/nea"]
+    assert "reflections-author-nea" in again.env.domaindata["std"]["labels"]
 
     listed.reset()
     assembled.reset()
@@ -229,14 +237,16 @@ def test_a_build_on_another_day_looks_at_the_events_again(
     src = copy_root("events", tmp_path)
     count = Counter(monkeypatch)
     listed = spy(monkeypatch, pages, "_pages")
+    shown = spy(monkeypatch, listings, "shown")
     count.build(make_app, src)
     listed.reset()
+    shown.reset()
     count.build(make_app, src)
-    assert listed.calls == []
+    assert listed.calls == [] and shown.calls == []
     later = dt.datetime(2028, 1, 1, tzinfo=dt.UTC)  # Customer Summit 2027 is over
     monkeypatch.setenv("SOURCE_DATE_EPOCH", str(int(later.timestamp())))
     count.build(make_app, src)
-    assert count.read == [] and listed.calls
+    assert count.read == [] and listed.calls and shown.calls
     assert "reflections/events/summit-2027" in count.pages
     assert "reflections/events/index" in count.pages
 

@@ -115,6 +115,8 @@ def setup(app: Sphinx) -> dict[str, Any]:
     # -- after reading: every page is in the domain ----------------------------------------
     # in this order: the tag table (400) gets its page names (450), related reflections
     # are worked out (470), then listings (500) and outputs (600) show them
+    # first: whether this build read nothing and the tables' other inputs stand
+    app.connect("env-updated", outdated.settle, priority=300)
     app.connect("env-updated", hashtags.update_tag_table, priority=400)
     app.connect("env-updated", naming.name_pages, priority=450)
     app.connect("env-updated", listings.update_related, priority=470)

@@ -251,6 +251,8 @@ def outdated_listings(app: Sphinx, env: BuildEnvironment) -> list[str]:
     Sphinx writes them again although their sources did not change.
     """
     domain = get_domain(env)
+    if domain.settled:  # nothing read, nothing they show changed: they show the same
+        return []
     entries: dict[str, str] = {}
     return domain.update_shown({d: shown(domain, d, entries) for d in sorted(domain.dynamic)})
 

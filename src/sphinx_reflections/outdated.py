@@ -8,9 +8,13 @@ the end of every read, and compared at the start of the next build.
 
 from __future__ import annotations
 
+import dataclasses as dc
 import hashlib
 from typing import TYPE_CHECKING, Any
 
+from .compat import build_info_hashes
+from .config import get_config
+from .dates import build_date
 from .domain import ReflectionsDomain, get_domain
 from .text import tag_key
 
@@ -96,6 +100,29 @@ def registries_outdated(
         ):
             found.add(docname)
     return sorted(found)
+
+
+def settle(app: Sphinx, env: BuildEnvironment) -> None:
+    """``env-updated`` (first): do the tables worked out after reading need working out?
+
+    Not when this build read and removed nothing and the registries, the
+    options, the builder and the day are the last build's (the day decides
+    which events a listing shows as still to come).
+    """
+    domain = get_domain(env)
+    config_hash, tags_hash = build_info_hashes(app.builder)
+    options = dc.replace(get_config(app), gc_freeze=True)  # it changes no output
+    key = _print(
+        (
+            app.builder.name,
+            options,
+            config_hash,
+            tags_hash,
+            sorted(registry_prints(domain).items()),
+            build_date().isoformat(),
+        )
+    )
+    domain.settle(key)
 
 
 def remember_registries(app: Sphinx, env: BuildEnvironment) -> None:

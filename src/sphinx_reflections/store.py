@@ -88,6 +88,7 @@ class DomainStore(Domain):
         self._memo: dict[Hashable, Any] = {}
         self._failures: list[str] = []
         self._quiet = False  # see begin_read()
+        self._settled = False  # see settle()
 
     # -- reading: registries --------------------------------------------------------
 
@@ -397,6 +398,22 @@ class DomainStore(Domain):
         registries, the options, the day and the theme.
         """
         return self._quiet
+
+    def settle(self, key: str) -> None:
+        """``env-updated`` (first): whether the tables worked out after reading stand.
+
+        ``key`` is what they are worked out from besides the records (the
+        registries, options, builder and day); when this build read nothing and
+        the key is the one they were last worked out with, they are the last
+        build's (see :attr:`settled`). The key is kept for the next build.
+        """
+        self._settled = self._quiet and self.data.get("settled_key") == key
+        self.data["settled_key"] = key
+
+    @property
+    def settled(self) -> bool:
+        """True when the listings shown and the outputs planned are the last build's."""
+        return self._settled
 
     def start_build(self) -> None:
         """Forget what the last build remembered (see :meth:`remember`)."""

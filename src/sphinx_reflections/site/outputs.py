@@ -39,6 +39,9 @@ def plan_outputs(app: Sphinx, env: BuildEnvironment) -> None:
     domain = get_domain(env)
     domain.env_token()  # before Sphinx pickles the environment
     domain.start_build()
+    if domain.settled:  # the last build's outputs and labels; nothing of them is stale
+        domain.set_outputs(*domain.outputs)
+        return
     pages, files = output_names(app, domain)
     domain.set_outputs(pages, files)
     register_labels(env, domain, std_too=page_builder(app.builder))
