@@ -13,6 +13,7 @@ import re
 import weakref
 from typing import TYPE_CHECKING, Any, Literal
 
+from .compat import build_info_hashes
 from .warnings_ import ReflectionsWarning, config_location, warn
 
 if TYPE_CHECKING:
@@ -286,3 +287,14 @@ def get_config(app_or_env: Any) -> ReflectionsConfig:
     except KeyError:
         found = _CACHE[config] = ReflectionsConfig.from_sphinx(config)
         return found
+
+
+def output_settings(app: Sphinx) -> tuple[ReflectionsConfig, str, str]:
+    """The configuration that decides what a build writes.
+
+    The extension's options (all but ``reflections_gc_freeze``, which changes
+    how a build runs, never what it writes) and the configuration and tags
+    hashes Sphinx itself writes every document again for.
+    """
+    config_hash, tags_hash = build_info_hashes(app.builder)
+    return dc.replace(get_config(app), gc_freeze=True), config_hash, tags_hash

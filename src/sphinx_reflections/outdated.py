@@ -8,12 +8,10 @@ the end of every read, and compared at the start of the next build.
 
 from __future__ import annotations
 
-import dataclasses as dc
 import hashlib
 from typing import TYPE_CHECKING, Any
 
-from .compat import build_info_hashes
-from .config import get_config
+from .config import output_settings
 from .dates import build_date
 from .domain import ReflectionsDomain, get_domain
 from .text import tag_key
@@ -28,7 +26,21 @@ def _print(value: Any) -> str:
 
 
 def registry_prints(domain: ReflectionsDomain) -> dict[str, str]:
-    """A fingerprint per registry entry, and one of all handles together."""
+    """A fingerprint per registry entry, and one of all handles together.
+
+    Asked when a build starts reading and twice after it; made once per
+    loaded registry (the domain gets new tables each build, see
+    ``load_registries``).
+    """
+    tables = (domain.people, domain.events, domain.tag_registry)
+    memo = domain.__dict__.get("_registry_prints")
+    if memo is None or any(a is not b for a, b in zip(memo[0], tables, strict=True)):
+        memo = (tables, _registry_prints(domain))
+        domain.__dict__["_registry_prints"] = memo
+    return dict(memo[1])
+
+
+def _registry_prints(domain: ReflectionsDomain) -> dict[str, str]:
     prints = {f"authors:{i}": _print(p) for i, p in domain.people.items()}
     # all a mention shows of its person: the name (its index entry) and that the person exists
     prints |= {f"named:{i}": _print(p.name) for i, p in domain.people.items()}
@@ -110,14 +122,10 @@ def settle(app: Sphinx, env: BuildEnvironment) -> None:
     which events a listing shows as still to come).
     """
     domain = get_domain(env)
-    config_hash, tags_hash = build_info_hashes(app.builder)
-    options = dc.replace(get_config(app), gc_freeze=True)  # it changes no output
     key = _print(
         (
             app.builder.name,
-            options,
-            config_hash,
-            tags_hash,
+            output_settings(app),
             sorted(registry_prints(domain).items()),
             build_date().isoformat(),
         )

@@ -80,6 +80,7 @@ class DomainStore(Domain):
         "labels": [],  # std labels registered for generated pages
         "label_titles": {},  # label -> title, for builders without generated pages
         "env_token": "",  # identity of this environment, see env_token()
+        "settled_key": "",  # what the tables after reading were last worked out with, see settle()
     }
 
     def __init__(self, env: BuildEnvironment) -> None:

@@ -20,8 +20,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from .._version import __version__
-from ..compat import build_info_hashes
-from ..config import get_config
+from ..config import output_settings
 from ..dates import build_date
 
 if TYPE_CHECKING:
@@ -131,9 +130,7 @@ def site_inputs(app: Sphinx, domain: ReflectionsDomain) -> str:
     new tag renders its own page, the tags index and the pages that list the
     piece that has it, not the whole site.
     """
-    config_hash, tags_hash = build_info_hashes(app.builder)
-    # the collector option changes how a build runs, never what it writes
-    options = dc.replace(get_config(app), gc_freeze=True)
+    options, config_hash, tags_hash = output_settings(app)
     return digest(
         options,
         app.config.language,

@@ -464,11 +464,12 @@ def write_feeds(
     if xsl:
         write_if_changed(outdir / xsl, stylesheet(app))
     main = domain.page_of("", "atom")
-    last = [outdir / f"{name}.xml" for name in state.feeds]  # the last build's files
-    if main in state.feeds:
-        last.append(outdir / (domain.page_of("", "feed") + ".json"))
-    if quiet and all(f.is_file() for f in last):
-        return
+    if quiet:
+        last = [outdir / f"{name}.xml" for name in state.feeds]  # the last build's files
+        if main in state.feeds:
+            last.append(outdir / (domain.page_of("", "feed") + ".json"))
+        if all(f.is_file() for f in last):
+            return
     prints: dict[str, str] = {}  # docname -> what its entry shows, once for every feed
 
     def entry_print(r: Reflection) -> str:
