@@ -375,3 +375,29 @@ def test_the_person_edit_changes_only_that_persons_role(blog: kbgen.KnowledgeBas
     assert added == [f'  role: "{edit.text}"']
     assert after == kbgen.people_yaml([replace(p, role=edit.text) if p is who else p
                                        for p in blog.people])  # fmt: skip
+
+
+def test_a_real_blog_keeps_its_imported_files_in_both_variants(tmp_path: Path) -> None:
+    """Images the import kept beside the posts reach both trees the benchmark builds.
+
+    Without them Sphinx reads every post that shows one again in every build,
+    and a rebuild measures that instead of the edit.
+    """
+    import realcorpus
+
+    tree = tmp_path / "blog-tree"
+    (tree / "blog" / "posts").mkdir(parents=True)
+    (tree / "blog" / "_imported" / "assets").mkdir(parents=True)
+    (tree / "conf.py").write_text('myst_enable_extensions = ["colon_fence"]\n', encoding="utf-8")
+    (tree / "index.md").write_text("# Blog\n", encoding="utf-8")
+    (tree / "blog" / "people.yml").write_text("{}\n", encoding="utf-8")
+    (tree / "blog" / "posts" / "one.md").write_text("# One\n\n![a](../_imported/assets/a.png)\n")
+    (tree / "blog" / "_imported" / "assets" / "a.png").write_bytes(b"\x89PNG")
+    (tree / "_build" / "_imported").mkdir(parents=True)  # a build of the tree is not copied
+    kb = realcorpus.load(tree)
+    assert kb.folders == {"blog/_imported": tree / "blog" / "_imported"}
+    for variant in ("plain", "extension"):
+        dest = tmp_path / variant
+        kbgen.write_project(kb, dest, variant, "alabaster")
+        assert (dest / "blog" / "_imported" / "assets" / "a.png").read_bytes() == b"\x89PNG"
+        assert not (dest / "_build").exists()

@@ -314,6 +314,7 @@ class KnowledgeBase:
     plans: list[Plan] = field(default_factory=list)  # one per reflection, in order
     shape: str = "custom"
     conf_extra: str = ""  # conf.py lines of both variants (a real blog's MyST settings)
+    folders: dict[str, Path] = field(default_factory=dict)  # path -> folder copied to both
 
     def edit(self, kind: str) -> Edit:
         """The edit of one kind (KeyError when this knowledge base has none)."""
@@ -1092,3 +1093,5 @@ def write_project(kb: KnowledgeBase, dest: Path, variant: str, theme: str) -> No
         path = dest / relpath
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(text, encoding="utf-8")
+    for relpath, folder in kb.folders.items():  # a real blog's images, say
+        shutil.copytree(folder, dest / relpath)

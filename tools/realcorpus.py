@@ -122,6 +122,13 @@ def load(tree: Path) -> KnowledgeBase:
         shape=tree.name,
     )
     kb.conf_extra = _conf_lines((tree / "conf.py").read_text(encoding="utf-8"))
+    # the posts' images and files, which the import keeps in _imported folders: without
+    # them Sphinx reads every post that shows one again in every build, in both variants
+    kb.folders = {
+        folder.relative_to(tree).as_posix(): folder
+        for folder in sorted(tree.rglob("_imported"))
+        if folder.is_dir() and "_build" not in folder.relative_to(tree).parts
+    }
     kb.edits = _edits(kb, pieces, authors_of, tag_counts)
     return kb
 
