@@ -51,6 +51,8 @@ class Counter:
         app.connect("html-page-context", seen)
         self.read: list[str] = []
         app.connect("env-before-read-docs", lambda _app, _env, docs: self.read.extend(docs))
+        self.written: list[str] = []
+        app.connect("doctree-resolved", lambda _app, _tree, docname: self.written.append(docname))
         self.pages.clear()
         self._entries.reset()
         if self._resolved is not None:
@@ -390,6 +392,27 @@ def test_a_text_edit_renders_no_generated_page(make_app, tmp_path, monkeypatch) 
     assert count.entries == []
 
 
+def test_a_sentence_added_renders_only_the_piece(make_app, tmp_path, monkeypatch) -> None:
+    """The most common edit changes the word count, which no listing shows (the reading
+    time, rounded, stays): no entry, generated page or related list is rendered again."""
+    src = _copy(tmp_path)
+    count = Counter(monkeypatch)
+    app = count.build(make_app, src)
+    from sphinx_reflections.domain import get_domain
+
+    before = get_domain(app.env).reflections["essays/twenty-years"]
+    page = src / "essays" / "twenty-years.md"
+    page.write_text(page.read_text(encoding="utf-8") + "\nOne more sentence.\n", encoding="utf-8")
+    app = count.build(make_app, src)
+    after = get_domain(app.env).reflections["essays/twenty-years"]
+    assert after.words > before.words and after.minutes == before.minutes
+    assert count.read == ["essays/twenty-years"]
+    # Sphinx writes the page whose toctree holds the piece; not the pieces whose lists show it
+    assert sorted(count.written) == ["essays/twenty-years", "index"]
+    assert count.pages == []
+    assert count.entries == []
+
+
 def test_a_new_role_rereads_and_renders_only_what_shows_the_person(
     make_app, tmp_path, monkeypatch
 ) -> None:
@@ -503,6 +526,38 @@ def test_a_rebased_entry_is_the_entry_rendered_on_its_page(make_app, tmp_path, b
             assert moved == app.builder.render_partial(node)["fragment"], page.pagename
             checked += 1
     assert checked >= 10
+    # entries rendered together, in one pass of the translator, are each the entry alone
+    listed = domain.visible()
+    together = entries._render_all([entry(r, domain) for r in listed])
+    assert len(together) == len(listed) >= 2
+    for reflection, html in zip(listed, together, strict=True):
+        node = entry(reflection, domain)
+        resolve_generated(node, app.builder, entries.base)
+        assert html == app.builder.render_partial(node)["fragment"], reflection.docname
+
+
+def test_a_first_build_renders_the_entries_in_one_pass(make_app, tmp_path, monkeypatch) -> None:
+    """The translator is made once for all entries of a first build, not once per entry."""
+    calls: list[int] = []
+    real = pages.Entries._render_all
+
+    def counted(self: pages.Entries, made: list[Any]) -> list[str]:
+        calls.append(len(made))
+        return real(self, made)
+
+    monkeypatch.setattr(pages.Entries, "_render_all", counted)
+    src = copy_root("reader", tmp_path, "reader")
+    app = make_app("html", srcdir=src)
+    app.build()
+    from sphinx_reflections.domain import get_domain
+
+    assert calls and calls[0] == len(get_domain(app.env).visible()) >= 5, calls
+    assert not any(calls[1:]), calls  # nothing left to render after the first pass
+    calls.clear()
+    page = src / "essays" / "a1.md"
+    page.write_text(page.read_text(encoding="utf-8") + "\nOne more line.\n", encoding="utf-8")
+    make_app("html", srcdir=src).build()
+    assert not any(calls), calls  # a sentence added changes nothing an entry shows: all kept
 
 
 def _index_entries(outdir: Path) -> dict[str, Any]:

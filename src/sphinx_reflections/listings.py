@@ -8,6 +8,7 @@ author and event pages. Listings are filled in once every document is read
 
 from __future__ import annotations
 
+import dataclasses as dc
 import hashlib
 import heapq
 import math
@@ -85,7 +86,9 @@ def entry_inputs(domain: ReflectionsDomain, reflection: Reflection) -> Any:
         tags.append((tag, info.slug if info else None))
     title = domain.env.titles.get(reflection.docname)
     return (
-        reflection,
+        # no listing shows the word count (its reading time, rounded, is in the record):
+        # without it, a sentence added to a piece renders no page that lists it again
+        dc.replace(reflection, words=0),
         title.astext() if title else reflection.title,
         [people.get(a) for a in reflection.authors],
         tags,

@@ -111,6 +111,12 @@ def write_stored(app: Sphinx, kind: str, name: str, data: dict[str, Any]) -> Non
     scratch.replace(path)
 
 
+def has_stored(app: Sphinx, kind: str) -> bool:
+    """Whether anything of this kind was kept: nothing on a first build."""
+    folder = _store_folder(app, kind)
+    return folder.is_dir() and next(folder.iterdir(), None) is not None
+
+
 def prune_stored(app: Sphinx, kind: str, keep: set[str]) -> None:
     """Forget what was kept for names no longer in use (a tag page that went away)."""
     folder = _store_folder(app, kind)

@@ -182,9 +182,12 @@ def keep_out_of_books(app: Sphinx, doctree: nodes.document) -> None:
     would look for a document that does not exist. Only page builders keep
     the entry at all (an EPUB has no such page).
     """
-    names = set(navigation_pages(get_domain(app.env))) - set(app.env.found_docs)
+    toctrees = list(doctree.findall(addnodes.toctree))
+    if not toctrees:  # most pages: no need to work out the names
+        return
+    names = set(navigation_pages(get_domain(app.env))).difference(app.env.found_docs)
     keep = page_builder(app.builder)
-    for toctree in doctree.findall(addnodes.toctree):
+    for toctree in toctrees:
         toctree["includefiles"] = [f for f in toctree["includefiles"] if f not in names]
         if not keep:
             toctree["entries"] = [(t, r) for t, r in toctree["entries"] if r not in names]

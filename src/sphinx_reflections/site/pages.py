@@ -16,7 +16,7 @@ import html
 import os
 import posixpath
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -450,28 +450,49 @@ class Entries:
         self.html: dict[str, str] = {}  # docname -> entry HTML as on the archive
         self.page_uri = ""
         self.current = self._current_markup()
+        self.fresh = True  # prepare_all not yet tried
+        self.targets: dict[str, set[str]] = {}  # docname -> the pages its entry links to
+        self.moved: dict[tuple[str, str], str] = {}  # (docname, folder) -> entry rebased there
 
     def key(self, reflection: Reflection) -> str:
         """Everything one reflection's entry shows, with what it links to."""
         return cache.digest(self.site, entry_inputs(self.domain, reflection))
 
-    def prepare(self, reflections: Iterator[Reflection]) -> None:
+    def prepare(self, reflections: Iterable[Reflection]) -> None:
         """Have the entries of these reflections ready: kept from the last build, or rendered.
 
         Done before pages are rendered (in forked workers under ``-j``), so
-        each entry is rendered once in all.
+        each entry is rendered once in all; those not kept are rendered
+        together, in one pass of the translator (:meth:`_render_all`).
         """
+        due: dict[str, tuple[Reflection, str]] = {}
         for reflection in reflections:
             docname = reflection.docname
-            if docname in self.html:
+            if docname in self.html or docname in due:
                 continue
             key = self.key(reflection)
             stored = cache.read_stored(self.app, self.KIND, docname)
             html = stored.get("html") if stored.get("key") == key else None
-            if not isinstance(html, str):
-                html = self._render(entry(reflection, self.domain))
-                cache.write_stored(self.app, self.KIND, docname, {"key": key, "html": html})
+            if isinstance(html, str):
+                self.html[docname] = html
+            else:
+                due[docname] = (reflection, key)
+        made = self._render_all([entry(reflection, self.domain) for reflection, _key in due.values()])
+        for (docname, (_reflection, key)), html in zip(due.items(), made, strict=True):
+            cache.write_stored(self.app, self.KIND, docname, {"key": key, "html": html})
             self.html[docname] = html
+
+    def prepare_all(self) -> None:
+        """On a first build (nothing kept yet), render every listed entry in one pass.
+
+        Documents' related lists ask for entries one by one, before the
+        generated pages do; when none was kept, all of them will be needed.
+        """
+        if not self.fresh:
+            return
+        self.fresh = False
+        if not cache.has_stored(self.app, self.KIND):
+            self.prepare(self.domain.visible())
 
     def maker(self, pagename: str) -> EntryMaker:
         """Start a page: the function its listings make entries with."""
@@ -479,10 +500,24 @@ class Entries:
         return self._make
 
     def _make(self, reflection: Reflection) -> nodes.Element:
-        if reflection.docname not in self.html:
-            self.prepare(iter([reflection]))
-        html = rebase(self.html[reflection.docname], self.base_uri, self.page_uri, self.current)
-        return rnodes.reflections_entry_html(html=html)
+        docname = reflection.docname
+        if docname not in self.html:
+            self.prepare_all()
+            if docname not in self.html:
+                self.prepare((reflection,))
+        html = self.html[docname]
+        if docname not in self.targets:
+            self.targets[docname] = link_targets(html, self.base_uri)
+        if self.page_uri in self.targets[docname]:  # a link to this very page: rebase it here
+            return rnodes.reflections_entry_html(
+                html=rebase(html, self.base_uri, self.page_uri, self.current)
+            )
+        # otherwise the entry reads the same on every page of the folder: rebased once
+        place = (docname, posixpath.dirname(self.page_uri))
+        moved = self.moved.get(place)
+        if moved is None:
+            moved = self.moved[place] = rebase(html, self.base_uri, self.page_uri, self.current)
+        return rnodes.reflections_entry_html(html=moved)
 
     def _current_markup(self) -> tuple[str, str]:
         """How the translator opens and closes a link to the page it is on."""
@@ -494,13 +529,32 @@ class Entries:
         opening, _marker, closing = html.partition(marker)
         return opening, closing
 
-    def _render(self, node: nodes.Element) -> str:
-        """One entry's HTML as on the archive page."""
-        resolve_generated(node, self.builder, self.base)
+    def _render_all(self, made: list[nodes.Element]) -> list[str]:
+        """Entries' HTML as on the archive page, from one call of the translator.
+
+        Each call of ``render_partial`` makes a new translator (the node
+        handlers of every extension bound one by one, the stylesheets looked
+        up): for hundreds of entries that was the most of their cost. The
+        entries are rendered side by side between markers the translator
+        passes through verbatim, and cut apart; their HTML does not depend on
+        their neighbours (a test compares it with entries rendered alone).
+        """
+        if not made:
+            return []
+        batch = nodes.container()
+        batch += nodes.raw("", _CUT, format="html")
+        for node in made:
+            batch += node
+            batch += nodes.raw("", _CUT, format="html")
+        resolve_generated(batch, self.builder, self.base)
         prepare_partial(self.builder)
-        return str(self.builder.render_partial(node)["fragment"])
+        html = str(self.builder.render_partial(batch)["fragment"])
+        pieces = html.split(_CUT)
+        return pieces[1:-1]
 
 
+#: Between entries rendered together (a comment no entry can contain: see _render_all).
+_CUT = "<!--reflections-entry-cut-->"
 _LINK = re.compile(r'<a class="reference internal" href="([^"]*)">(.*?)</a>', re.S)
 _URL = re.compile(r'\b(href|src)="([^"]*)"')
 
@@ -515,6 +569,17 @@ def _absolute(folder: str, url: str) -> str:
         elif segment != ".":
             parts.append(segment)
     return "/".join(parts)
+
+
+def link_targets(html: str, base_uri: str) -> set[str]:
+    """The pages (from the site's root, without a fragment) that entry HTML links to."""
+    folder = posixpath.dirname(base_uri)
+    found = set()
+    for match in _URL.finditer(html):
+        url = match.group(2)
+        if url and not url.startswith(("#", "/")) and ":" not in url.split("/")[0]:
+            found.add(_absolute(folder, url).partition("#")[0])
+    return found
 
 
 def rebase(html: str, base_uri: str, page_uri: str, current: tuple[str, str]) -> str:
