@@ -600,3 +600,49 @@ def test_an_edit_undone_leaves_the_search_index_as_it_was(make_app, tmp_path) ->
     page.write_text(before, encoding="utf-8")
     make_app("html", srcdir=src).build()
     assert (app.outdir / "searchindex.js").read_bytes() == clean
+
+
+def test_a_rebuild_shows_dates_without_babel_formatting_them(make_app, tmp_path, monkeypatch) -> None:
+    """Babel loads its data for the first date it formats in a process: a rebuild that
+    writes a byline takes the dates earlier builds formatted, kept next to the doctrees."""
+    from sphinx_reflections import i18n
+
+    src = _copy(tmp_path)
+    monkeypatch.setattr(i18n, "_LONG", {})  # as in a new process
+    app = make_app("html", srcdir=src)
+    app.build()
+    kept = json.loads((Path(app.doctreedir) / "reflections-dates.json").read_text("utf-8"))
+    assert ["2023-05-29", "en", "May 29, 2023"] in kept["dates"], kept
+    monkeypatch.setattr(i18n, "_LONG", {})  # the next build, in another process
+    formatted: list[Any] = []
+    real = i18n.format_date
+
+    def counted(*args: Any, **kwargs: Any) -> str:
+        formatted.append(args)
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(i18n, "format_date", counted)
+    edit(
+        src / "essays" / "twenty-years.md",
+        "Second paragraph with more words in it.",
+        "Second paragraph with other words in it.",
+    )
+    app = make_app("html", srcdir=src)
+    app.build()
+    assert formatted == []
+    assert "May 29, 2023" in soup(app.outdir / "essays" / "twenty-years.html").select_one("time").text
+
+    # dates kept by another Babel are not trusted
+    path = Path(app.doctreedir) / "reflections-dates.json"
+    kept["babel"] = "0.0"
+    kept["dates"] = [[d, lang, "wrong"] for d, lang, _text in kept["dates"]]
+    path.write_text(json.dumps(kept), encoding="utf-8")
+    monkeypatch.setattr(i18n, "_LONG", {})
+    edit(
+        src / "essays" / "twenty-years.md",
+        "Second paragraph with other words in it.",
+        "Second paragraph with more words in it.",
+    )
+    app = make_app("html", srcdir=src)
+    app.build()
+    assert formatted and b"wrong" not in (app.outdir / "essays" / "twenty-years.html").read_bytes()

@@ -66,7 +66,7 @@ def setup(app: Sphinx) -> dict[str, Any]:
         store,
         writing,
     )
-    from .site import feeds, outputs, pages
+    from .site import cache, feeds, outputs, pages
 
     app.setup_extension("sphinx_design")
 
@@ -95,6 +95,9 @@ def setup(app: Sphinx) -> dict[str, Any]:
     # toctrees may list the archive and the tags and events indexes (as genindex)
     app.connect("builder-inited", outputs.allow_in_toctrees)
     app.connect("build-finished", outputs.forget_toctree_pages)
+    # the long dates earlier builds formatted: Babel need not load its data to show them
+    app.connect("builder-inited", cache.load_dates)
+    app.connect("build-finished", cache.save_dates)
 
     # -- reading ---------------------------------------------------------------------
     # what survives a full collection is frozen: the collector stops walking the environment

@@ -69,9 +69,29 @@ def html_code(code: str) -> str:
     return code.strip().replace("_", "-")
 
 
-@functools.lru_cache(maxsize=4096)
+#: ``(ISO date, Babel locale) -> long date``: Babel's answers, kept across builds (see
+#: ``site.cache.load_dates``): the first date Babel formats in a process loads its
+#: locale data, about a tenth of a second of every rebuild that writes a byline.
+_LONG: dict[tuple[str, str], str] = {}
+
+
 def _long(day: dt.date, language: str) -> str:
-    return str(format_date(day, format="long", locale=_locale(language)))
+    key = (day.isoformat(), language)
+    text = _LONG.get(key)
+    if text is None:
+        text = _LONG[key] = str(format_date(day, format="long", locale=_locale(language)))
+    return text
+
+
+def known_dates() -> dict[tuple[str, str], str]:
+    """Every long date formatted in this process or learned from an earlier build."""
+    return _LONG
+
+
+def learn_dates(found: dict[tuple[str, str], str]) -> None:
+    """Dates an earlier build had Babel format (with the same Babel)."""
+    for key, text in found.items():
+        _LONG.setdefault(key, text)
 
 
 def long_date(when: dt.date, config: Config) -> str:

@@ -7,7 +7,8 @@ our own next to the doctrees, per builder: the fingerprints in one file,
 trusted only for the same output folder and the same environment (``-E`` or a
 new doctree folder start from nothing); each feed entry's HTML in a file
 keyed by its doctree (see :mod:`.feeds`); the listing entries of each
-generated page in a file keyed by what they show (see ``pages.Entries``).
+generated page in a file keyed by what they show (see ``pages.Entries``);
+and the long dates Babel formatted, for every builder (see :func:`load_dates`).
 """
 
 from __future__ import annotations
@@ -19,9 +20,12 @@ import os
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+import babel
+
 from .._version import __version__
 from ..config import output_settings
 from ..dates import build_date
+from ..i18n import known_dates, learn_dates
 
 if TYPE_CHECKING:
     from sphinx.application import Sphinx
@@ -82,6 +86,51 @@ def save(app: Sphinx, domain: ReflectionsDomain, state: WriteState) -> None:
     path = _path(app)
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(json.dumps(data, ensure_ascii=False, sort_keys=True), encoding="utf-8")
+
+
+def _dates_path(app: Sphinx) -> Path:
+    return Path(app.doctreedir) / "reflections-dates.json"
+
+
+def load_dates(app: Sphinx) -> None:
+    """``builder-inited``: the long dates earlier builds had Babel format.
+
+    Babel loads a language's data the first time it formats a date in a
+    process; with the dates a rebuild shows already known, it does not. Kept
+    for the Babel version that formatted them only.
+    """
+    try:
+        data = json.loads(_dates_path(app).read_text(encoding="utf-8"))
+        if data["babel"] != babel.__version__:
+            return
+        learn_dates({(str(day), str(lang)): str(text) for day, lang, text in data["dates"]})
+    except (OSError, ValueError, KeyError, TypeError):
+        return
+    _DATES_SEEN[str(_dates_path(app))] = len(known_dates())
+
+
+#: path of a dates file -> how many dates it held when loaded (written again only when more)
+_DATES_SEEN: dict[str, int] = {}
+
+
+def save_dates(app: Sphinx, exception: BaseException | None) -> None:
+    """``build-finished``: keep the dates this build formatted for the next one."""
+    if exception is not None:
+        return
+    path = _dates_path(app)
+    known = known_dates()
+    if not known or _DATES_SEEN.get(str(path)) == len(known):
+        return
+    rows = sorted([day, lang, text] for (day, lang), text in known.items())
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(
+            json.dumps({"babel": babel.__version__, "dates": rows}, ensure_ascii=False),
+            encoding="utf-8",
+        )
+    except OSError:
+        return
+    _DATES_SEEN[str(path)] = len(known)
 
 
 def _store_folder(app: Sphinx, kind: str) -> Path:
