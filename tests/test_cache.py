@@ -439,6 +439,25 @@ def test_a_new_role_rereads_and_renders_only_what_shows_the_person(
     assert _outputs(again.outdir) == _outputs(clean.outdir)
 
 
+def test_a_new_bio_renders_only_the_pages_with_the_full_card(make_app, tmp_path, monkeypatch) -> None:
+    """A listing's byline shows each author's avatar, name and role: a bio is on her page."""
+    src = _copy(tmp_path)
+    count = Counter(monkeypatch)
+    count.build(make_app, src)
+    edit(
+        src / "people.yml",
+        "  bio: Twenty years in customer experience, telecom and media.\n",
+        "  bio: Twenty-one years in customer experience.\n",
+    )
+    again = count.build(make_app, src)
+    assert count.pages == ["reflections/authors/jenny"]
+    assert count.entries == []
+    assert "Twenty-one years" in soup(again.outdir / "reflections/authors/jenny.html").get_text()
+    clean = make_app("html", srcdir=src, builddir=tmp_path / "clean")
+    clean.build()
+    assert _outputs(again.outdir) == _outputs(clean.outdir)
+
+
 def test_a_page_that_only_mentions_a_person_is_read_again_for_the_name_only(
     make_app, tmp_path, monkeypatch
 ) -> None:
@@ -646,3 +665,24 @@ def test_a_rebuild_shows_dates_without_babel_formatting_them(make_app, tmp_path,
     app = make_app("html", srcdir=src)
     app.build()
     assert formatted and b"wrong" not in (app.outdir / "essays" / "twenty-years.html").read_bytes()
+
+
+def test_a_page_with_nothing_of_ours_is_finished_in_one_walk(make_app, tmp_path, monkeypatch) -> None:
+    """The write-time stage looks for a dozen kinds of node; an ordinary page has none."""
+    from sphinx_reflections import resolve
+
+    src = _copy(tmp_path)
+    page = src / "article.md"
+    page.write_text(page.read_text(encoding="utf-8") + "\nSee #CX.\n", encoding="utf-8")
+    filled = spy(monkeypatch, resolve, "fill_dynamic")
+    app = make_app("html", srcdir=src)
+    app.build()
+    finished = filled.arg(2)
+    assert "index" in finished and "essays/twenty-years" in finished  # a card; a reflection
+    assert "article" not in finished  # its hashtag is a link Sphinx resolved
+    assert soup(app.outdir / "article.html").select_one("a .reflections-hashtag")
+    # in LaTeX the same page is finished: its hashtag's index entry is sorted under C
+    book = make_app("latex", srcdir=src, builddir=tmp_path / "latex")
+    book.build()
+    tex = next(Path(book.outdir).glob("*.tex")).read_text(encoding="utf-8")
+    assert r"\index{CX@\spxentry{\#CX}}" in tex

@@ -28,7 +28,7 @@ from .events import select_events
 from .hashtags import linkify
 from .i18n import Lang, _, html_code, lang_of
 from .records import Reflection, series_key
-from .registry import registry_name, unknown_id
+from .registry import Person, registry_name, unknown_id
 from .text import tag_key
 from .warnings_ import ReflectionsWarning, warn
 
@@ -90,9 +90,17 @@ def entry_inputs(domain: ReflectionsDomain, reflection: Reflection) -> Any:
         # without it, a sentence added to a piece renders no page that lists it again
         dc.replace(reflection, words=0),
         title.astext() if title else reflection.title,
-        [people.get(a) for a in reflection.authors],
+        # as a byline's compact card shows each author: a new bio or link renders no listing
+        [_card_inputs(domain, people.get(a), a) for a in reflection.authors],
         tags,
     )
+
+
+def _card_inputs(domain: ReflectionsDomain, person: Person | None, ident: str) -> Any:
+    """What a compact card shows: the name linking to the person's page, the role, the avatar."""
+    if person is None:
+        return None
+    return (person.id, person.name, person.role, person.avatar, domain.page_of("authors", ident))
 
 
 def reflection_list(

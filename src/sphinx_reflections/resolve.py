@@ -49,9 +49,30 @@ ENTRY_MAKER_EVENT = "reflections-entry-maker"
 
 def doctree_resolved(app: Sphinx, doctree: nodes.document, docname: str) -> None:
     """``doctree-resolved``: finish a document for the builder writing it."""
+    if docname not in get_domain(app.env).reflections and not has_own_nodes(doctree, app.builder):
+        return  # most pages of a knowledge base: one walk instead of a dozen
     fill_dynamic(doctree, app.builder, docname)
     resolve_for_builder(doctree, app.builder, docname)
     mark_language(doctree, app.builder, docname)
+
+
+def has_own_nodes(doctree: nodes.Node, builder: Builder) -> bool:
+    """Whether any step below has something to do in this tree.
+
+    Each step looks for nodes of ours (placeholders, cards, callouts, badges,
+    avatars, links to the page itself), for parts only page builders keep, and
+    in LaTeX for the index entries of hashtags and people.
+    """
+    latex = builder.format == "latex"
+    for node in doctree.findall(nodes.Element):
+        if type(node).__module__ == _OWN_NODES or node.get(PAGES_ONLY):
+            return True
+        if latex and isinstance(node, addnodes.index) and node.get(INDEX_MARK):
+            return True
+    return False
+
+
+_OWN_NODES = rnodes.__name__
 
 
 def resolve_generated(tree: nodes.Element, builder: Builder, pagename: str) -> None:
