@@ -524,7 +524,9 @@ def test_a_new_series_part_renders_the_series_page(make_app, tmp_path, monkeypat
 
 
 @pytest.mark.parametrize("builder", ["html", "dirhtml"])
-def test_a_rebased_entry_is_the_entry_rendered_on_its_page(make_app, tmp_path, builder) -> None:
+def test_a_rebased_entry_is_the_entry_rendered_on_its_page(
+    make_app, tmp_path, monkeypatch, builder
+) -> None:
     """Entries are rendered once and moved to each page: byte for byte as if rendered there."""
     from sphinx_reflections.domain import get_domain
     from sphinx_reflections.listings import entry
@@ -553,6 +555,16 @@ def test_a_rebased_entry_is_the_entry_rendered_on_its_page(make_app, tmp_path, b
         node = entry(reflection, domain)
         resolve_generated(node, app.builder, entries.base)
         assert html == app.builder.render_partial(node)["fragment"], reflection.docname
+    # a translator that drops the markers between them: each entry is rendered alone
+    real = app.builder.render_partial
+
+    def no_markers(node: Any) -> dict[str, str]:
+        parts = dict(real(node))
+        parts["fragment"] = parts["fragment"].replace(pages._CUT, "")
+        return parts
+
+    monkeypatch.setattr(app.builder, "render_partial", no_markers)
+    assert entries._render_all([entry(r, domain) for r in listed]) == together
 
 
 def test_a_first_build_renders_the_entries_in_one_pass(make_app, tmp_path, monkeypatch) -> None:

@@ -550,7 +550,14 @@ class Entries:
         prepare_partial(self.builder)
         html = str(self.builder.render_partial(batch)["fragment"])
         pieces = html.split(_CUT)
-        return pieces[1:-1]
+        if len(pieces) == len(made) + 2:
+            return pieces[1:-1]
+        # a translator that does not pass raw HTML through as it is: one entry at a time
+        return [self._render_alone(node) for node in made]
+
+    def _render_alone(self, node: nodes.Element) -> str:
+        prepare_partial(self.builder)
+        return str(self.builder.render_partial(node)["fragment"])
 
 
 #: Between entries rendered together (a comment no entry can contain: see _render_all).
