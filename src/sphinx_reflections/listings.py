@@ -91,16 +91,16 @@ def entry_inputs(domain: ReflectionsDomain, reflection: Reflection) -> Any:
         dc.replace(reflection, words=0),
         title.astext() if title else reflection.title,
         # as a byline's compact card shows each author: a new bio or link renders no listing
-        [_card_inputs(domain, people.get(a), a) for a in reflection.authors],
+        [_card_inputs(domain, people.get(a)) for a in reflection.authors],
         tags,
     )
 
 
-def _card_inputs(domain: ReflectionsDomain, person: Person | None, ident: str) -> Any:
+def _card_inputs(domain: ReflectionsDomain, person: Person | None) -> Any:
     """What a compact card shows: the name linking to the person's page, the role, the avatar."""
     if person is None:
         return None
-    return (person.id, person.name, person.role, person.avatar, domain.page_of("authors", ident))
+    return (person.id, person.name, person.role, person.avatar, domain.page_of("authors", person.id))
 
 
 def reflection_list(

@@ -99,14 +99,15 @@ def load_dates(app: Sphinx) -> None:
     process; with the dates a rebuild shows already known, it does not. Kept
     for the Babel version that formatted them only.
     """
+    path = _dates_path(app)
     try:
-        data = json.loads(_dates_path(app).read_text(encoding="utf-8"))
+        data = json.loads(path.read_text(encoding="utf-8"))
         if data["babel"] != babel.__version__:
             return
         learn_dates({(str(day), str(lang)): str(text) for day, lang, text in data["dates"]})
     except (OSError, ValueError, KeyError, TypeError):
         return
-    _DATES_SEEN[str(_dates_path(app))] = len(known_dates())
+    _DATES_SEEN[str(path)] = len(known_dates())
 
 
 #: path of a dates file -> how many dates it held when loaded (written again only when more)

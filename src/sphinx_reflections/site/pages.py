@@ -578,15 +578,19 @@ def _absolute(folder: str, url: str) -> str:
     return "/".join(parts)
 
 
+def _site_path(folder: str, url: str) -> str | None:
+    """A relative ``url`` on a page in ``folder`` as a path from the site's root; None for
+    an empty, fragment-only, root-relative or absolute URL, which reads the same anywhere."""
+    if not url or url.startswith(("#", "/")) or ":" in url.split("/")[0]:
+        return None
+    return _absolute(folder, url)
+
+
 def link_targets(html: str, base_uri: str) -> set[str]:
     """The pages (from the site's root, without a fragment) that entry HTML links to."""
     folder = posixpath.dirname(base_uri)
-    found = set()
-    for match in _URL.finditer(html):
-        url = match.group(2)
-        if url and not url.startswith(("#", "/")) and ":" not in url.split("/")[0]:
-            found.add(_absolute(folder, url).partition("#")[0])
-    return found
+    found = (_site_path(folder, match.group(2)) for match in _URL.finditer(html))
+    return {path.partition("#")[0] for path in found if path is not None}
 
 
 def rebase(html: str, base_uri: str, page_uri: str, current: tuple[str, str]) -> str:
@@ -601,13 +605,8 @@ def rebase(html: str, base_uri: str, page_uri: str, current: tuple[str, str]) ->
     if base_uri == page_uri:
         return html
 
-    def target(url: str) -> str | None:
-        if not url or url.startswith(("#", "/")) or ":" in url.split("/")[0]:
-            return None
-        return _absolute(base_folder, url)
-
     def unlink(match: re.Match[str]) -> str:
-        if target(match.group(1)) != page_uri:
+        if _site_path(base_folder, match.group(1)) != page_uri:
             return match.group(0)
         return current[0] + match.group(2) + current[1]
 
@@ -616,7 +615,7 @@ def rebase(html: str, base_uri: str, page_uri: str, current: tuple[str, str]) ->
         return html
 
     def move(match: re.Match[str]) -> str:
-        url = target(match.group(2))
+        url = _site_path(base_folder, match.group(2))
         if url is None:
             return match.group(0)
         return f'{match.group(1)}="{relative_uri(page_uri, url)}"'
