@@ -232,9 +232,7 @@ def test_a_build_that_reads_nothing_looks_at_no_generated_page(
 @pytest.mark.skipif(
     sphinx.version_info < (9,), reason="Sphinx 8 runs no write phase when nothing is read"
 )
-def test_a_build_on_another_day_looks_at_the_events_again(
-    make_app, tmp_path, monkeypatch
-) -> None:
+def test_a_build_on_another_day_looks_at_the_events_again(make_app, tmp_path, monkeypatch) -> None:
     """Whether an event is still to come depends on the day, not on any document."""
     src = copy_root("events", tmp_path)
     count = Counter(monkeypatch)
@@ -439,7 +437,9 @@ def test_a_new_role_rereads_and_renders_only_what_shows_the_person(
     assert _outputs(again.outdir) == _outputs(clean.outdir)
 
 
-def test_a_new_bio_renders_only_the_pages_with_the_full_card(make_app, tmp_path, monkeypatch) -> None:
+def test_a_new_bio_renders_only_the_pages_with_the_full_card(
+    make_app, tmp_path, monkeypatch
+) -> None:
     """A listing's byline shows each author's avatar, name and role: a bio is on her page."""
     src = _copy(tmp_path)
     count = Counter(monkeypatch)
@@ -633,7 +633,9 @@ def test_an_edit_undone_leaves_the_search_index_as_it_was(make_app, tmp_path) ->
     assert (app.outdir / "searchindex.js").read_bytes() == clean
 
 
-def test_a_rebuild_shows_dates_without_babel_formatting_them(make_app, tmp_path, monkeypatch) -> None:
+def test_a_rebuild_shows_dates_without_babel_formatting_them(
+    make_app, tmp_path, monkeypatch
+) -> None:
     """Babel loads its data for the first date it formats in a process: a rebuild that
     writes a byline takes the dates earlier builds formatted, kept next to the doctrees."""
     from sphinx_reflections import i18n
@@ -661,7 +663,9 @@ def test_a_rebuild_shows_dates_without_babel_formatting_them(make_app, tmp_path,
     app = make_app("html", srcdir=src)
     app.build()
     assert formatted == []
-    assert "May 29, 2023" in soup(app.outdir / "essays" / "twenty-years.html").select_one("time").text
+    assert (
+        "May 29, 2023" in soup(app.outdir / "essays" / "twenty-years.html").select_one("time").text
+    )
 
     # dates kept by another Babel are not trusted
     path = Path(app.doctreedir) / "reflections-dates.json"
@@ -679,7 +683,9 @@ def test_a_rebuild_shows_dates_without_babel_formatting_them(make_app, tmp_path,
     assert formatted and b"wrong" not in (app.outdir / "essays" / "twenty-years.html").read_bytes()
 
 
-def test_a_page_with_nothing_of_ours_is_finished_in_one_walk(make_app, tmp_path, monkeypatch) -> None:
+def test_a_page_with_nothing_of_ours_is_finished_in_one_walk(
+    make_app, tmp_path, monkeypatch
+) -> None:
     """The write-time stage looks for a dozen kinds of node; an ordinary page has none."""
     from sphinx_reflections import resolve
 

@@ -100,7 +100,13 @@ def _card_inputs(domain: ReflectionsDomain, person: Person | None) -> Any:
     """What a compact card shows: the name linking to the person's page, the role, the avatar."""
     if person is None:
         return None
-    return (person.id, person.name, person.role, person.avatar, domain.page_of("authors", person.id))
+    return (
+        person.id,
+        person.name,
+        person.role,
+        person.avatar,
+        domain.page_of("authors", person.id),
+    )
 
 
 def reflection_list(

@@ -48,7 +48,8 @@ class WriteState:
     feeds: dict[str, str] = dc.field(default_factory=dict)  # feed pagename -> fingerprint
     # what a build that reads nothing can still see change (see quiet_key)
     quiet: str = ""
-    probes: dict[str, str] = dc.field(default_factory=dict)  # folder -> page its theme probe borrowed
+    # folder -> the page its theme probe borrowed
+    probes: dict[str, str] = dc.field(default_factory=dict)
 
 
 def _path(app: Sphinx) -> Path:

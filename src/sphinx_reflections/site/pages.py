@@ -477,7 +477,9 @@ class Entries:
                 self.html[docname] = html
             else:
                 due[docname] = (reflection, key)
-        made = self._render_all([entry(reflection, self.domain) for reflection, _key in due.values()])
+        made = self._render_all(
+            [entry(reflection, self.domain) for reflection, _key in due.values()]
+        )
         for (docname, (_reflection, key)), html in zip(due.items(), made, strict=True):
             cache.write_stored(self.app, self.KIND, docname, {"key": key, "html": html})
             self.html[docname] = html
