@@ -99,6 +99,13 @@ def _outputs(outdir: Path) -> dict[str, bytes]:
     }
 
 
+def _assert_as_clean(make_app: Any, src: Path, tmp_path: Path, outdir: Path) -> None:
+    """The generated site in ``outdir`` is what a clean build of ``src`` writes."""
+    clean = make_app("html", srcdir=src, builddir=tmp_path / "clean")
+    clean.build()
+    assert _outputs(outdir) == _outputs(clean.outdir)
+
+
 def test_noop_rebuild_renders_no_generated_page(make_app, tmp_path, monkeypatch) -> None:
     src = _copy(tmp_path, related=False)
     count = Counter(monkeypatch, feed_bodies=True)
@@ -147,9 +154,7 @@ def test_tag_change_renders_only_the_pages_that_show_it(make_app, tmp_path, monk
     assert "Twenty years in customer experience" in page.get_text()
 
     # and the result is what a clean build gives
-    clean = make_app("html", srcdir=src, builddir=tmp_path / "clean")
-    clean.build()
-    assert _outputs(app.outdir) == _outputs(clean.outdir)
+    _assert_as_clean(make_app, src, tmp_path, app.outdir)
     assert _resolved_without_store(count, make_app, src, app, "[CX, Strategy]") == [
         "essays/second",
         "essays/together",
@@ -370,9 +375,7 @@ def test_a_new_tag_renders_its_page_and_the_pages_of_the_piece_only(
         "reflections/tags/index",
     ]
     assert count.entries == ["essays/twenty-years"]
-    clean = make_app("html", srcdir=src, builddir=tmp_path / "clean")
-    clean.build()
-    assert _outputs(app.outdir) == _outputs(clean.outdir)
+    _assert_as_clean(make_app, src, tmp_path, app.outdir)
 
 
 def test_a_text_edit_renders_no_generated_page(make_app, tmp_path, monkeypatch) -> None:
@@ -432,9 +435,7 @@ def test_a_new_role_rereads_and_renders_only_what_shows_the_person(
     assert sorted(count.entries) == ["essays/second", "essays/together"]
     page = soup(again.outdir / "reflections" / "authors" / "bjorn.html")
     assert "Chief Executive" in page.get_text()
-    clean = make_app("html", srcdir=src, builddir=tmp_path / "clean")
-    clean.build()
-    assert _outputs(again.outdir) == _outputs(clean.outdir)
+    _assert_as_clean(make_app, src, tmp_path, again.outdir)
 
 
 def test_a_new_bio_renders_only_the_pages_with_the_full_card(
@@ -453,9 +454,7 @@ def test_a_new_bio_renders_only_the_pages_with_the_full_card(
     assert count.pages == ["reflections/authors/jenny"]
     assert count.entries == []
     assert "Twenty-one years" in soup(again.outdir / "reflections/authors/jenny.html").get_text()
-    clean = make_app("html", srcdir=src, builddir=tmp_path / "clean")
-    clean.build()
-    assert _outputs(again.outdir) == _outputs(clean.outdir)
+    _assert_as_clean(make_app, src, tmp_path, again.outdir)
 
 
 def test_a_page_that_only_mentions_a_person_is_read_again_for_the_name_only(
@@ -472,9 +471,7 @@ def test_a_page_that_only_mentions_a_person_is_read_again_for_the_name_only(
     edit(src / "people.yml", "  role: Marknadsdirektör\n", "  role: Vd\n")
     again = count.build(make_app, src)
     assert count.read and "article" not in count.read
-    clean = make_app("html", srcdir=src, builddir=tmp_path / "clean")
-    clean.build()
-    assert _outputs(again.outdir) == _outputs(clean.outdir)
+    _assert_as_clean(make_app, src, tmp_path, again.outdir)
     edit(src / "people.yml", "  name: Jenny Exempel\n", "  name: Jenny Exempelsdotter\n")
     count.build(make_app, src)
     assert "article" in count.read  # her index entry is filed under her name
@@ -506,9 +503,7 @@ def test_paginated_listings_render_only_the_pages_that_show_a_change(
         "reflections/tags/billing",
     ]
     assert count.entries == ["essays/a4"]
-    clean = make_app("html", srcdir=src, builddir=tmp_path / "clean")
-    clean.build()
-    assert _outputs(app.outdir) == _outputs(clean.outdir)
+    _assert_as_clean(make_app, src, tmp_path, app.outdir)
 
 
 def test_a_new_series_part_renders_the_series_page(make_app, tmp_path, monkeypatch) -> None:
