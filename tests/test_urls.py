@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from reflections_testutil import ROOTS, soup
-from sphinx_reflections.urls import avatar_target, is_remote
+from sphinx_reflections.urls import avatar_target, forget_folders, is_remote, safe_url
 
 
 @pytest.mark.parametrize(
@@ -48,3 +48,28 @@ def test_a_local_avatar_named_like_a_url_is_copied_and_linked_as_a_file(
     assert img is not None and img["src"] == "../../_reflections/avatars/jenny.png"
     person = json.loads(page.select_one('script[type="application/ld+json"]').string)
     assert person["image"] == "https://kb.example.com/_reflections/avatars/jenny.png"
+
+
+def test_a_local_path_is_checked_through_links_in_its_folder_and_itself(tmp_path: Path) -> None:
+    """Folders are resolved once per build; a link still cannot lead out of the sources."""
+    src, outside = tmp_path / "src", tmp_path / "outside"
+    (src / "_static" / "people").mkdir(parents=True)
+    outside.mkdir()
+    (src / "_static" / "people" / "jenny.svg").write_text("<svg/>")
+    (outside / "secret.svg").write_text("<svg/>")
+    (src / "_static" / "people" / "link.svg").symlink_to(outside / "secret.svg")
+    forget_folders()
+    assert safe_url("_static/people/jenny.svg", src) is None
+    assert "leaves the source directory" in (safe_url("_static/people/link.svg", src) or "")
+    assert "leaves the source directory" in (
+        safe_url("_static/../../outside/secret.svg", src) or ""
+    )
+    assert "does not exist" in (safe_url("_static/people/nobody.svg", src) or "")
+
+    # between two builds the folder becomes a link to somewhere outside
+    shutil.rmtree(src / "_static" / "people")
+    (outside / "jenny.svg").write_text("<svg/>")
+    (src / "_static" / "people").symlink_to(outside)
+    assert safe_url("_static/people/jenny.svg", src) is None  # still the last build's folders
+    forget_folders()  # what every build does first
+    assert "leaves the source directory" in (safe_url("_static/people/jenny.svg", src) or "")

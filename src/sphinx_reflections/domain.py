@@ -34,6 +34,7 @@ from .registry import (
 )
 from .store import DATA_VERSION, DomainStore
 from .text import tag_key
+from .urls import forget_folders
 
 if TYPE_CHECKING:
     from sphinx.addnodes import pending_xref
@@ -316,16 +317,16 @@ class ReflectionsDomain(DomainStore):
     def mentioning(self, person: str) -> list[str]:
         """Docnames that mention the person, excluding their own reflections."""
         own = {r.docname for r in self.by_author(person)}
-        hidden = (
-            {d for d, r in self.reflections.items() if r.draft}
-            if not get_config(self.env).show_drafts
-            else set()
-        )
-        return sorted(
-            d
-            for d, who in self.mentions.items()
-            if person in who and d not in own and d not in hidden
-        )
+        show_drafts = get_config(self.env).show_drafts
+        reflections = self.reflections
+        found = []
+        for d, who in self.mentions.items():
+            if person not in who or d in own:
+                continue
+            reflection = reflections.get(d)  # a draft is hidden unless drafts are shown
+            if reflection is None or show_drafts or not reflection.draft:
+                found.append(d)
+        return sorted(found)
 
     def tag_aliases(self) -> dict[str, str]:
         """Alias -> the tag it stands for: ``reflections_tag_aliases`` and the registry's."""
@@ -494,6 +495,7 @@ def load_registries(app: Sphinx) -> None:
     cfg = get_config(app)
     domain = get_domain(app.env)
     parsed = domain.parsed_registries
+    forget_folders()
     people, people_src = load_people(cfg.authors, app.confdir, app.srcdir, parsed)
     events, events_src = load_events(cfg.events, app.confdir, parsed)
     tags, tags_src = load_tags(cfg.tags, app.confdir, parsed)

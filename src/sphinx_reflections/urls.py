@@ -31,10 +31,28 @@ def image_target(image: str) -> str:
     return f"{IMAGE_DIR}/{image}"
 
 
-@functools.lru_cache(maxsize=8)
+@functools.lru_cache(maxsize=64)
 def _resolved(folder: Path) -> Path:
     """A source directory resolved once (a registry checks hundreds of avatars in it)."""
     return folder.resolve()
+
+
+def _resolve_file(path: Path) -> Path:
+    """``path.resolve()``, its folder resolved once for all the files in it.
+
+    A registry names hundreds of avatars in one folder; resolving each path in
+    full looks at every folder above it again. A file that is itself a link, or
+    a path through ``..``, is resolved in full.
+    """
+    if path.name in ("", ".", "..") or ".." in path.parts:
+        return path.resolve()
+    found = _resolved(path.parent) / path.name
+    return found.resolve() if found.is_symlink() else found
+
+
+def forget_folders() -> None:
+    """Resolve folders afresh: a folder may have become a link since the last build."""
+    _resolved.cache_clear()
 
 
 def safe_url(url: str, srcdir: Path | None, https_only: bool = False) -> str | None:
@@ -72,7 +90,7 @@ def safe_url(url: str, srcdir: Path | None, https_only: bool = False) -> str | N
     if Path(text).is_absolute() or text.startswith("\\"):
         return f"{text!r} is an absolute path; give a path relative to the source directory"
     root = _resolved(srcdir)
-    target = (root / text).resolve()
+    target = _resolve_file(root / text)
     if not target.is_relative_to(root):
         return f"{text!r} leaves the source directory"
     if not target.is_file():
