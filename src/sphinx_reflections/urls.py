@@ -33,7 +33,8 @@ def image_target(image: str) -> str:
 
 @functools.lru_cache(maxsize=64)
 def _resolved(folder: Path) -> Path:
-    """A source directory resolved once (a registry checks hundreds of avatars in it)."""
+    """A folder resolved once per build (see :func:`forget_folders`): a registry checks
+    hundreds of avatars in one."""
     return folder.resolve()
 
 
