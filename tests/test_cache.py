@@ -699,3 +699,56 @@ def test_a_page_with_nothing_of_ours_is_finished_in_one_walk(
     book.build()
     tex = next(Path(book.outdir).glob("*.tex")).read_text(encoding="utf-8")
     assert r"\index{CX@\spxentry{\#CX}}" in tex
+
+
+def _two_folders(tmp_path: Path) -> Path:
+    """Two pieces sharing a tag, each in its own folder's toctree under the root's."""
+    src = tmp_path / "folders"
+    files = {
+        "conf.py": 'extensions = ["myst_parser", "sphinx_reflections"]\n'
+        'reflections_authors = "people.yml"\nhtml_baseurl = "https://kb.example.com/"\n',
+        "people.yml": "jenny:\n  name: Jenny Svensson\n",
+        "index.md": "# Home\n\n```{toctree}\na/index\nb/index\n```\n",
+        "a/index.md": "# Folder A\n\n```{toctree}\none\n```\n",
+        "b/index.md": "# Folder B\n\n```{toctree}\ntwo\n```\n",
+        "a/one.md": "---\nreflection:\n  author: jenny\n  date: 2024-03-01\n"
+        "  tags: [CX]\n---\n# One\n\nFirst piece.\n",
+        "b/two.md": "---\nreflection:\n  author: jenny\n  date: 2024-04-01\n"
+        "  tags: [CX]\n---\n# Two\n\nSecond piece.\n",
+    }
+    for name, text in files.items():
+        (src / name).parent.mkdir(parents=True, exist_ok=True)
+        (src / name).write_text(text, encoding="utf-8")
+    return src
+
+
+def _pages(outdir: Path) -> dict[str, bytes]:
+    return {str(p.relative_to(outdir)): p.read_bytes() for p in sorted(outdir.rglob("*.html"))}
+
+
+def test_a_page_written_again_but_not_read_leaves_its_parents_be(
+    make_app, tmp_path, monkeypatch
+) -> None:
+    """A new tag on one piece writes the other piece (its related list shows the tags),
+    not that piece's toctree parent, whose toctree cannot have changed: Sphinx's own
+    rule (write the parents of every written page) holds for the pages read again."""
+    src = _two_folders(tmp_path)
+    count = Counter(monkeypatch)
+    app = count.build(make_app, src)
+    assert sorted(count.written) == ["a/index", "a/one", "b/index", "b/two", "index"]
+    parents = {k: set(v) for k, v in app.env.files_to_rebuild.items()}
+    edit(src / "a" / "one.md", "tags: [CX]", "tags: [CX, Brandnew]")
+    app = count.build(make_app, src)
+    assert count.read == ["a/one"]
+    # the piece read and its parent (Sphinx's rule); b/two shows the new tag; not b/index
+    assert sorted(count.written) == ["a/index", "a/one", "b/two"]
+    # the full map of parents is back for the next build
+    assert {k: set(v) for k, v in app.env.files_to_rebuild.items()} == parents
+    clean = make_app("html", srcdir=src, builddir=tmp_path / "clean")
+    clean.build()
+    assert _pages(app.outdir) == _pages(clean.outdir)
+    # a title edit still writes the parent of the piece read
+    edit(src / "b" / "two.md", "# Two", "# Two, renamed")
+    count.build(make_app, src)
+    assert "b/index" in count.written
+    assert "Two, renamed" in (Path(app.outdir) / "b" / "index.html").read_text(encoding="utf-8")

@@ -1234,14 +1234,15 @@ def phases(raw: dict[tuple[str, int, str], tuple[int, int, float, float, Any]]) 
 
 
 def profile_build(project: Project, kind: str, limit: int, gc_mode: str) -> dict[str, Any]:
-    """A clean (or new-tag) -j1 extension build under cProfile; returns the top functions."""
+    """A clean -j1 extension build, or the rebuild after an edit (``incremental``: a new
+    tag), under cProfile; returns the top functions."""
     prof = project.out.parent / f"profile-{kind}.prof"
     shutil.rmtree(project.out, ignore_errors=True)
     if kind == "clean":
         sample = sphinx_build(project, 1, gc_mode, profile=prof, count=False)
     else:
         sphinx_build(project, 1, gc_mode, count=False)
-        changes = project.kb.edit("new-tag").changes
+        changes = project.kb.edit("new-tag" if kind == "incremental" else kind).changes
         sample = sphinx_build(project, 1, gc_mode, changes, profile=prof, count=False)
         sphinx_build(project, 1, gc_mode, _undo(changes), count=False)
     stats = pstats.Stats(str(prof))
@@ -1265,7 +1266,7 @@ def profile_build(project: Project, kind: str, limit: int, gc_mode: str) -> dict
         "overall_own": top_functions(stats, "own", limit),
         "stats_file": str(prof),
     }
-    what = "clean" if kind == "clean" else "new-tag rebuild"
+    what = {"clean": "clean", "incremental": "new-tag rebuild"}.get(kind, f"{kind} rebuild")
     print(f"\nProfile of one {what} extension build (-j1, {sample.wall:.1f}s under cProfile)")
     print(
         f"profiled time {total:.2f}s, of which {own_ext:.2f}s ({own_ext / total:.1%}) is spent in "
@@ -1411,9 +1412,9 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
         "--profile",
         nargs="?",
         const="clean",
-        choices=("clean", "incremental", "both"),
+        choices=("clean", "incremental", "both", *EDIT_KINDS),
         help="profile one extension build of the first shape under cProfile "
-        "(incremental: the new-tag rebuild)",
+        "(incremental: the new-tag rebuild; an edit's name: the rebuild after that edit)",
     )
     parser.add_argument("--profile-limit", type=int, default=25, help="rows per profile table")
     parser.add_argument("--scaling", action="store_true", help="also measure growth 300 -> 3,000")

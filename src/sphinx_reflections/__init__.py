@@ -135,6 +135,8 @@ def setup(app: Sphinx) -> dict[str, Any]:
 
     # -- writing ---------------------------------------------------------------------
     app.connect("write-started", authors.copy_avatars)
+    app.connect("write-started", outputs.write_parents_of_read_pages)
+    app.connect("build-finished", outputs.restore_parents)
     # a {ref} to a generated page, in a builder that has none, becomes its text
     app.connect("missing-reference", outputs.label_as_text)
     # so does a link to one of our people, tags, events or series: never another

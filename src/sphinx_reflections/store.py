@@ -89,7 +89,9 @@ class DomainStore(Domain):
         self._memo: dict[Hashable, Any] = {}
         self._failures: list[str] = []
         self._quiet = False  # see begin_read()
+        self._read: set[str] = set()  # see note_reading()
         self._settled = False  # see settle()
+        self._parents: dict[str, set[str]] | None = None  # see hide_parents()
 
     # -- reading: registries --------------------------------------------------------
 
@@ -383,11 +385,30 @@ class DomainStore(Domain):
     def begin_read(self, removed: Iterable[str]) -> None:
         """``env-get-outdated``: a build starts reading; a removed page changes the records."""
         self._quiet = not removed
+        self._read = set()
 
     def note_reading(self, docnames: Iterable[str]) -> None:
         """``env-before-read-docs``: the pages this build reads (none: the records stand)."""
-        if any(True for _ in docnames):
+        self._read = set(docnames)
+        if self._read:
             self._quiet = False
+
+    @property
+    def read_now(self) -> set[str]:
+        """The pages this build reads (set before the first is read)."""
+        return self._read
+
+    def hide_parents(self, parents: dict[str, set[str]], kept: dict[str, set[str]]) -> None:
+        """Keep Sphinx's map of toctree parents while ``kept`` stands in for it (one write)."""
+        if self._parents is None:
+            self._parents = parents
+        self.env.files_to_rebuild = kept
+
+    def restore_parents(self) -> None:
+        """Put back what :meth:`hide_parents` kept (the next read updates the full map)."""
+        if self._parents is not None:
+            self.env.files_to_rebuild = self._parents
+            self._parents = None
 
     @property
     def quiet(self) -> bool:

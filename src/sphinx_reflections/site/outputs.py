@@ -174,6 +174,33 @@ def forget_toctree_pages(app: Sphinx, exception: BaseException | None) -> None:
     remove_toctree_pages(list(navigation_pages(get_domain(app.env))))
 
 
+def write_parents_of_read_pages(app: Sphinx, builder: Any) -> None:
+    """``write-started``: a page written again but not read again leaves its parents be.
+
+    Sphinx writes, beside every document it writes, the documents whose
+    toctree lists it (``env.files_to_rebuild``), in case its title or
+    sections changed. Those come only from reading it; the pages this
+    extension writes again because a listing or the hashtag cloud changed
+    were not read, and their parents would come out byte for byte the same.
+    For this one write Sphinx sees the parents of the pages read; the full
+    map is put back when the build ends (:func:`restore_parents`). A tag
+    added to one piece then writes the piece, its parent and the pages that
+    show the tag, not every index above them.
+    """
+    env = app.env
+    domain = get_domain(env)
+    read = domain.read_now
+    parents = env.files_to_rebuild
+    kept = {docname: above for docname, above in parents.items() if docname in read}
+    if len(kept) < len(parents):
+        domain.hide_parents(parents, kept)
+
+
+def restore_parents(app: Sphinx, exception: BaseException | None) -> None:
+    """``build-finished``: Sphinx's own map of toctree parents again, for the next read."""
+    get_domain(app.env).restore_parents()
+
+
 def keep_out_of_books(app: Sphinx, doctree: nodes.document) -> None:
     """``doctree-read``: a generated page in a toctree is a link, never a chapter.
 
