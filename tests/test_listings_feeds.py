@@ -90,6 +90,38 @@ def test_atom_feed(app) -> None:
 
 
 @pytest.mark.sphinx("html", testroot="events")
+def test_an_atom_entry_is_made_once_and_reads_as_if_made_in_its_feed(app, monkeypatch) -> None:
+    """A piece in the archive, its tag's, its authors' and its event's feeds is serialized
+    once per build; spliced into each feed, it reads as ElementTree writes a whole feed."""
+    from xml.etree import ElementTree as ET
+
+    from reflections_testutil import spy
+    from sphinx_reflections.site import feeds
+
+    made = spy(monkeypatch, feeds, "atom_entry")
+    app.build()
+    keys = [(reflection.docname, lang) for reflection, lang in zip(made.arg(0), made.arg(1))]
+    assert ("by-hashtag", "") in keys
+    assert len(keys) == len(set(keys))
+    checked = 0
+    for path in sorted((app.outdir / "reflections").rglob("*.xml")):
+        lines = path.read_bytes().split(b"\n")
+        if lines[1].startswith(b"<?xml-stylesheet"):  # not part of the tree
+            del lines[1]
+        data = b"\n".join(lines)
+        assert b"<entry xmlns" not in data, path
+        tree = ET.fromstring(data)
+        for element in tree.iter():
+            if element.text is not None and not element.text.strip():
+                element.text = None
+            element.tail = None
+        ET.indent(tree)
+        assert data == ET.tostring(tree, encoding="utf-8", xml_declaration=True) + b"\n", path
+        checked += b"<entry" in data
+    assert checked >= 3
+
+
+@pytest.mark.sphinx("html", testroot="events")
 def test_json_feed_and_topic_feeds(app) -> None:
     app.build()
     data = json.loads((app.outdir / "reflections/feed.json").read_text())

@@ -184,6 +184,7 @@ class Renderer:
         self.site = site
         self.cache: dict[str, str] = {}
         self.keys: dict[str, str] = {}
+        self.entries: dict[tuple[str, str], bytes] = {}  # (docname, xml:lang) -> <entry>
 
     def key(self, docname: str) -> str:
         if docname not in self.keys:
@@ -205,6 +206,13 @@ class Renderer:
     def _render(self, docname: str) -> str:
         doctree = resolved_doctree(self.builder.env, docname, self.builder)
         return render_body(self.builder, doctree, docname)
+
+    def atom_entry(self, reflection: Reflection, lang: str, domain: ReflectionsDomain) -> bytes:
+        """A piece's Atom entry, serialized once per build whatever the feeds it is in."""
+        key = (reflection.docname, lang)
+        if key not in self.entries:
+            self.entries[key] = atom_entry(reflection, lang, domain, self)
+        return self.entries[key]
 
 
 def _updated(entries: list[Reflection], domain: ReflectionsDomain) -> dt.date:
@@ -232,46 +240,68 @@ def atom(
     builder = renderer.builder
     lang = language or _lang(builder)
     feed = ET.Element(f"{{{ATOM}}}feed", {XML_LANG: lang})
-
-    def sub(parent: ET.Element, tag: str, text: str | None = None, **attrs: str) -> ET.Element:
-        element = ET.SubElement(parent, f"{{{ATOM}}}{tag}", attrs)
-        if text is not None:
-            element.text = text
-        return element
-
-    sub(feed, "title", title)
-    sub(feed, "id", feed_url)
-    sub(feed, "link", rel="self", type="application/atom+xml", href=feed_url)
-    sub(feed, "link", rel="alternate", type="text/html", href=page_url)
-    sub(feed, "updated", stamp(_updated(entries, domain)))
-    sub(feed, "generator", GENERATOR)
-    for reflection in entries:
-        url = absolute(builder, reflection.docname)
-        entry = sub(feed, "entry")
-        own = domain.language_of(reflection)
-        if own.casefold() != lang.casefold():  # a piece in another language than the feed's
-            entry.set(XML_LANG, own)
-        sub(entry, "title", reflection.title)
-        sub(entry, "link", rel="alternate", type="text/html", href=url)
-        sub(entry, "id", url)
-        sub(entry, "published", stamp(reflection.date))
-        sub(entry, "updated", stamp(reflection.updated or reflection.date))
-        for person in _people(reflection, domain, builder):
-            author = sub(entry, "author")
-            sub(author, "name", person["name"])
-            sub(author, "uri", person["url"])
-        for term, label in _categories(reflection, domain):
-            sub(entry, "category", term=term, label=label)
-        if reflection.summary:
-            sub(entry, "summary", reflection.summary, type="text")
-        sub(entry, "content", renderer.content(reflection.docname), type="html")
+    _sub(feed, "title", title)
+    _sub(feed, "id", feed_url)
+    _sub(feed, "link", rel="self", type="application/atom+xml", href=feed_url)
+    _sub(feed, "link", rel="alternate", type="text/html", href=page_url)
+    _sub(feed, "updated", stamp(_updated(entries, domain)))
+    _sub(feed, "generator", GENERATOR)
     ET.indent(feed)
-    data: bytes = ET.tostring(feed, encoding="utf-8", xml_declaration=True)
+    head: bytes = ET.tostring(feed, encoding="utf-8", xml_declaration=True)
+    # the entries go where the indented feed closes, each on a line of its own
+    end = b"\n</feed>"
+    parts = [head.removesuffix(end)]
+    for reflection in entries:
+        own = domain.language_of(reflection)
+        marked = (
+            own if own.casefold() != lang.casefold() else ""
+        )  # another language than the feed's
+        parts.append(b"\n  " + renderer.atom_entry(reflection, marked, domain))
+    data = b"".join(parts) + end
     if stylesheet:
         declaration, _newline, rest = data.partition(b"\n")
         instruction = f'<?xml-stylesheet type="text/xsl" href="{html.escape(stylesheet)}"?>'
         data = b"\n".join([declaration, instruction.encode("utf-8"), rest])
     return data + b"\n"
+
+
+def _sub(parent: ET.Element, tag: str, text: str | None = None, **attrs: str) -> ET.Element:
+    element = ET.SubElement(parent, f"{{{ATOM}}}{tag}", attrs)
+    if text is not None:
+        element.text = text
+    return element
+
+
+def atom_entry(
+    reflection: Reflection, lang: str, domain: ReflectionsDomain, renderer: Renderer
+) -> bytes:
+    """One ``<entry>`` as it reads inside an indented feed (``lang``: its own, when not the
+    feed's): the same in every feed that carries the piece, so made once per build."""
+    ET.register_namespace("", ATOM)
+    builder = renderer.builder
+    url = absolute(builder, reflection.docname)
+    entry = ET.Element(f"{{{ATOM}}}entry")
+    if lang:
+        entry.set(XML_LANG, lang)
+    _sub(entry, "title", reflection.title)
+    _sub(entry, "link", rel="alternate", type="text/html", href=url)
+    _sub(entry, "id", url)
+    _sub(entry, "published", stamp(reflection.date))
+    _sub(entry, "updated", stamp(reflection.updated or reflection.date))
+    for person in _people(reflection, domain, builder):
+        author = _sub(entry, "author")
+        _sub(author, "name", person["name"])
+        _sub(author, "uri", person["url"])
+    for term, label in _categories(reflection, domain):
+        _sub(entry, "category", term=term, label=label)
+    if reflection.summary:
+        _sub(entry, "summary", reflection.summary, type="text")
+    _sub(entry, "content", renderer.content(reflection.docname), type="html")
+    ET.indent(entry, level=1)
+    text = ET.tostring(entry, encoding="unicode")
+    # alone, the entry declares the feed's namespace, which its feed already does: the
+    # declaration is the first attribute of its opening tag
+    return text.replace(f' xmlns="{ATOM}"', "", 1).encode("utf-8")
 
 
 def stylesheet(app: Sphinx) -> bytes:
