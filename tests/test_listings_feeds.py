@@ -100,7 +100,10 @@ def test_an_atom_entry_is_made_once_and_reads_as_if_made_in_its_feed(app, monkey
 
     made = spy(monkeypatch, feeds, "atom_entry")
     app.build()
-    keys = [(reflection.docname, lang) for reflection, lang in zip(made.arg(0), made.arg(1))]
+    keys = [
+        (reflection.docname, lang)
+        for reflection, lang in zip(made.arg(0), made.arg(1), strict=True)
+    ]
     assert ("by-hashtag", "") in keys
     assert len(keys) == len(set(keys))
     checked = 0
