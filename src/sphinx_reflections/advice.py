@@ -50,9 +50,15 @@ def _same(text: str) -> str:
     return " ".join(text.split()).casefold()
 
 
+#: Each kind's examples as compared (every paragraph of every piece is compared with them).
+_EXAMPLES = {
+    kind: frozenset(_same(p[kind]) for p in PLACEHOLDERS.values()) for kind in PLACEHOLDERS["en"]
+}
+
+
 def placeholder(kind: str, text: str) -> bool:
     """Whether ``text`` is the example ``kind`` (``summary``, ``body``) that ``new`` wrote."""
-    return bool(text) and any(_same(p[kind]) == _same(text) for p in PLACEHOLDERS.values())
+    return bool(text) and _same(text) in _EXAMPLES[kind]
 
 
 # -- the front matter block ---------------------------------------------------------------------
