@@ -740,8 +740,10 @@ def test_a_page_written_again_but_not_read_leaves_its_parents_be(
     edit(src / "a" / "one.md", "tags: [CX]", "tags: [CX, Brandnew]")
     app = count.build(make_app, src)
     assert count.read == ["a/one"]
-    # the piece read and its parent (Sphinx's rule); b/two shows the new tag; not b/index
-    assert sorted(count.written) == ["a/index", "a/one", "b/two"]
+    # the piece read and its parent (Sphinx's rule); b/two shows the new tag; not b/index.
+    # Sphinx 8 writes the root document on every build that writes anything.
+    always = ["index"] if sphinx.version_info < (9,) else []
+    assert sorted(count.written) == sorted(["a/index", "a/one", "b/two", *always])
     # the full map of parents is back for the next build
     assert {k: set(v) for k, v in app.env.files_to_rebuild.items()} == parents
     clean = make_app("html", srcdir=src, builddir=tmp_path / "clean")
