@@ -192,13 +192,25 @@ def meta_line(
 def build_byline(
     reflection: Reflection, env: BuildEnvironment, link: bool = True, max_tags: int = 0
 ) -> rnodes.reflections_byline:
-    people = get_domain(env).people
     line = rnodes.reflections_byline(classes=["reflections-byline"])
-    authors = [people[a] for a in reflection.authors if a in people]
-    if authors:
-        line += byline_authors(authors, link=link)
-    line += meta_line(reflection, env, max_tags=max_tags)
+    fill_byline(line, reflection, env, link, max_tags)
     return line
+
+
+def fill_byline(
+    line: rnodes.reflections_byline,
+    reflection: Reflection,
+    env: BuildEnvironment,
+    link: bool = True,
+    max_tags: int = 0,
+) -> None:
+    """Put the authors and the meta line at the start of a byline (before what it holds)."""
+    people = get_domain(env).people
+    authors = [people[a] for a in reflection.authors if a in people]
+    made: list[nodes.Node] = [byline_authors(authors, link=link)] if authors else []
+    made.append(meta_line(reflection, env, max_tags=max_tags))
+    for i, node in enumerate(made):
+        line.insert(i, node)
 
 
 # -- directive and role -------------------------------------------------------------------

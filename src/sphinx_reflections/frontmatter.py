@@ -20,7 +20,7 @@ from sphinx.util.docutils import SphinxDirective
 
 from . import nodes as rnodes
 from .advice import swallowed, unreadable
-from .authors import build_byline, full_card
+from .authors import full_card
 from .config import get_config
 from .domain import ReflectionsDomain, get_domain
 from .events import callout
@@ -448,7 +448,9 @@ class ReflectionTransform(SphinxTransform):
         lang = lang_of(self.env.config, reflection.language)
         if not lang.project:
             speak(self.document, domain, lang)
-        line = build_byline(reflection, self.env)
+        # filled when written (see resolve.fill_bylines): the stored doctree keeps a
+        # place, not the 40-odd nodes of names, dates and hashtags
+        line = rnodes.reflections_byline(classes=["reflections-byline"], piece=docname)
         if reflection.translation:  # the other versions, once every page is read
             line += rnodes.reflections_translations(key=reflection.translation)
             domain.add_dynamic(docname, {"versions": reflection.translation})

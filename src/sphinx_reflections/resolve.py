@@ -26,6 +26,7 @@ from sphinx.builders.singlehtml import SingleFileHTMLBuilder
 from sphinx.util.osutil import relative_uri
 
 from . import nodes as rnodes
+from .authors import fill_byline
 from .dates import build_date
 from .domain import ReflectionsDomain, get_domain, page_builder
 from .events import empty_text, event_list, select_events
@@ -87,6 +88,7 @@ def resolve_generated(tree: nodes.Element, builder: Builder, pagename: str) -> N
 def fill_dynamic(doctree: nodes.document, builder: Builder, docname: str) -> None:
     """Put the current clouds and listings where the directives left a placeholder."""
     domain = get_domain(builder.env)
+    fill_bylines(doctree, builder, docname)
     for place in list(doctree.findall(rnodes.reflections_cloud)):
         shown = cloud(domain.tag_table, place.get("limit", 0))
         shown["classes"] += place["classes"]
@@ -114,6 +116,28 @@ def fill_dynamic(doctree: nodes.document, builder: Builder, docname: str) -> Non
         resolve_references(result, builder, docname)
         spot.replace_self(result)
     fill_reading_on(doctree, builder, docname)
+
+
+def fill_bylines(doctree: nodes.document, builder: Builder, docname: str) -> None:
+    """A piece's authors, date, reading time and tags, under its title.
+
+    Made when the page is written, from the domain, rather than kept in the
+    stored doctree: each of the 40-odd nodes of a byline was in memory, and
+    in every pickle, from reading to writing. A byline keeps the piece it
+    belongs to (in a book of many documents, the page written is the book).
+    """
+    domain = get_domain(builder.env)
+    for line in list(doctree.findall(rnodes.reflections_byline)):
+        piece = line.get("piece")
+        if not piece:  # built whole (a listing entry's)
+            continue
+        del line["piece"]
+        reflection = domain.reflections.get(piece)
+        if reflection is None:
+            line.parent.remove(line)
+            continue
+        fill_byline(line, reflection, builder.env)
+        resolve_references(line, builder, docname)
 
 
 def _put(spot: nodes.Element, made: nodes.Element | None, builder: Builder, docname: str) -> None:
