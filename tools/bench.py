@@ -1242,7 +1242,11 @@ def profile_build(project: Project, kind: str, limit: int, gc_mode: str) -> dict
         sample = sphinx_build(project, 1, gc_mode, profile=prof, count=False)
     else:
         sphinx_build(project, 1, gc_mode, count=False)
-        changes = project.kb.edit("new-tag" if kind == "incremental" else kind).changes
+        changes = (
+            []
+            if kind == "noop"
+            else project.kb.edit("new-tag" if kind == "incremental" else kind).changes
+        )
         sample = sphinx_build(project, 1, gc_mode, changes, profile=prof, count=False)
         sphinx_build(project, 1, gc_mode, _undo(changes), count=False)
     stats = pstats.Stats(str(prof))
@@ -1412,9 +1416,9 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
         "--profile",
         nargs="?",
         const="clean",
-        choices=("clean", "incremental", "both", *EDIT_KINDS),
+        choices=("clean", "incremental", "both", "noop", *EDIT_KINDS),
         help="profile one extension build of the first shape under cProfile "
-        "(incremental: the new-tag rebuild; an edit's name: the rebuild after that edit)",
+        "(incremental: the new-tag rebuild; noop or an edit's name: the rebuild after it)",
     )
     parser.add_argument("--profile-limit", type=int, default=25, help="rows per profile table")
     parser.add_argument("--scaling", action="store_true", help="also measure growth 300 -> 3,000")
