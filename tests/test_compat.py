@@ -149,12 +149,8 @@ def test_virtual_doc_names_still_let_a_toctree_list_a_page_that_is_no_document()
 
 def test_a_serial_read_still_keeps_doctrees_for_the_write_phase(make_app, tmp_path: Path) -> None:
     """BuildEnvironment._write_doc_doctree_cache: filled by a serial read, emptied by writing."""
-    src = tmp_path / "src"  # Sphinx alone: the extension keeps none (see memory.start)
-    src.mkdir()
-    (src / "conf.py").write_text("", encoding="utf-8")
-    (src / "index.rst").write_text("Home\n====\n\n.. toctree::\n\n   other\n", encoding="utf-8")
-    (src / "other.rst").write_text("Other\n=====\n\nText.\n", encoding="utf-8")
-    app = make_app("html", srcdir=src)
+    shutil.copytree(ROOTS / "test-basic", tmp_path / "src")
+    app = make_app("html", srcdir=tmp_path / "src", confoverrides={"reflections_gc_freeze": False})
     kept: list[int] = []
     app.connect("env-updated", lambda _app, env: kept.append(len(env._write_doc_doctree_cache)))
     app.build()
