@@ -542,6 +542,12 @@ def test_a_rebased_entry_is_the_entry_rendered_on_its_page(
             assert moved == app.builder.render_partial(node)["fragment"], page.pagename
             checked += 1
     assert checked >= 10
+    # the pages each entry links to were kept with it by the build, and are the entry's own
+    assert entries.html
+    for docname, html in entries.html.items():
+        kept = cache.read_stored(app, entries.KIND, docname)
+        assert kept["html"] == html
+        assert kept["targets"] == sorted(pages.link_targets(html, entries.base_uri)), docname
     # entries rendered together, in one pass of the translator, are each the entry alone
     listed = domain.visible()
     together = entries._render_all([entry(r, domain) for r in listed])

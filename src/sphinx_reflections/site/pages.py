@@ -473,16 +473,22 @@ class Entries:
             key = self.key(reflection)
             stored = cache.read_stored(self.app, self.KIND, docname)
             html = stored.get("html") if stored.get("key") == key else None
-            if isinstance(html, str):
+            targets = stored.get("targets")
+            if isinstance(html, str) and isinstance(targets, list):
                 self.html[docname] = html
+                self.targets[docname] = set(targets)
             else:
                 due[docname] = (reflection, key)
         made = self._render_all(
             [entry(reflection, self.domain) for reflection, _key in due.values()]
         )
         for (docname, (_reflection, key)), html in zip(due.items(), made, strict=True):
-            cache.write_stored(self.app, self.KIND, docname, {"key": key, "html": html})
+            # kept with the HTML: on a page listing hundreds, finding them again is a cost
+            targets = link_targets(html, self.base_uri)
+            kept = {"key": key, "html": html, "targets": sorted(targets)}
+            cache.write_stored(self.app, self.KIND, docname, kept)
             self.html[docname] = html
+            self.targets[docname] = targets
 
     def prepare_all(self) -> None:
         """On a first build (nothing kept yet), render every listed entry in one pass.
