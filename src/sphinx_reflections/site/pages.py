@@ -452,6 +452,7 @@ class Entries:
         self.current = self._current_markup()
         self.fresh = True  # prepare_all not yet tried
         self.targets: dict[str, set[str]] = {}  # docname -> the pages its entry links to
+        # (set with self.html, in prepare, and kept with it for later builds)
         self.moved: dict[tuple[str, str], str] = {}  # (docname, folder) -> entry rebased there
 
     def key(self, reflection: Reflection) -> str:
@@ -514,8 +515,6 @@ class Entries:
             if docname not in self.html:
                 self.prepare((reflection,))
         html = self.html[docname]
-        if docname not in self.targets:
-            self.targets[docname] = link_targets(html, self.base_uri)
         if self.page_uri in self.targets[docname]:  # a link to this very page: rebase it here
             return rnodes.reflections_entry_html(
                 html=rebase(html, self.base_uri, self.page_uri, self.current)
