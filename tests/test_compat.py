@@ -12,6 +12,7 @@ import inspect
 import shutil
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import docutils
 import pytest
@@ -22,7 +23,7 @@ from sphinx.builders import Builder
 from sphinx.builders.html import StandaloneHTMLBuilder
 from sphinx.testing.util import SphinxTestApp
 
-from reflections_testutil import ROOTS
+from reflections_testutil import ROOTS, warnings_of
 from sphinx_reflections import compat
 
 
@@ -180,3 +181,75 @@ def test_the_search_index_still_keeps_index_entries_per_document(built) -> None:
     source = inspect.getsource(type(indexer).feed)
     assert "self._index_entries[docname]" in source
     assert "self._index_entries.items()" in inspect.getsource(type(indexer).freeze)
+
+
+_DESIGN_PAGE = """\
+# Components
+
+:::{dropdown} More
+Hidden text.
+:::
+
+::::{tab-set}
+:::{tab-item} One
+First.
+:::
+:::{tab-item} Two
+Second.
+:::
+::::
+
+:::{aside} Margin
+A note.
+:::
+
+:::{card} A card
+:link: https://example.org/
+:link-new-tab:
+
+Body.
+:::
+"""
+
+
+def _design_site(make_app: Any, root: Path) -> dict[str, str]:
+    (root / "conf.py").write_text(
+        'extensions = ["myst_parser", "sphinx_reflections"]\n'
+        'myst_enable_extensions = ["colon_fence"]\n'
+    )
+    (root / "index.md").write_text("# Home\n\n```{toctree}\ncomponents\nplain\n```\n")
+    (root / "components.md").write_text(_DESIGN_PAGE)
+    (root / "plain.md").write_text("# Plain\n\nNo component here.\n")
+    app = make_app("html", srcdir=root)
+    app.build()
+    assert not warnings_of(app)
+    out = Path(app.outdir)
+    return {name: (out / f"{name}.html").read_text() for name in ("components", "plain")}
+
+
+def test_sphinx_design_steps_are_quickened_and_write_the_same_pages(
+    make_app: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """sphinx-design's per-page steps are found by name (a release that renames one
+    fails here) and, given a quick walk first, still do their work on a page with
+    components: the pages are the same bytes as without the quick walk."""
+    (tmp_path / "quick").mkdir()
+    (tmp_path / "stock").mkdir()
+    quick = _design_site(make_app, tmp_path / "quick")
+    app = make_app("html", srcdir=tmp_path / "quick")
+    names = [t.__name__ for t in app.registry.get_post_transforms()]
+    guarded = [t for t in app.registry.get_post_transforms() if t.__module__ == compat.__name__]
+    assert sorted(t.__name__ for t in guarded) == sorted(
+        ["DropdownHtmlTransform", "TabSetHtmlTransform", "AsideHtmlTransform"]
+    ), names
+    handlers = [lst.handler for lst in app.events.listeners["doctree-resolved"]]
+    assert any(getattr(h, "__wrapped__", None) is not None for h in handlers)
+
+    monkeypatch.setattr(compat, "quicken_sphinx_design", lambda app: [])
+    stock = _design_site(make_app, tmp_path / "stock")
+    assert quick == stock
+    page = quick["components"]
+    assert "sd-dropdown" in page and "<details" in page  # the dropdown transform ran
+    assert 'class="sd-tab-set' in page and 'type="radio"' in page  # the tabs transform
+    assert "<aside" in page  # the aside transform
+    assert 'target="_blank"' in page  # the new-tab listener

@@ -1233,10 +1233,50 @@ def phases(raw: dict[tuple[str, int, str], tuple[int, int, float, float, Any]]) 
     return found
 
 
-def profile_build(project: Project, kind: str, limit: int, gc_mode: str) -> dict[str, Any]:
+def profile_build(
+    project: Project, kind: str, limit: int, gc_mode: str, plain: Project | None = None
+) -> dict[str, Any]:
     """A clean -j1 extension build, or the rebuild after an edit (``incremental``: a new
-    tag), under cProfile; returns the top functions."""
-    prof = project.out.parent / f"profile-{kind}.prof"
+    tag), under cProfile; returns the top functions. With ``plain``, the same build of
+    plain Sphinx is profiled too and the functions whose time differs most are listed:
+    where the extension's cost lands in Sphinx and docutils, not only in its own code."""
+    result = _profile_one(project, kind, limit, gc_mode)
+    if plain is not None:
+        base = _profile_one(plain, kind, limit, gc_mode, quiet=True)
+        result["plain_profiled_total_s"] = base["profiled_total_s"]
+        result["plain_phases_s"] = base["phases_s"]
+        ext_raw = pstats.Stats(result["stats_file"]).stats  # type: ignore[attr-defined]
+        plain_raw = pstats.Stats(base["stats_file"]).stats  # type: ignore[attr-defined]
+        diff = []
+        for func in set(ext_raw) | set(plain_raw):
+            e = ext_raw.get(func, (0, 0, 0.0, 0.0, None))
+            b = plain_raw.get(func, (0, 0, 0.0, 0.0, None))
+            diff.append({
+                "function": _where(func), "calls": e[1] - b[1],
+                "own_s": e[2] - b[2], "cumulative_s": e[3] - b[3],
+            })  # fmt: skip
+        print(
+            f"\nplain Sphinx, same build: profiled time {base['profiled_total_s']:.2f}s "
+            f"(extension {result['profiled_total_s']:.2f}s)"
+        )
+        print("phases, plain -> extension: " + ", ".join(
+            f"{label.strip()} {base['phases_s'].get(label, 0.0):.2f} -> {secs:.2f}s"
+            for label, secs in result["phases_s"].items()
+        ))  # fmt: skip
+        for key in ("cumulative_s", "own_s"):
+            rows = sorted(diff, key=lambda r: (-r[key], r["function"]))[:limit]
+            result[f"extra_over_plain_{key[:-2]}"] = rows
+            print_functions(
+                f"Top {limit} by extra {key[:-2]} time over plain Sphinx (calls: extra calls)",
+                rows,
+            )
+    return result
+
+
+def _profile_one(
+    project: Project, kind: str, limit: int, gc_mode: str, quiet: bool = False
+) -> dict[str, Any]:
+    prof = project.out.parent / f"profile-{project.variant}-{kind}.prof"
     shutil.rmtree(project.out, ignore_errors=True)
     if kind == "clean":
         sample = sphinx_build(project, 1, gc_mode, profile=prof, count=False)
@@ -1270,6 +1310,8 @@ def profile_build(project: Project, kind: str, limit: int, gc_mode: str) -> dict
         "overall_own": top_functions(stats, "own", limit),
         "stats_file": str(prof),
     }
+    if quiet:
+        return result
     what = {"clean": "clean", "incremental": "new-tag rebuild"}.get(kind, f"{kind} rebuild")
     print(f"\nProfile of one {what} extension build (-j1, {sample.wall:.1f}s under cProfile)")
     print(
@@ -1421,6 +1463,12 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
         "(incremental: the new-tag rebuild; noop or an edit's name: the rebuild after it)",
     )
     parser.add_argument("--profile-limit", type=int, default=25, help="rows per profile table")
+    parser.add_argument(
+        "--profile-plain",
+        action="store_true",
+        help="with --profile: profile the same build of plain Sphinx too, and list the "
+        "functions whose time grows most with the extension",
+    )
     parser.add_argument("--scaling", action="store_true", help="also measure growth 300 -> 3,000")
     parser.add_argument(
         "--scaling-sizes",
@@ -1664,10 +1712,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.profile:
             first = args.shape[0]
             kb = _knowledge_base(first, args)
-            project = prepare(kb, root / f"profile-{first}", args.theme)["extension"]
+            projects = prepare(kb, root / f"profile-{first}", args.theme)
             kinds = ["clean", "incremental"] if args.profile == "both" else [args.profile]
+            plain = projects["plain"] if args.profile_plain else None
             report["profile"] = [
-                profile_build(project, kind, args.profile_limit, gc_modes[0]) for kind in kinds
+                profile_build(projects["extension"], kind, args.profile_limit, gc_modes[0], plain)
+                for kind in kinds
             ]
         if args.scaling:
             report["scaling"] = scaling(args, root, args.scaling_sizes, gc_modes[0])

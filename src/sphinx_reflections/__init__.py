@@ -48,6 +48,7 @@ def setup(app: Sphinx) -> dict[str, Any]:
     # deferred: ``import sphinx_reflections`` (the CLI, __version__) stays light
     from . import (
         authors,
+        compat,
         config,
         domain,
         events,
@@ -69,6 +70,8 @@ def setup(app: Sphinx) -> dict[str, Any]:
     from .site import cache, feeds, outputs, pages
 
     app.setup_extension("sphinx_design")
+    # its per-page steps skip, by a quick walk, the many pages without its components
+    compat.quicken_sphinx_design(app)
 
     # -- components: options, labels, nodes, the domain, markup ----------------------
     config.register(app)
