@@ -73,3 +73,24 @@ def test_a_local_path_is_checked_through_links_in_its_folder_and_itself(tmp_path
     assert safe_url("_static/people/jenny.svg", src) is None  # still the last build's folders
     forget_folders()  # what every build does first
     assert "leaves the source directory" in (safe_url("_static/people/jenny.svg", src) or "")
+
+
+def test_a_changed_avatar_is_copied_again(make_app, tmp_path: Path) -> None:
+    """A new picture under the same name replaces the copy in the output, silently;
+    an unchanged one keeps its copy's modification time."""
+    src = tmp_path / "kb"
+    shutil.copytree(ROOTS / "test-basic", src)
+    app = make_app("html", srcdir=src)
+    app.build()
+    copied = Path(app.outdir, avatar_target("jenny", "_static/people/jenny.svg"))
+    assert copied.read_bytes() == (src / "_static/people/jenny.svg").read_bytes()
+    before = copied.stat().st_mtime_ns
+    app = make_app("html", srcdir=src)
+    app.build()
+    assert copied.stat().st_mtime_ns == before
+    new = b'<svg xmlns="http://www.w3.org/2000/svg"><circle r="3"/></svg>'
+    (src / "_static/people/jenny.svg").write_bytes(new)
+    app = make_app("html", srcdir=src)
+    app.build()
+    assert copied.read_bytes() == new
+    assert "copy" not in app.warning.getvalue().casefold(), app.warning.getvalue()

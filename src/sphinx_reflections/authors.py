@@ -13,10 +13,10 @@ from docutils import nodes
 from docutils.parsers.rst import directives
 from sphinx.util.docutils import SphinxDirective, SphinxRole
 from sphinx.util.nodes import split_explicit_title
-from sphinx.util.osutil import copyfile
 
 from . import nodes as rnodes
 from .domain import get_domain
+from .files import copy_if_changed
 from .hashtags import hashtag_xref
 from .i18n import Lang, _, lang_of
 from .nodes import PAGES_ONLY
@@ -267,19 +267,11 @@ def copy_avatars(app: Sphinx, builder: Builder) -> None:
         for r in get_domain(app.env).reflections.values()
         if r.image and not is_remote(r.image)
     }
-    folders: set[Path] = set()  # made once each, not once per file
-
-    def copy(source: Path, dest: Path) -> None:
-        if dest.parent not in folders:
-            dest.parent.mkdir(parents=True, exist_ok=True)
-            folders.add(dest.parent)
-        copyfile(source, dest)
-
     for image in sorted(images):
-        copy(app.srcdir / image, Path(builder.outdir, image_target(image)))
+        copy_if_changed(app.srcdir / image, Path(builder.outdir, image_target(image)))
     for person in sorted(get_domain(app.env).people.values(), key=lambda p: p.id):
         if person.avatar and not is_remote(person.avatar):
-            copy(
+            copy_if_changed(
                 app.srcdir / person.avatar,
                 Path(builder.outdir, avatar_target(person.id, person.avatar)),
             )

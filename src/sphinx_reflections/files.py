@@ -7,6 +7,7 @@ incremental deploys see only real changes.
 from __future__ import annotations
 
 import hashlib
+import shutil
 from pathlib import Path
 
 
@@ -16,6 +17,31 @@ def write_if_changed(path: Path, data: bytes) -> bool:
         return False
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_bytes(data)
+    return True
+
+
+def copy_if_changed(source: Path, dest: Path) -> bool:
+    """Copy ``source`` over ``dest`` unless it holds the same bytes; True when copied.
+
+    A copy keeps its source's modification time, so a copy of the same size and
+    time is taken as the same file without reading either (as ``make`` would);
+    any other is compared byte by byte. Sphinx's own ``copyfile`` refuses to
+    replace a file whose bytes changed (and warns), which would keep an author's
+    old avatar on the site after a new one was saved under the same name.
+    """
+    try:
+        there = dest.stat()
+    except FileNotFoundError:
+        pass
+    else:
+        here = source.stat()
+        if here.st_size == there.st_size and (
+            here.st_mtime_ns == there.st_mtime_ns or source.read_bytes() == dest.read_bytes()
+        ):
+            return False
+    dest.parent.mkdir(parents=True, exist_ok=True)
+    shutil.copyfile(source, dest)
+    shutil.copystat(source, dest)
     return True
 
 
