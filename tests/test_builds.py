@@ -93,7 +93,7 @@ def test_incremental_author_change_updates_both_author_pages(make_app, tmp_path)
     assert unrelated.stat().st_mtime_ns == before
 
 
-def test_registry_change_rereads_pages(make_app, tmp_path) -> None:
+def test_a_registry_change_shows_in_the_byline_of_the_piece(make_app, tmp_path) -> None:
     src = _project(tmp_path, "registry")
     app = make_app("html", srcdir=src)
     app.build()

@@ -422,8 +422,18 @@ def test_a_new_role_rereads_and_renders_only_what_shows_the_person(
     count.build(make_app, src)
     edit(src / "people.yml", "  role: CEO\n", "  role: Chief Executive\n")
     again = count.build(make_app, src)
-    # the pages that name Björn are read again, and no other
-    assert sorted(count.read) == ["essays/second", "essays/together", "index"]
+    # the page with his card is read again; his pieces, whose bylines are made when they
+    # are written, are written again without being read
+    assert count.read == ["index"]
+    # (and the piece whose related list shows one of his, with his role in its byline)
+    assert sorted(count.written) == [
+        "essays/second",
+        "essays/together",
+        "essays/twenty-years",
+        "index",
+    ]
+    byline = soup(again.outdir / "essays" / "second.html").select_one(".reflections-byline")
+    assert byline is not None and "Chief Executive" in byline.get_text()
     # his page, and the generated pages that list one of his pieces
     assert sorted(count.pages) == [
         "reflections/authors/bjorn",
@@ -436,6 +446,30 @@ def test_a_new_role_rereads_and_renders_only_what_shows_the_person(
     page = soup(again.outdir / "reflections" / "authors" / "bjorn.html")
     assert "Chief Executive" in page.get_text()
     _assert_as_clean(make_app, src, tmp_path, again.outdir)
+
+
+def test_an_author_gone_from_the_registry_and_back_reads_the_piece_again(
+    make_app, tmp_path, monkeypatch
+) -> None:
+    """A piece warns of an author the registry lacks, when it is read: an entry removed
+    or added reads the pieces by that person again, not only writes them."""
+    src = _copy(tmp_path)
+    people = src / "people.yml"
+    entry = "bjorn:\n  name: Björn Öhman\n  role: CEO\n  avatar: https://example.org/bjorn.png\n"
+    assert entry in people.read_text(encoding="utf-8")
+    count = Counter(monkeypatch)
+    count.build(make_app, src)
+    edit(people, entry, "")
+    app = count.build(make_app, src)
+    assert {"essays/second", "essays/together"} <= set(count.read)
+    assert any("unknown-author" in w and "bjorn" in w for w in warnings_of(app))
+    edit(people, "sam:\n", entry + "sam:\n")
+    app = count.build(make_app, src)
+    assert {"essays/second", "essays/together"} <= set(count.read)
+    assert not warnings_of(app)
+    byline = soup(app.outdir / "essays" / "second.html").select_one(".reflections-byline")
+    assert byline is not None and "Björn Öhman" in byline.get_text()
+    _assert_as_clean(make_app, src, tmp_path, app.outdir)
 
 
 def test_a_new_bio_renders_only_the_pages_with_the_full_card(

@@ -166,16 +166,17 @@ class ReflectionsDomain(DomainStore):
             u[len(prefix) :] for u in self.data["used"].get(docname, ()) if u.startswith(prefix)
         }
 
-    def people_shown(self, docname: str, mentions: bool = True) -> set[str]:
+    def people_shown(self, docname: str, mentions: bool = True, authors: bool = True) -> set[str]:
         """Person ids a document shows or names: authors, cards, roles, and mentions.
 
         Without ``mentions``: those whose registry entry the page shows more of
         than a link and a name (a mention is a link with the typed text, and an
-        index entry under the person's name).
+        index entry under the person's name). Without ``authors``: not a
+        reflection's own authors, whose byline is made when the page is written.
         """
         reflection = self.reflections.get(docname)
         return {
-            *(reflection.authors if reflection else ()),
+            *(reflection.authors if reflection and authors else ()),
             *(self.mentions.get(docname, ()) if mentions else ()),
             *self._used(docname, "authors"),
         }

@@ -135,10 +135,10 @@ def validate(raw: RawMeta, env: BuildEnvironment, docname: str) -> Fields:
         else:
             known = []
             for name in dict.fromkeys(names):
-                domain.note_use("authors", name)
-                if name in domain.people:
+                if name in domain.people:  # its entry changes write the piece again (its byline)
                     known.append(name)
-                else:
+                else:  # read again when it is added to the registry
+                    domain.note_use("authors", name)
                     warn(
                         ReflectionsWarning.UNKNOWN_AUTHOR,
                         unknown_id("author", name, domain.people, people_file),

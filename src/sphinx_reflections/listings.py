@@ -232,6 +232,10 @@ class ReflectionsDirective(SphinxDirective):
 def shown(domain: ReflectionsDomain, docname: str, entries: dict[str, str] | None = None) -> str:
     """A fingerprint of everything the clouds and listings of one page show.
 
+    For a reflection also its authors' registry entries: its byline is made
+    when the page is written, so a new role writes the piece again instead of
+    reading it.
+
     ``entries`` keeps what each reflection's entry shows across pages (a piece
     is in several related lists).
     """
@@ -243,6 +247,9 @@ def shown(domain: ReflectionsDomain, docname: str, entries: dict[str, str] | Non
             memo[reflection.docname] = repr(entry_inputs(domain, reflection))
         return memo[reflection.docname]
 
+    own = domain.reflections.get(docname)
+    if own is not None:  # its byline (and metadata) show its authors' entries
+        parts.append(repr([domain.people.get(a) for a in own.authors]))
     for spec in domain.dynamic.get(docname, []):
         if "related" in spec:
             parts.append(repr([inputs(r) for r in related_to(domain, docname)]))
@@ -271,7 +278,8 @@ def outdated_listings(app: Sphinx, env: BuildEnvironment) -> list[str]:
     if domain.settled:  # nothing read, nothing they show changed: they show the same
         return []
     entries: dict[str, str] = {}
-    return domain.update_shown({d: shown(domain, d, entries) for d in sorted(domain.dynamic)})
+    pages = sorted(domain.dynamic.keys() | domain.reflections.keys())
+    return domain.update_shown({d: shown(domain, d, entries) for d in pages})
 
 
 # -- related reflections ---------------------------------------------------------------

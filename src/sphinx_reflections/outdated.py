@@ -76,9 +76,10 @@ def registries_outdated(
     """``env-get-outdated``: the pages to read again because a registry entry they name changed.
 
     Pages do not depend on the registry files as a whole: a new role for one
-    person re-reads that person's pieces and the pages that show them (a
-    card, a byline), not the whole site, nor the pages that only mention
-    them (a mention shows the name, so a new name re-reads those too). A
+    person re-reads the pages that show a card of them, not the whole site,
+    nor the pages that only mention them (a mention shows the name, so a new
+    name re-reads those too), nor their own pieces, whose bylines are made
+    when they are written (they are written again, see ``listings.shown``). A
     changed handle may turn text anywhere into a mention, so it re-reads
     every page.
     """
@@ -93,6 +94,10 @@ def registries_outdated(
     if "handles" in differ:
         return sorted(env.found_docs)
     people = {k.partition(":")[2] for k in differ if k.startswith("authors:")}
+    # a piece's byline is made when its page is written, and what it shows of its authors
+    # is among what its page shows (listings.shown): a changed entry writes it again; an
+    # author added to or gone from the registry is read again (the piece warns of them)
+    come_or_gone = {i for i in people if f"authors:{i}" not in before or f"authors:{i}" not in now}
     named = {k.partition(":")[2] for k in differ if k.startswith("named:")}
     events = {k.partition(":")[2] for k in differ if k.startswith("events:")}
     old_keys: dict[str, list[str]] = domain.data["registry_tag_keys"]
@@ -104,8 +109,10 @@ def registries_outdated(
             tags |= {*old_keys.get(ident, ()), *new_keys.get(ident, ())}
     found = set()
     for docname in env.found_docs:
+        reflection = domain.reflections.get(docname)
         if (
-            domain.people_shown(docname, mentions=False) & people
+            domain.people_shown(docname, mentions=False, authors=False) & people
+            or (reflection is not None and set(reflection.authors) & come_or_gone)
             or set(domain.mentions.get(docname, ())) & named
             or domain.events_shown(docname) & events
             or tags & set(domain.tags.get(docname, {}))
