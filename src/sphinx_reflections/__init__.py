@@ -117,6 +117,8 @@ def setup(app: Sphinx) -> dict[str, Any]:
     app.connect("doctree-read", outputs.keep_out_of_books, priority=400)
     # a generated page deleted from the output makes the build run its write phase
     app.connect("env-get-outdated", outputs.rewrite_missing_pages)
+    # and an avatar or cover image replaced under its name
+    app.connect("env-get-outdated", authors.recopy_changed_pictures)
 
     # -- after reading: every page is in the domain ----------------------------------------
     # in this order: the tag table (400) gets its page names (450), related reflections

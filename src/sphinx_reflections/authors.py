@@ -16,7 +16,7 @@ from sphinx.util.nodes import split_explicit_title
 
 from . import nodes as rnodes
 from .domain import get_domain
-from .files import copy_if_changed
+from .files import copy_if_changed, is_copy
 from .hashtags import hashtag_xref
 from .i18n import Lang, _, lang_of
 from .nodes import PAGES_ONLY
@@ -258,23 +258,42 @@ class AuthorRole(SphinxRole):
 # -- output files ---------------------------------------------------------------------------
 
 
+def _copies(app: Sphinx, builder: Builder) -> list[tuple[Path, Path]]:
+    """(source, copy in the output) of every local avatar and reflection image."""
+    domain = get_domain(app.env)
+    images = {r.image for r in domain.reflections.values() if r.image and not is_remote(r.image)}
+    src = Path(app.srcdir)
+    found = [(src / image, Path(builder.outdir, image_target(image))) for image in sorted(images)]
+    for person in sorted(domain.people.values(), key=lambda p: p.id):
+        if person.avatar and not is_remote(person.avatar):
+            target = Path(builder.outdir, avatar_target(person.id, person.avatar))
+            found.append((src / person.avatar, target))
+    return found
+
+
 def copy_avatars(app: Sphinx, builder: Builder) -> None:
     """Copy local avatars and reflection images next to the HTML output."""
     if builder.format != "html":
         return
-    images = {
-        r.image
-        for r in get_domain(app.env).reflections.values()
-        if r.image and not is_remote(r.image)
-    }
-    for image in sorted(images):
-        copy_if_changed(app.srcdir / image, Path(builder.outdir, image_target(image)))
-    for person in sorted(get_domain(app.env).people.values(), key=lambda p: p.id):
-        if person.avatar and not is_remote(person.avatar):
-            copy_if_changed(
-                app.srcdir / person.avatar,
-                Path(builder.outdir, avatar_target(person.id, person.avatar)),
-            )
+    for source, dest in _copies(app, builder):
+        copy_if_changed(source, dest)
+
+
+def recopy_changed_pictures(
+    app: Sphinx, env: BuildEnvironment, added: set[str], changed: set[str], removed: set[str]
+) -> list[str]:
+    """``env-get-outdated``: a picture replaced under its name when no page changed.
+
+    Sphinx before 9.0 skips the write phase, where :func:`copy_avatars` runs,
+    when no document is out of date; reading the root document again makes it
+    run. This happens only when a copy in the output is not its source's.
+    """
+    if added or changed or removed or app.builder.format != "html":
+        return []
+    for source, dest in _copies(app, app.builder):
+        if source.is_file() and not is_copy(source, dest):
+            return [env.config.root_doc]
+    return []
 
 
 def register(app: Sphinx) -> None:

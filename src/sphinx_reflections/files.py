@@ -20,6 +20,18 @@ def write_if_changed(path: Path, data: bytes) -> bool:
     return True
 
 
+def is_copy(source: Path, dest: Path) -> bool:
+    """Whether ``dest`` holds ``source``'s bytes (see :func:`copy_if_changed`)."""
+    try:
+        there = dest.stat()
+    except FileNotFoundError:
+        return False
+    here = source.stat()
+    return here.st_size == there.st_size and (
+        here.st_mtime_ns == there.st_mtime_ns or source.read_bytes() == dest.read_bytes()
+    )
+
+
 def copy_if_changed(source: Path, dest: Path) -> bool:
     """Copy ``source`` over ``dest`` unless it holds the same bytes; True when copied.
 
@@ -29,16 +41,8 @@ def copy_if_changed(source: Path, dest: Path) -> bool:
     replace a file whose bytes changed (and warns), which would keep an author's
     old avatar on the site after a new one was saved under the same name.
     """
-    try:
-        there = dest.stat()
-    except FileNotFoundError:
-        pass
-    else:
-        here = source.stat()
-        if here.st_size == there.st_size and (
-            here.st_mtime_ns == there.st_mtime_ns or source.read_bytes() == dest.read_bytes()
-        ):
-            return False
+    if is_copy(source, dest):
+        return False
     dest.parent.mkdir(parents=True, exist_ok=True)
     shutil.copyfile(source, dest)
     shutil.copystat(source, dest)
