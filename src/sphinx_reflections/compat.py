@@ -158,7 +158,7 @@ def quicken_sphinx_design(app: Sphinx) -> list[str]:
     function as condition, which Docutils (0.22) serves with its slow,
     recursive walk: about four times the cost of a walk by node class, four
     times per page, on the thousands of pages of a knowledge base that use no
-    component at all (2 % of a clean build of the *kb* benchmark). Each step is
+    component at all (about 1 % of a clean build of the *kb* benchmark). Each step is
     given a walk by class first and runs as before where it finds what it
     looks for. Returns the steps quickened; one that is not found (a release
     that renamed it) is left as it is.
