@@ -73,9 +73,13 @@ HERE = Path(__file__).resolve().parent
 RUNNER = HERE / "benchrun.py"
 VARIANTS = ("plain", "extension")
 URL_PREFIX = "reflections"  # the extension's default; no source document lives there
-GC_MODES = ("default", "freeze", "freeze-collect", "builtin")
+GC_MODES = ("default", "unkept", "freeze", "freeze-collect", "builtin")
 GC_ABOUT = {
-    "default": "stock garbage collector in both",
+    "default": "stock garbage collector in both; each variant keeps doctrees as it does "
+    "(plain Sphinx every doctree a serial read made, until its page is written; the "
+    "extension none)",
+    "unkept": "stock garbage collector in both, and plain Sphinx too keeps no doctree from "
+    "reading to writing (by the wrapper): the extension's own cost, memory handled alike",
     "freeze": "gc.freeze() after reading, gc.unfreeze() at the end, no doctree kept from "
     "reading to writing, in both (by the wrapper)",
     "freeze-collect": "as freeze, and a full gc.collect() after gc.unfreeze()",
@@ -150,6 +154,8 @@ def gc_setup(mode: str, variant: str) -> dict[str, Any]:
     off = 0 if _EXTENSION_GC[0] == "force" else None
     if mode == "default":
         return {"freeze": False, "collect": False, "extension_gc": off}
+    if mode == "unkept":
+        return {"freeze": False, "unkept": True, "collect": False, "extension_gc": off}
     if mode in ("freeze", "freeze-collect"):
         return {"freeze": True, "collect": mode == "freeze-collect", "extension_gc": off}
     if mode == "builtin":

@@ -14,6 +14,8 @@ before Sphinx, so the process is what ``sphinx-build`` would be, plus:
   doctree for the write phase (each page loads its pickle, as with ``-j``, and
   the pickle's bytes go once the page is written): frozen, a kept doctree could
   not be freed until the build ends.
+* **No doctree kept, stock collector** (``"unkept": true``): only that last part,
+  for plain Sphinx, which the extension does whatever its options.
 * **The extension's own option** (``"extension_gc": 0 or 1``): passed as
   ``-D reflections_gc_freeze=...`` only when the imported sphinx_reflections
   declares that option, so older versions build as they are.
@@ -108,6 +110,7 @@ class Hooks:
 
     def __init__(self, job: dict[str, Any]) -> None:
         self.freeze = bool(job.get("freeze"))
+        self.unkept = self.freeze or bool(job.get("unkept"))
         self.collect = bool(job.get("collect"))
         self.count = bool(job.get("count", True))
         self.main_pid = os.getpid()
@@ -126,11 +129,12 @@ class Hooks:
     def connect(self, app: Any) -> None:
         ext = sys.modules.get("sphinx_reflections.metadata")
         self.key = getattr(ext, "PAGE_KEY", PAGE_KEY)
-        if self.freeze:
+        if self.unkept:
             app.connect("env-before-read-docs", self.before_read, priority=LATE)
             app.connect("doctree-resolved", self.written, priority=LATE)
-            app.connect("env-updated", self.env_updated, priority=LATE)
             app.connect("build-finished", self.build_finished, priority=LATE)
+        if self.freeze:
+            app.connect("env-updated", self.env_updated, priority=LATE)
         if self.count:
             app.connect("html-page-context", self.page_context, priority=LATE)
 
@@ -152,6 +156,8 @@ class Hooks:
     def build_finished(self, app: Any, error: BaseException | None) -> None:
         if isinstance(getattr(app.env, "_write_doc_doctree_cache", None), _Unkept):
             app.env._write_doc_doctree_cache = {}
+        if not self.freeze:
+            return
         gc.unfreeze()
         if self.collect:  # what was frozen goes back to the oldest generation: sweep it now
             start = time.perf_counter()

@@ -167,9 +167,9 @@ class ReflectionsConfig:
         "",
         "Freeze Python's garbage collector once every page is read, until the build "
         "ends, so it does not walk the whole environment again and again while pages "
-        "are written, and keep no doctree in memory from reading to writing (each page "
-        "loads its own when it is written, as with ``-j``): faster builds and less peak "
-        "memory; the output is the same.",
+        "are written: faster builds; the output is the same. (Whatever the value, no "
+        "doctree is kept in memory from reading to writing: each page loads its own "
+        "when it is written, as with ``-j``.)",
     )
 
     @classmethod
