@@ -794,3 +794,38 @@ def test_a_page_written_again_but_not_read_leaves_its_parents_be(
     count.build(make_app, src)
     assert "b/index" in count.written
     assert "Two, renamed" in (Path(app.outdir) / "b" / "index.html").read_text(encoding="utf-8")
+
+
+def test_files_are_written_anew_and_only_when_their_bytes_change(tmp_path: Path) -> None:
+    """write_if_changed and move_if_changed keep an unchanged file (its inode and
+    time) and put a changed one in place as a new file, never a truncated one."""
+    from sphinx_reflections.files import move_if_changed, write_if_changed
+
+    path = tmp_path / "out" / "page.html"
+    assert write_if_changed(path, b"one")  # its folder is made
+    first = path.stat()
+    assert not write_if_changed(path, b"one")
+    assert path.stat().st_mtime_ns == first.st_mtime_ns
+    old = tmp_path / "old.html"
+    old.hardlink_to(path)  # a second name for the file as it was
+    assert write_if_changed(path, b"two")
+    assert path.read_bytes() == b"two"
+    assert old.read_bytes() == b"one"  # a new file: the old one was not truncated
+
+    scratch = tmp_path / "scratch.html"
+    scratch.write_bytes(b"two")
+    kept = path.stat()
+    assert not move_if_changed(scratch, path)
+    assert scratch.is_file()  # left to the caller
+    assert path.stat().st_ino == kept.st_ino and path.stat().st_mtime_ns == kept.st_mtime_ns
+    scratch.write_bytes(b"three")
+    assert move_if_changed(scratch, path)
+    assert path.read_bytes() == b"three" and not scratch.exists()
+    assert move_if_changed(_scratch(tmp_path, b"four"), tmp_path / "new" / "page.html")
+    assert (tmp_path / "new" / "page.html").read_bytes() == b"four"
+
+
+def _scratch(folder: Path, data: bytes) -> Path:
+    scratch = folder / "another-scratch.html"
+    scratch.write_bytes(data)
+    return scratch

@@ -12,11 +12,35 @@ from pathlib import Path
 
 
 def write_if_changed(path: Path, data: bytes) -> bool:
-    """Write ``data`` unless the file already holds it; True when it was written."""
-    if path.is_file() and path.read_bytes() == data:
-        return False
-    path.parent.mkdir(parents=True, exist_ok=True)
+    """Write ``data`` unless the file already holds it; True when it was written.
+
+    A changed file is written anew, not truncated: on ext4 (Linux's usual file
+    system) truncating a file and writing it again makes the kernel flush it
+    at once, about 0.3 ms a file.
+    """
+    if path.is_file():
+        if path.read_bytes() == data:
+            return False
+        path.unlink()
+    else:
+        path.parent.mkdir(parents=True, exist_ok=True)
     path.write_bytes(data)
+    return True
+
+
+def move_if_changed(scratch: Path, path: Path) -> bool:
+    """Put ``scratch`` in the place of ``path`` unless ``path`` holds the same bytes.
+
+    True when moved; otherwise ``scratch`` is left where it is (for the caller
+    to use again or delete).
+    """
+    if path.is_file():
+        if path.read_bytes() == scratch.read_bytes():
+            return False
+        path.unlink()
+    else:
+        path.parent.mkdir(parents=True, exist_ok=True)
+    scratch.rename(path)
     return True
 
 

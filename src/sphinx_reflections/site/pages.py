@@ -30,7 +30,7 @@ from .._version import __version__
 from ..compat import has_local_toctree, local_toctree, prepare_partial
 from ..dates import build_date, day
 from ..domain import ReflectionsDomain, get_domain, page_builder
-from ..files import write_if_changed
+from ..files import move_if_changed
 from ..listings import EntryMaker, entry, entry_inputs
 from ..metadata import PAGE_KEY, PAGING_KEY
 from ..neighbours import unlisted
@@ -301,6 +301,7 @@ def _chrome(app: Sphinx, pagename: str, scratch: Path) -> str:
     tree = page_section("", "reflections-probe")
     name, context, template = render(builder, pagename, tree)
     context["toctree"] = _no_toctree
+    scratch.unlink(missing_ok=True)  # a new file, not one truncated (see write_if_changed)
     with unlisted(app, pagename):
         builder.handle_page(name, context, template, outfilename=scratch)
     return hashlib.sha256(scratch.read_bytes()).hexdigest()
@@ -311,9 +312,10 @@ def write_generated_pages(app: Sphinx, state: cache.WriteState, site: str) -> bo
 
     A page whose inputs (its data, the site-wide data and the theme around it)
     are those of the last build, and whose file is still there, is left alone.
-    Other pages are rendered through the theme like any document, into a
-    scratch file first, so an unchanged page keeps its file and modification
-    time (rsync, CDNs and incremental deploys see only real changes). With
+    Other pages are rendered through the theme like any document; one whose
+    file is there is rendered into a scratch file first, so an unchanged page
+    keeps its file and modification time (rsync, CDNs and incremental deploys
+    see only real changes). With
     ``-j N`` (and every extension parallel-write-safe) they are rendered in
     ``N`` forked processes, the way Sphinx writes documents.
 
@@ -413,8 +415,12 @@ def write_pages(app: Sphinx, entries: Entries, jobs: list[tuple[PageSource, Path
             newer = paging.pages[paging.number - 2] if paging.number > 1 else ""
             older = paging.pages[paging.number] if paging.number < paging.total else ""
             context[PAGING_KEY] = (newer, older, [r.docname for r in paging.listed])
+        if not target.exists():  # nothing to keep: written in its place (a clean build)
+            builder.handle_page(name, context, template, outfilename=target)
+            continue
+        scratch.unlink(missing_ok=True)  # a new file, not one truncated (see write_if_changed)
         builder.handle_page(name, context, template, outfilename=scratch)
-        write_if_changed(target, scratch.read_bytes())
+        move_if_changed(scratch, target)
     scratch.unlink(missing_ok=True)
 
 
