@@ -12,18 +12,9 @@ from pathlib import Path
 
 
 def write_if_changed(path: Path, data: bytes) -> bool:
-    """Write ``data`` unless the file already holds it; True when it was written.
-
-    A changed file is written anew, not truncated: on ext4 (Linux's usual file
-    system) truncating a file and writing it again makes the kernel flush it
-    at once, about 0.3 ms a file.
-    """
-    if path.is_file():
-        if path.read_bytes() == data:
-            return False
-        path.unlink()
-    else:
-        path.parent.mkdir(parents=True, exist_ok=True)
+    """Write ``data`` unless the file already holds it; True when it was written."""
+    if not _clear_for(path, data):
+        return False
     path.write_bytes(data)
     return True
 
@@ -34,13 +25,25 @@ def move_if_changed(scratch: Path, path: Path) -> bool:
     True when moved; otherwise ``scratch`` is left where it is (for the caller
     to use again or delete).
     """
+    if not _clear_for(path, scratch.read_bytes()):
+        return False
+    scratch.rename(path)
+    return True
+
+
+def _clear_for(path: Path, data: bytes) -> bool:
+    """Make way for new bytes at ``path``; False when it already holds them.
+
+    A changed file is removed and written anew, not truncated: on ext4
+    (Linux's usual file system) truncating a file and writing it again makes
+    the kernel flush it at once, about 0.3 ms a file.
+    """
     if path.is_file():
-        if path.read_bytes() == scratch.read_bytes():
+        if path.read_bytes() == data:
             return False
         path.unlink()
     else:
         path.parent.mkdir(parents=True, exist_ok=True)
-    scratch.rename(path)
     return True
 
 
