@@ -92,6 +92,32 @@ def test_write_documents_is_still_the_write_step(make_app, tmp_path: Path) -> No
     assert app.env.found_docs  # every page was still read
 
 
+def test_whether_a_build_that_reads_nothing_still_writes(make_app, tmp_path: Path) -> None:
+    """``WRITES_WHEN_NOTHING_READ``: plain Sphinx (no extension) says whether it runs its
+    write phase when no document is read; the handlers that make it run are connected
+    only when it does not."""
+    src = tmp_path / "plain"
+    src.mkdir()
+    (src / "conf.py").write_text("", encoding="utf-8")
+    (src / "index.rst").write_text("Plain\n=====\n\nText.\n", encoding="utf-8")
+    make_app("html", srcdir=src).build()
+    again = make_app("html", srcdir=src)
+    started: list[str] = []
+    again.connect("write-started", lambda _app, builder: started.append(builder.name))
+    again.build()
+    assert bool(started) is compat.WRITES_WHEN_NOTHING_READ
+    kb = tmp_path / "kb"
+    shutil.copytree(ROOTS / "test-basic", kb)
+    app = make_app("html", srcdir=kb)
+    handlers = {
+        getattr(listener.handler, "__name__", "")
+        for listener in app.events.listeners["env-get-outdated"]
+    }
+    wanted = {"rewrite_missing_pages", "recopy_changed_pictures"}
+    assert (wanted <= handlers) is not compat.WRITES_WHEN_NOTHING_READ
+    assert not (wanted & handlers) or not compat.WRITES_WHEN_NOTHING_READ
+
+
 def test_std_labels_are_still_plain_mappings(built) -> None:
     """``StandardDomain.labels`` / ``anonlabels``: generated pages are registered there."""
     std = built.env.get_domain("std")

@@ -115,10 +115,12 @@ def setup(app: Sphinx) -> dict[str, Any]:
     app.connect("env-get-outdated", outdated.registries_outdated)
     # before Sphinx's toctree collector (500): a generated page in a toctree is no chapter
     app.connect("doctree-read", outputs.keep_out_of_books, priority=400)
-    # a generated page deleted from the output makes the build run its write phase
-    app.connect("env-get-outdated", outputs.rewrite_missing_pages)
-    # and an avatar or cover image replaced under its name
-    app.connect("env-get-outdated", authors.recopy_changed_pictures)
+    # Sphinx before 9 runs no write phase when nothing is read: a generated page
+    # deleted from the output, or an avatar or cover image replaced under its name,
+    # then marks the root document out of date (from 9, the write phase puts them back)
+    if not compat.WRITES_WHEN_NOTHING_READ:
+        app.connect("env-get-outdated", outputs.rewrite_missing_pages)
+        app.connect("env-get-outdated", authors.recopy_changed_pictures)
 
     # -- after reading: every page is in the domain ----------------------------------------
     # in this order: the tag table (400) gets its page names (450), related reflections

@@ -287,6 +287,7 @@ def recopy_changed_pictures(
     Sphinx before 9.0 skips the write phase, where :func:`copy_avatars` runs,
     when no document is out of date; reading the root document again makes it
     run. This happens only when a copy in the output is not its source's.
+    Connected only where Sphinx needs it (:data:`.compat.WRITES_WHEN_NOTHING_READ`).
     """
     if added or changed or removed or app.builder.format != "html":
         return []

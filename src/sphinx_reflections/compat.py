@@ -11,6 +11,7 @@ import json
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+import sphinx
 from docutils import nodes
 from docutils.writers import manpage
 from sphinx.util.osutil import relative_uri
@@ -79,6 +80,14 @@ def build_info_hashes(builder: Builder) -> tuple[str, str]:
     """
     info = getattr(builder, "build_info", None)
     return str(getattr(info, "config_hash", "")), str(getattr(info, "tags_hash", ""))
+
+
+#: Whether Sphinx runs its write phase (``write-started``, ``html-collect-pages``) in a
+#: build that reads no document. Sphinx 9.0 does; before it, such a build stops after
+#: reading, so a generated page or a picture missing from the output is only put back
+#: when a document is marked out of date (see ``setup``). Not a private API, but
+#: behaviour a release can change; ``tests/test_compat.py`` checks it.
+WRITES_WHEN_NOTHING_READ = sphinx.version_info >= (9,)
 
 
 def skip_write_phase(builder: Builder) -> bool:

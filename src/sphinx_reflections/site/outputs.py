@@ -258,6 +258,7 @@ def rewrite_missing_pages(
     included, when no document is out of date, so :func:`collect_pages` would
     never see the missing file. Reading the root document again makes the write
     phase run; this happens only when a page of the last build is gone.
+    Connected only where Sphinx needs it (:data:`.compat.WRITES_WHEN_NOTHING_READ`).
     """
     builder = app.builder
     if added or changed or removed or not page_builder(builder):
