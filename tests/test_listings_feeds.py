@@ -304,3 +304,20 @@ def test_opengraph_with_sphinxext_opengraph(make_app, tmp_path) -> None:
     ]
     og = [p for p, _c in cover if p.startswith("og:")]
     assert len(og) == len(set(og)), og
+
+
+def test_feed_bodies_make_every_link_and_image_address_absolute() -> None:
+    """Relative ``href`` and ``src`` after any whitespace (raw HTML may break a tag over
+    lines) become absolute; absolute ones, fragments' pages and other attributes stay."""
+    from sphinx_reflections.site.feeds import absolutize
+
+    html = (
+        '<a class="reference internal" href="../tags/x.html#a">x</a>'
+        '<img\nsrc="_images/p.png" data-src="keep.png"/>'
+        '<a\thref="https://example.org/y">y</a><a href="">z</a>'
+    )
+    made = absolutize(html, "https://kb.example.com/essays/2024/piece.html")
+    assert 'href="https://kb.example.com/essays/tags/x.html#a"' in made
+    assert '\nsrc="https://kb.example.com/essays/2024/_images/p.png"' in made
+    assert 'data-src="keep.png"' in made
+    assert '\thref="https://example.org/y"' in made and 'href=""' in made

