@@ -44,19 +44,45 @@ def _tree(root: Path) -> dict[str, str]:
     }
 
 
-def test_parallel_output_equals_serial(make_app, tmp_path) -> None:
+def test_parallel_output_equals_serial(make_app, tmp_path, monkeypatch) -> None:
+    """Byte for byte; and a piece's related reflections are made in the workers that
+    write the pages, not one after another in the main process."""
+    import os
+
+    from sphinx.util.parallel import parallel_available
+
+    from sphinx_reflections import resolve
+
+    made_in = tmp_path / "made-in.txt"
+    real = resolve.make_related
+
+    def spy(app: Any, builder: Any, spot: Any) -> Any:
+        with made_in.open("a", encoding="utf-8") as out:
+            out.write(f"{os.getpid()}\n")
+        return real(app, builder, spot)
+
+    monkeypatch.setattr(resolve, "make_related", spy)  # connected by setup(), below
     outputs = []
     for jobs in (1, 2):
+        made_in.write_text("", encoding="utf-8")
         src = _project(tmp_path, f"j{jobs}", extra=12)
         app = make_app("html", srcdir=src, parallel=jobs)
         app.build()
         assert warnings_of(app) == []
         outputs.append(_tree(app.outdir))
+        pids = set(made_in.read_text(encoding="utf-8").split())
+        if jobs == 1:
+            assert pids == {str(os.getpid())}
+        elif parallel_available:  # forked workers (POSIX)
+            assert app.builder.parallel_ok
+            assert pids - {str(os.getpid())}, "related lists were all made in the main process"
     serial, parallel = outputs
     assert set(serial) == set(parallel)
     different = [name for name in serial if serial[name] != parallel[name]]
     assert different == []
     assert any(name.startswith("reflections/authors/") for name in serial)
+    piece = soup(app.outdir / "essays" / "extra03.html")
+    assert len(piece.select("nav.reflections-related .reflections-entry")) >= 2
 
 
 def test_incremental_author_change_updates_both_author_pages(make_app, tmp_path) -> None:

@@ -222,6 +222,28 @@ def depart_tagged_html(self: HTML5Translator, node: nodes.Element) -> None:
         self.body.append("\n")
 
 
+#: ``(builder, spot) -> nodes.Element | None``: what a spot the resolution stage left in a
+#: page stands for, made by the layer that knows as the page is written (see
+#: :func:`visit_spot_html`).
+SPOT_EVENT = "reflections-spot"
+
+
+def visit_spot_html(self: HTML5Translator, node: nodes.Element) -> None:
+    """A spot left for the writer: made now, in the process that writes the page.
+
+    With ``-j`` Sphinx resolves every document in the main process, one after
+    another, and translates them in forked workers; what is made here (a
+    piece's related reflections: navigation, never searched) is made in the
+    workers. The page's tree then holds what was written, as if made before.
+    """
+    made = self.builder.events.emit_firstresult(SPOT_EVENT, self.builder, node)
+    if made is None or node.parent is None:
+        raise nodes.SkipNode
+    node.replace_self(made)
+    made.walkabout(self)
+    raise nodes.SkipNode
+
+
 def visit_entry_html(self: HTML5Translator, node: nodes.Element) -> None:
     self.body.append(node["html"])
     raise nodes.SkipNode
@@ -357,7 +379,7 @@ def register(app: Sphinx) -> None:
     app.add_node(reflections_cloud, html=skip, **_each(skip))
     app.add_node(reflections_listing, html=skip, **_each(skip))
     app.add_node(reflections_translations, html=skip, **_each(skip))
-    app.add_node(reflections_related_spot, html=skip, **_each(skip))
+    app.add_node(reflections_related_spot, html=(visit_spot_html, None), **_each(skip))
     app.add_node(reflections_series_spot, html=skip, **_each(skip))
     app.add_node(reflections_pagination, html=_open("nav"), **_each(skip))
     tagged: Any = (visit_tagged_html, depart_tagged_html)

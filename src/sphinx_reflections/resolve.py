@@ -164,16 +164,35 @@ def fill_reading_on(doctree: nodes.document, builder: Builder, docname: str) -> 
 
         _put(spot, series_line(domain, docname, uri if html else None), builder, docname)
     for place in list(doctree.findall(rnodes.reflections_related_spot)):
-        listed = related_to(domain, docname)
-        if not html or not listed:
+        if not html or not related_to(domain, docname):
             place.parent.remove(place)
             continue
-        piece = domain.reflections[docname]
-        # the generated site, when it writes this page, has every entry rendered once per build
-        maker = builder.events.emit_firstresult(ENTRY_MAKER_EVENT, builder, docname)
-        block = related_block(domain, listed, lang_of(builder.config, piece.language), maker)
-        resolve_references(block, builder, docname)
-        place.replace_self(block)
+        # made as the page is translated (make_related): with -j, in the worker writing it;
+        # the entries it shows are rendered here, once, before the workers start
+        place["page"] = docname
+        builder.events.emit_firstresult(ENTRY_MAKER_EVENT, builder, docname)
+
+
+def make_related(_app: object, builder: Builder, spot: nodes.Element) -> nodes.Element | None:
+    """``reflections-spot``: a piece's related reflections, made as its page is written.
+
+    Left until then by :func:`fill_reading_on`: they are not searched
+    (``no-search``), so the search index, fed from the resolved tree, is the
+    same; only the HTML translator asks for them.
+    """
+    docname = spot.get("page")
+    if not isinstance(spot, rnodes.reflections_related_spot) or not docname:
+        return None
+    domain = get_domain(builder.env)
+    listed = related_to(domain, docname)
+    piece = domain.reflections.get(docname)
+    if not listed or piece is None:
+        return None
+    # the generated site, when it writes this page, has every entry rendered once per build
+    maker = builder.events.emit_firstresult(ENTRY_MAKER_EVENT, builder, docname)
+    block = related_block(domain, listed, lang_of(builder.config, piece.language), maker)
+    resolve_references(block, builder, docname)
+    return block
 
 
 def translations_line(domain: ReflectionsDomain, docname: str, key: str) -> nodes.paragraph | None:

@@ -105,6 +105,8 @@ def render_body(builder: StandaloneHTMLBuilder, doctree: nodes.document, docname
     for block in list(doctree.findall(rnodes.reflections_element)):  # series line, related
         if {"reflections-series", "reflections-related"} & set(block["classes"]):
             block.parent.remove(block)
+    for spot in list(doctree.findall(rnodes.reflections_related_spot)):  # made when written
+        spot.parent.remove(spot)
     prepare_partial(builder, docname)
     builder.post_process_images(doctree)
     parts = []

@@ -512,7 +512,12 @@ class Entries:
             self.prepare(self.domain.visible())
 
     def maker(self, pagename: str) -> EntryMaker:
-        """Start a page: the function its listings make entries with."""
+        """Start a page: the function its listings make entries with.
+
+        On a first build every entry is rendered now, in the process that asks
+        first (the main one, before ``-j`` workers start), not once per worker.
+        """
+        self.prepare_all()
         self.page_uri = self.builder.get_target_uri(pagename)
         return self._make
 
