@@ -158,8 +158,8 @@ def setup(app: Sphinx) -> dict[str, Any]:
     app.add_event("reflections-entry-maker")
     app.connect("reflections-entry-maker", pages.related_entries)
     # a piece's related reflections are made as its page is translated (in -j workers)
-    app.add_event(nodes.SPOT_EVENT)
-    app.connect(nodes.SPOT_EVENT, resolve.make_related)
+    app.add_event("reflections-spot")  # nodes.SPOT_EVENT
+    app.connect("reflections-spot", resolve.make_related)
     # the general index in the order of the project's language (hashtags under their letter)
     app.connect("html-page-context", hashtags.sort_general_index)
     # JSON-LD and OpenGraph before sphinxext-opengraph (500) reads the page's fields
