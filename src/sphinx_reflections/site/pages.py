@@ -460,8 +460,7 @@ class Entries:
         self.targets: dict[str, set[str]] = {}  # docname -> the pages its entry links to
         # (set with self.html, in prepare, and kept with it for later builds)
         self.moved: dict[tuple[str, str], str] = {}  # (docname, folder) -> entry rebased there
-        self.cut: dict[str, list[str | tuple[str, str]]] = {}  # docname -> entry cut at its links
-        self.uris: dict[tuple[str, str], str] = {}  # (folder, path from the root) -> URI there
+        self.uris: dict[tuple[str, str], str] = {}  # (folder, address as rendered) -> address there
 
     def key(self, reflection: Reflection) -> str:
         """Everything one reflection's entry shows, with what it links to."""
@@ -533,38 +532,13 @@ class Entries:
                 html=rebase(html, self.base_uri, self.page_uri, self.current, self.uris)
             )
         # otherwise the entry reads the same on every page of the folder: rebased once
-        folder = posixpath.dirname(self.page_uri)
-        place = (docname, folder)
+        place = (docname, posixpath.dirname(self.page_uri))
         moved = self.moved.get(place)
         if moved is None:
-            moved = self.moved[place] = self._move(docname, folder)
+            moved = self.moved[place] = rebase(
+                html, self.base_uri, self.page_uri, self.current, self.uris
+            )
         return rnodes.reflections_entry_html(html=moved)
-
-    def _move(self, docname: str, folder: str) -> str:
-        """What :func:`rebase` gives on a page of ``folder`` that the entry does not link to.
-
-        The entry is cut at its links once, and each link's address in a folder
-        worked out once: a site's entries link to the same few hundred tag and
-        author pages, which hundreds of entries share.
-        """
-        html = self.html[docname]
-        base_folder = posixpath.dirname(self.base_uri)
-        if folder == base_folder:
-            return html
-        parts = self.cut.get(docname)
-        if parts is None:
-            parts = self.cut[docname] = cut_links(html, base_folder)
-        made: list[str] = []
-        for part in parts:
-            if isinstance(part, str):
-                made.append(part)
-                continue
-            attribute, path = part
-            uri = self.uris.get((folder, path))
-            if uri is None:
-                uri = self.uris[(folder, path)] = relative_uri(self.page_uri, path)
-            made.append(f'{attribute}="{uri}"')
-        return "".join(made)
 
     def _current_markup(self) -> tuple[str, str]:
         """How the translator opens and closes a link to the page it is on."""
@@ -642,22 +616,6 @@ def link_targets(html: str, base_uri: str) -> set[str]:
     return {path.partition("#")[0] for path in found if path is not None}
 
 
-def cut_links(html: str, folder: str) -> list[str | tuple[str, str]]:
-    """Entry HTML rendered on a page in ``folder``, as text between its relative links,
-    each an ``(attribute, path from the site's root)`` pair (see :meth:`Entries._move`)."""
-    parts: list[str | tuple[str, str]] = []
-    start = 0
-    for match in _URL.finditer(html):
-        path = _site_path(folder, match.group(2))
-        if path is None:
-            continue
-        parts.append(html[start : match.start()])
-        parts.append((match.group(1), path))
-        start = match.end()
-    parts.append(html[start:])
-    return parts
-
-
 def rebase(
     html: str,
     base_uri: str,
@@ -671,7 +629,8 @@ def rebase(
     own :func:`relative_uri`, so they read as if rendered there); a link to the
     page itself is marked as the current page (``current``: how the translator
     writes one), as the resolution stage marks a page's link to itself.
-    ``uris`` keeps each address worked out, by folder, for the next call.
+    ``uris`` keeps each address worked out, by folder, for the next call
+    (give the same one only with the same ``base_uri``).
     """
     base_folder = posixpath.dirname(base_uri)
     if base_uri == page_uri:
@@ -694,14 +653,15 @@ def rebase(
     known = {} if uris is None else uris
 
     def move(match: re.Match[str]) -> str:
-        url = _site_path(base_folder, match.group(2))
-        if url is None:
-            return match.group(0)
-        uri = known.get((folder, url))
+        address = match.group(2)
+        uri = known.get((folder, address))
         if uri is None:
+            url = _site_path(base_folder, address)
+            if url is None:
+                return match.group(0)
             uri = relative_uri(page_uri, url)
             if url.partition("#")[0] != page_uri:  # a link to the page itself reads "" here only
-                known[(folder, url)] = uri
+                known[(folder, address)] = uri
         return f'{match.group(1)}="{uri}"'
 
     return _URL.sub(move, html)
