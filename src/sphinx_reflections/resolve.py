@@ -187,7 +187,8 @@ def make_related(_app: object, builder: Builder, spot: nodes.Element) -> nodes.E
         return None
     domain = get_domain(builder.env)
     # the list worked out when the spot was kept (the domain is the same in a -j worker)
-    listed = [domain.reflections[d] for d in spot.get("related", ()) if d in domain.reflections]
+    names: list[str] = spot.get("related", [])
+    listed = [domain.reflections[d] for d in names if d in domain.reflections]
     piece = domain.reflections.get(docname)
     if not listed or piece is None:
         return None
