@@ -20,6 +20,9 @@ import hashlib
 import os
 import posixpath
 import re
+import shutil
+import subprocess
+import sys
 from collections import Counter, defaultdict
 from dataclasses import dataclass, replace
 from io import StringIO
@@ -28,6 +31,7 @@ from urllib.parse import unquote
 
 # tools/bench.py: tools/ is on the path once conftest imported reflections_testutil
 import bench
+import phases
 import pytest
 from bs4 import BeautifulSoup
 from sphinx.testing.util import SphinxTestApp
@@ -401,3 +405,23 @@ def test_a_real_blog_keeps_its_imported_files_in_both_variants(tmp_path: Path) -
         kbgen.write_project(kb, dest, variant, "alabaster")
         assert (dest / "blog" / "_imported" / "assets" / "a.png").read_bytes() == b"\x89PNG"
         assert not (dest / "_build").exists()
+
+
+def test_the_phase_timer_finds_every_step_it_names(tmp_path: Path) -> None:
+    """tools/phases.py (the figures under "Where the time goes") times each phase it lists:
+    a step renamed in Sphinx or here would drop out of the table without a word."""
+    root = Path(__file__).parent / "roots" / "test-basic"
+    src = tmp_path / "src"
+    shutil.copytree(root, src)
+    run = subprocess.run(
+        [sys.executable, phases.__file__, str(src), str(tmp_path / "out"), "--unkept"],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert run.returncode == 0, run.stderr
+    lines = run.stdout.splitlines()
+    assert lines[0].endswith("s of CPU in all")
+    timed = {line[2:46].strip() for line in lines[1:] if line.endswith("calls")}
+    assert timed == {label.strip() for _module, _name, label in phases.WATCHED}
+    assert "garbage collector" in lines[-1]

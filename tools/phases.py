@@ -1,0 +1,134 @@
+"""Where a clean build's CPU time goes, phase by phase, without a profiler.
+
+cProfile about doubles the time of Python-heavy code and so hides what a
+step really costs beside Sphinx's own work; this wraps a fixed list of
+functions (Sphinx's phases and the extension's hooks) with a CPU clock and
+builds once, in this process, with ``-j 1``::
+
+    .venv/bin/python tools/phases.py SRC OUT [--unkept] [-D name=value ...]
+
+Times are inclusive (a phase counts what it calls, the garbage collector's
+pauses included) and nested (the write phase includes every page's
+``handle_page``); a function missing from the installed version is left out.
+The collector's own time (all generations) is printed last. ``--unkept``
+makes a serial read keep no doctree for the write phase, as the extension
+does and as ``make bench --gc unkept`` does for plain Sphinx.
+"""
+
+from __future__ import annotations
+
+import argparse
+import functools
+import gc
+import importlib
+import shutil
+import sys
+import time
+from typing import Any
+
+#: (module, qualified name, label): Sphinx's phases first, then the extension's steps
+WATCHED = [
+    ("sphinx.builders", "Builder.read", "read (parse, transforms, pickle)"),
+    ("myst_parser.parsers.sphinx_", "MystParser.parse", "  of which MyST parsing"),
+    (
+        "sphinx_reflections.frontmatter",
+        "ReflectionTransform.apply",
+        "  of which front matter (ext)",
+    ),
+    ("sphinx_reflections.hashtags", "AutolinkTransform.apply", "  of which hashtags (ext)"),
+    ("sphinx.builders", "Builder.write", "write the documents"),
+    (
+        "sphinx.environment",
+        "BuildEnvironment.get_and_resolve_doctree",
+        "  of which load and resolve doctrees",
+    ),
+    ("sphinx_reflections.resolve", "doctree_resolved", "    of which doctree-resolved (ext)"),
+    ("sphinx.search", "IndexBuilder.feed", "  of which the search index"),
+    ("sphinx.builders.html", "StandaloneHTMLBuilder.write_doc", "  of which translate and theme"),
+    ("sphinx_reflections.site.feeds", "capture", "    of which feed HTML kept (ext)"),
+    ("sphinx.builders.html", "StandaloneHTMLBuilder.handle_page", "pages through the theme"),
+    ("sphinx.builders.html", "StandaloneHTMLBuilder.finish", "finish (indexes, extra pages)"),
+    ("sphinx_reflections.site", "collect_pages", "  of which generated site (ext)"),
+    ("sphinx_reflections.site.pages", "write_pages", "    of which generated pages"),
+    ("sphinx_reflections.site", "write_feeds", "    of which feeds"),
+]
+
+
+class _Unkept(dict):  # type: ignore[type-arg]
+    def __setitem__(self, key: Any, value: Any) -> None:
+        return None
+
+
+def watch(spent: dict[str, list[float]]) -> None:
+    """Wrap each watched function, before Sphinx connects any of them."""
+    for module, qualname, label in WATCHED:
+        try:
+            owner: Any = importlib.import_module(module)
+        except ImportError:
+            continue
+        *path, name = qualname.split(".")
+        for part in path:
+            owner = getattr(owner, part)
+        function = getattr(owner, name, None)
+        if function is None:
+            continue
+        spent[label] = [0.0, 0]
+
+        def timed(*args: Any, _f: Any = function, _l: str = label, **kwargs: Any) -> Any:
+            start = time.process_time()
+            try:
+                return _f(*args, **kwargs)
+            finally:
+                spent[_l][0] += time.process_time() - start
+                spent[_l][1] += 1
+
+        setattr(owner, name, functools.wraps(function)(timed))
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("src")
+    parser.add_argument("out")
+    parser.add_argument("--unkept", action="store_true", help="keep no doctree from read to write")
+    parser.add_argument("-D", action="append", default=[], help="a setting, as sphinx-build -D")
+    args = parser.parse_args()
+    spent: dict[str, list[float]] = {}
+    watch(spent)
+    collector = [0.0, 0.0]
+
+    def clock(phase: str, _info: dict[str, int]) -> None:
+        if phase == "start":
+            collector[1] = time.process_time()
+        else:
+            collector[0] += time.process_time() - collector[1]
+
+    gc.callbacks.append(clock)
+    from sphinx.application import Sphinx
+    from sphinx.util.docutils import docutils_namespace, patch_docutils
+
+    shutil.rmtree(args.out, ignore_errors=True)
+    overrides = dict(item.split("=", 1) for item in args.D)
+    start = time.process_time()
+    with patch_docutils(args.src), docutils_namespace():
+        app = Sphinx(
+            args.src, args.src, args.out, f"{args.out}/.doctrees", "html",
+            confoverrides=overrides, status=None, warning=sys.stderr, parallel=1,
+        )  # fmt: skip
+        if args.unkept:
+
+            def unkept(_app: Any, env: Any, _docnames: Any) -> None:
+                env._write_doc_doctree_cache = _Unkept()
+
+            app.connect("env-before-read-docs", unkept, priority=900)
+        app.build()
+    total = time.process_time() - start
+    print(f"{args.src}: {total:.2f} s of CPU in all")
+    for label, (seconds, calls) in spent.items():
+        if calls:
+            print(f"  {label:<44} {seconds:7.2f} s {calls:6d} calls")
+    print(f"  {'garbage collector (all generations)':<44} {collector[0]:7.2f} s")
+    return app.statuscode
+
+
+if __name__ == "__main__":
+    sys.exit(main())
