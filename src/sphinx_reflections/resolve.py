@@ -164,14 +164,12 @@ def fill_reading_on(doctree: nodes.document, builder: Builder, docname: str) -> 
 
         _put(spot, series_line(domain, docname, uri if html else None), builder, docname)
     for place in list(doctree.findall(rnodes.reflections_related_spot)):
-        listed = related_to(domain, docname) if html else []
-        if not listed:
+        if not html or not related_to(domain, docname):
             place.parent.remove(place)
             continue
         # made as the page is translated (make_related): with -j, in the worker writing it;
         # the entries it shows are rendered here, once, before the workers start
         place["page"] = docname
-        place["related"] = [reflection.docname for reflection in listed]
         builder.events.emit_firstresult(ENTRY_MAKER_EVENT, builder, docname)
 
 
@@ -186,9 +184,7 @@ def make_related(_app: object, builder: Builder, spot: nodes.Element) -> nodes.E
     if not isinstance(spot, rnodes.reflections_related_spot) or not docname:
         return None
     domain = get_domain(builder.env)
-    # the list worked out when the spot was kept (the domain is the same in a -j worker)
-    names: list[str] = spot.get("related", [])
-    listed = [domain.reflections[d] for d in names if d in domain.reflections]
+    listed = related_to(domain, docname)
     piece = domain.reflections.get(docname)
     if not listed or piece is None:
         return None
