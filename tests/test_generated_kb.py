@@ -425,3 +425,18 @@ def test_the_phase_timer_finds_every_step_it_names(tmp_path: Path) -> None:
     timed = {line[2:46].strip() for line in lines[1:] if line.endswith("calls")}
     assert timed == {label.strip() for _module, _name, label in phases.WATCHED}
     assert "garbage collector" in lines[-1]
+    assert float(lines[-1].split()[-2]) > 0  # a build makes the collector run
+
+
+def test_the_phase_timer_can_leave_the_collector_out(tmp_path: Path) -> None:
+    """``--no-collector``: the work alone, not one collection timed."""
+    src = tmp_path / "src"
+    shutil.copytree(Path(__file__).parent / "roots" / "test-basic", src)
+    command = [sys.executable, phases.__file__, str(src), str(tmp_path / "out"), "--no-collector"]
+    run = subprocess.run(
+        [*command, "-D", "reflections_gc_freeze=0"], capture_output=True, text=True, check=False
+    )
+    assert run.returncode == 0, run.stderr
+    last = run.stdout.splitlines()[-1]
+    assert "garbage collector" in last
+    assert float(last.split()[-2]) == 0.0

@@ -14,7 +14,10 @@ The collector's own time (all generations) is printed last. ``--unkept``
 makes a serial read keep no doctree for the write phase and drops each
 doctree's pickled bytes once its page is written, as the extension does, by
 the same hooks ``make bench --gc unkept`` gives plain Sphinx
-(:class:`benchrun.Hooks`).
+(:class:`benchrun.Hooks`). ``--no-collector`` switches the collector off for
+the build, which shows the work alone: the collector's share moves from
+build to build with the heap's shape, and on a large project it can decide
+a ratio on its own.
 """
 
 from __future__ import annotations
@@ -89,8 +92,16 @@ def main() -> int:
     parser.add_argument("src")
     parser.add_argument("out")
     parser.add_argument("--unkept", action="store_true", help="keep no doctree from read to write")
+    parser.add_argument(
+        "--no-collector",
+        action="store_true",
+        help="gc.disable() for the whole build: the work alone, without the collector's pauses "
+        "(memory grows; pass -D reflections_gc_freeze=0 too, or its collection still runs)",
+    )
     parser.add_argument("-D", action="append", default=[], help="a setting, as sphinx-build -D")
     args = parser.parse_args()
+    if args.no_collector:
+        gc.disable()
     spent: dict[str, list[float]] = {}
     watch(spent)
     collector = [0.0, 0.0]
