@@ -407,20 +407,24 @@ def test_a_real_blog_keeps_its_imported_files_in_both_variants(tmp_path: Path) -
         assert not (dest / "_build").exists()
 
 
-def test_the_phase_timer_finds_every_step_it_names(tmp_path: Path) -> None:
-    """tools/phases.py (the figures under "Where the time goes") times each phase it lists:
-    a step renamed in Sphinx or here would drop out of the table without a word."""
-    root = Path(__file__).parent / "roots" / "test-basic"
+def _phases(tmp_path: Path, *options: str) -> list[str]:
+    """tools/phases.py run on a copy of the ``test-basic`` project: its output lines."""
     src = tmp_path / "src"
-    shutil.copytree(root, src)
+    shutil.copytree(Path(__file__).parent / "roots" / "test-basic", src)
     run = subprocess.run(
-        [sys.executable, phases.__file__, str(src), str(tmp_path / "out"), "--unkept"],
+        [sys.executable, phases.__file__, str(src), str(tmp_path / "out"), *options],
         capture_output=True,
         text=True,
         check=False,
     )
     assert run.returncode == 0, run.stderr
-    lines = run.stdout.splitlines()
+    return run.stdout.splitlines()
+
+
+def test_the_phase_timer_finds_every_step_it_names(tmp_path: Path) -> None:
+    """tools/phases.py (the figures under "Where the time goes") times each phase it lists:
+    a step renamed in Sphinx or here would drop out of the table without a word."""
+    lines = _phases(tmp_path, "--unkept")
     assert lines[0].endswith("s of CPU in all")
     timed = {line[2:46].strip() for line in lines[1:] if line.endswith("calls")}
     assert timed == {label.strip() for _module, _name, label in phases.WATCHED}
@@ -430,13 +434,6 @@ def test_the_phase_timer_finds_every_step_it_names(tmp_path: Path) -> None:
 
 def test_the_phase_timer_can_leave_the_collector_out(tmp_path: Path) -> None:
     """``--no-collector``: the work alone, not one collection timed."""
-    src = tmp_path / "src"
-    shutil.copytree(Path(__file__).parent / "roots" / "test-basic", src)
-    command = [sys.executable, phases.__file__, str(src), str(tmp_path / "out"), "--no-collector"]
-    run = subprocess.run(
-        [*command, "-D", "reflections_gc_freeze=0"], capture_output=True, text=True, check=False
-    )
-    assert run.returncode == 0, run.stderr
-    last = run.stdout.splitlines()[-1]
+    last = _phases(tmp_path, "--no-collector", "-D", "reflections_gc_freeze=0")[-1]
     assert "garbage collector" in last
     assert float(last.split()[-2]) == 0.0

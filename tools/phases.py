@@ -5,7 +5,7 @@ step really costs beside Sphinx's own work; this wraps a fixed list of
 functions (Sphinx's phases and the extension's hooks) with a CPU clock and
 builds once, in this process, with ``-j 1``::
 
-    .venv/bin/python tools/phases.py SRC OUT [--unkept] [-D name=value ...]
+    .venv/bin/python tools/phases.py SRC OUT [--unkept] [--no-collector] [-D name=value ...]
 
 Times are inclusive (a phase counts what it calls, the garbage collector's
 pauses included) and nested (the write phase includes every page's
