@@ -437,3 +437,27 @@ def test_the_phase_timer_can_leave_the_collector_out(tmp_path: Path) -> None:
     last = _phases(tmp_path, "--no-collector", "-D", "reflections_gc_freeze=0")[-1]
     assert "garbage collector" in last
     assert float(last.split()[-2]) == 0.0
+
+
+def test_the_benchmark_builds_both_variants_side_by_side_each_on_a_cpu_of_its_own(
+    tmp_path: Path,
+) -> None:
+    """``make bench --paired``: both clean builds at once, each pinned to its own CPU, each
+    into a folder of its own (the rebuilds start from the sequential build's tree)."""
+    cpus = bench._cpus()
+    if len(cpus) < 2:
+        pytest.skip(f"needs two CPUs to pin the builds to; this process may use {sorted(cpus)}")
+    kb = kbgen.generate(**EDITED_SIZES)
+    projects = bench.prepare(kb, tmp_path, "basic")
+    samples = bench.paired_clean(projects, "default")
+    assert set(samples) == set(bench.VARIANTS)
+    pinned = [samples[variant].cpus for variant in bench.VARIANTS]
+    assert all(len(cpu) == 1 for cpu in pinned), pinned
+    assert pinned[0] != pinned[1]
+    assert samples["extension"].generated > 0
+    assert samples["plain"].generated == 0
+    for variant, project in projects.items():
+        assert samples[variant].pages > 0
+        assert samples[variant].cpu > 0
+        assert (tmp_path / f"paired-{variant}" / "html" / "index.html").is_file()
+        assert not project.html.exists()

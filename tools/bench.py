@@ -34,6 +34,7 @@ from __future__ import annotations
 import argparse
 import compileall
 import datetime as dt
+import functools
 import hashlib
 import json
 import os
@@ -115,6 +116,7 @@ class Sample:
     gc_seconds: list[float] = field(default_factory=list)  # CPU time in those collections
     changed_files: list[str] = field(default_factory=list)  # the first few
     load: float = 0.0  # the 1-minute load average when the build started
+    cpus: list[int] = field(default_factory=list)  # the CPUs the build process could run on
 
 
 @dataclass
@@ -182,6 +184,24 @@ def run_builds(
     objects: bool = False,
 ) -> tuple[list[dict[str, Any]], float, list[str]]:
     """Run tools/benchrun.py once: (its records, wall seconds around it, warning lines)."""
+    return _finish(*_start(project, builds, gc_mode, count=count, profile=profile, objects=objects))
+
+
+#: a started build process: its project, process, scratch folder and start time
+_Started = tuple[Project, subprocess.Popen[str], Path, float]
+
+
+def _start(
+    project: Project,
+    builds: list[dict[str, Any]],
+    gc_mode: str,
+    *,
+    count: bool = True,
+    profile: Path | None = None,
+    objects: bool = False,
+    cpu: int | None = None,
+) -> _Started:
+    """Start tools/benchrun.py (pinned to one CPU with ``cpu``); :func:`_finish` waits."""
     project.out.mkdir(parents=True, exist_ok=True)
     work = Path(tempfile.mkdtemp(prefix="run-", dir=project.out.parent))
     job = {
@@ -196,18 +216,29 @@ def run_builds(
     }
     (work / "job.json").write_text(json.dumps(job), encoding="utf-8")
     cmd = [sys.executable, str(RUNNER), str(work / "job.json")]
+    pin = None if cpu is None else functools.partial(os.sched_setaffinity, 0, {cpu})
+    start = time.perf_counter()
+    proc = subprocess.Popen(
+        cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=_build_env(),
+        preexec_fn=pin,
+    )  # fmt: skip
+    return project, proc, work, start
+
+
+def _finish(
+    project: Project, proc: subprocess.Popen[str], work: Path, start: float
+) -> tuple[list[dict[str, Any]], float, list[str]]:
     try:
-        start = time.perf_counter()
-        proc = subprocess.run(cmd, capture_output=True, text=True, env=_build_env(), check=False)
+        stdout, stderr = proc.communicate()
         wall = time.perf_counter() - start
         result = work / "result.json"
         records = json.loads(result.read_text(encoding="utf-8")) if result.is_file() else []
     finally:
         shutil.rmtree(work, ignore_errors=True)
     if proc.returncode != 0 or not records or records[-1]["rc"] != 0:
-        tail = "\n".join((proc.stderr or proc.stdout).splitlines()[-30:])
+        tail = "\n".join((stderr or stdout).splitlines()[-30:])
         raise BenchError(f"{project.variant} build in {project.src} failed:\n{tail}")
-    warnings = [line for line in proc.stderr.splitlines() if re.search(r"WARNING|ERROR", line)]
+    warnings = [line for line in stderr.splitlines() if re.search(r"WARNING|ERROR", line)]
     if warnings:
         _warned.setdefault(project.variant, warnings[:5])
     return records, wall, warnings
@@ -229,7 +260,10 @@ def sphinx_build(
     step = {"args": sphinx_args(project, jobs), "before": _changes(project, before)}
     load = _load()[0] if _load() else 0.0
     records, wall, warnings = run_builds(project, [step], gc_mode, count=count, profile=profile)
-    record = records[0]
+    return _sample(records[0], wall, warnings, load)
+
+
+def _sample(record: dict[str, Any], wall: float, warnings: list[str], load: float) -> Sample:
     return Sample(
         wall=wall,
         cpu=record["cpu_total"],
@@ -241,7 +275,35 @@ def sphinx_build(
         gc_collections=record["gc_collections"],
         gc_seconds=record["gc_seconds"],
         load=load,
+        cpus=record.get("cpus", []),
     )
+
+
+def paired_clean(
+    projects: dict[str, Project], gc_mode: str, count: bool = True
+) -> dict[str, Sample]:
+    """Clean ``-j 1`` builds of both variants at the same time, each on a CPU of its own.
+
+    On a machine whose speed drifts (a shared host: the same build's CPU time
+    moved by a third between runs here), builds one after the other can land
+    on a fast and a slow spell; side by side, both see the same spell. Each
+    still has a CPU to itself, and they share the memory bus and caches
+    alike. Built in a folder of their own (``paired-<variant>``), so the
+    tree the rebuilds start from is the sequential build's.
+    """
+    load = _load()[0] if _load() else 0.0
+    cpus = sorted(_cpus())
+    started = []
+    for cpu, (variant, project) in zip(cpus, projects.items(), strict=False):
+        apart = Project(variant, project.src, project.out.parent / f"paired-{variant}", project.kb)
+        shutil.rmtree(apart.out, ignore_errors=True)
+        step = {"args": sphinx_args(apart, 1), "before": []}
+        started.append(_start(apart, [step], gc_mode, count=count, cpu=cpu))
+    samples = {}
+    for begun in started:
+        records, wall, warnings = _finish(*begun)
+        samples[begun[0].variant] = _sample(records[0], wall, warnings, load)
+    return samples
 
 
 def _changes(project: Project, changes: Iterable[FileChange]) -> list[list[str | None]]:
@@ -498,11 +560,12 @@ def _progress(message: str) -> None:
 # One shape: every GC mode, every repeat, both variants
 # =============================================================================
 
-CLEAN_KINDS = ("clean_j1", "clean_j2")
+CLEAN_KINDS = ("clean_j1", "clean_j2", "clean_j1_paired")
 KINDS = (*CLEAN_KINDS, "noop", *EDIT_KINDS)
 KIND_LABELS = {
     "clean_j1": "clean -j1",
     "clean_j2": "clean -j2",
+    "clean_j1_paired": "clean -j1, side by side",
     "noop": "no-op rebuild",
     "text": "piece's text edited",
     "existing-tag": "piece gets a used tag",
@@ -513,8 +576,8 @@ KIND_LABELS = {
 }
 #: the clean-build targets of issue 14 per shape: (kind, time limit, memory limit)
 CLEAN_TARGETS = {
-    "blog": (("clean_j1", 1.10, 1.10), ("clean_j2", 1.15, 1.15)),
-    "kb": (("clean_j1", 1.02, 1.02),),
+    "blog": (("clean_j1", 1.10, 1.10), ("clean_j2", 1.15, 1.15), ("clean_j1_paired", 1.10, 1.10)),
+    "kb": (("clean_j1", 1.02, 1.02), ("clean_j1_paired", 1.02, 1.02)),
 }
 NOOP_LIMIT = 1.2  # no-op rebuild, extension / plain
 EDIT_LIMIT = 2.0  # any edit, extension / plain's rebuild after the text edit
@@ -560,6 +623,15 @@ def run_shape(
                 runs[gc_mode][variant].append(run)
                 _progress(
                     f"{label}: " + ", ".join(f"{k} {s.wall:.2f}s" for k, s in run.samples.items())
+                )
+            if args.paired:
+                _progress(f"{name} run {r + 1}/{args.repeat} gc={gc_mode}: clean -j1 side by side")
+                paired = paired_clean(projects, gc_mode, not args.no_count)
+                for variant, sample in paired.items():
+                    runs[gc_mode][variant][-1].samples["clean_j1_paired"] = sample
+                _progress(
+                    f"{name} run {r + 1}/{args.repeat} gc={gc_mode} side by side: "
+                    + ", ".join(f"{v} {s.wall:.2f}s (CPU {s.cpu:.2f}s)" for v, s in paired.items())
                 )
     return ShapeRun(name, kb, edits, gc_modes, runs)
 
@@ -1423,6 +1495,13 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
         "--clean-jobs", type=_ints, default=[1, 2], help="-j values of the clean builds"
     )
     parser.add_argument(
+        "--paired",
+        action="store_true",
+        help="also build both variants clean with -j1 at the same time, each on a CPU of its "
+        "own (needs two), so a machine whose speed drifts slows both alike: a row 'clean -j1, "
+        "side by side' beside the builds made one after the other",
+    )
+    parser.add_argument(
         "--repeat", type=int, default=3, help="runs per figure (the median is shown)"
     )
     parser.add_argument(
@@ -1512,7 +1591,15 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
         parser.error("need at least one reflection and one run")
     if args.rebuilds < 0:
         parser.error("--rebuilds needs a count of 0 or more")
+    if args.paired and len(_cpus()) < 2:
+        parser.error("--paired needs two CPUs this process may run on")
     return args
+
+
+def _cpus() -> set[int]:
+    """The CPUs this process may run on (none known where the platform cannot pin)."""
+    getter = getattr(os, "sched_getaffinity", None)
+    return set(getter(0)) if getter else set()
 
 
 def _load() -> list[float]:

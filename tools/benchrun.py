@@ -267,6 +267,8 @@ def main(job_file: str) -> int:
             "freeze_s": hooks.freeze_s,
             "collect_s": hooks.collect_s,
             "gc_args": gc_args,
+            # where it could run (make bench --paired pins each build to a CPU of its own)
+            "cpus": sorted(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else [],
             **hooks.counts(),
             **collected,
         }
