@@ -454,6 +454,8 @@ def test_the_benchmark_builds_both_variants_side_by_side_each_on_a_cpu_of_its_ow
     pinned = [samples[variant].cpus for variant in bench.VARIANTS]
     assert all(len(cpu) == 1 for cpu in pinned), pinned
     assert pinned[0] != pinned[1]
+    spans = [(samples[variant].began, samples[variant].ended) for variant in bench.VARIANTS]
+    assert max(began for began, _ended in spans) < min(ended for _began, ended in spans), spans
     assert samples["extension"].generated > 0
     assert samples["plain"].generated == 0
     for variant, project in projects.items():

@@ -33,6 +33,7 @@ from __future__ import annotations
 
 import argparse
 import compileall
+import concurrent.futures
 import datetime as dt
 import functools
 import hashlib
@@ -117,6 +118,8 @@ class Sample:
     changed_files: list[str] = field(default_factory=list)  # the first few
     load: float = 0.0  # the 1-minute load average when the build started
     cpus: list[int] = field(default_factory=list)  # the CPUs the build process could run on
+    began: float = 0.0  # when the build began and ended (seconds since the epoch)
+    ended: float = 0.0
 
 
 @dataclass
@@ -218,10 +221,14 @@ def _start(
     cmd = [sys.executable, str(RUNNER), str(work / "job.json")]
     pin = None if cpu is None else functools.partial(os.sched_setaffinity, 0, {cpu})
     start = time.perf_counter()
-    proc = subprocess.Popen(
-        cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=_build_env(),
-        preexec_fn=pin,
-    )  # fmt: skip
+    try:
+        proc = subprocess.Popen(
+            cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=_build_env(),
+            preexec_fn=pin,
+        )  # fmt: skip
+    except OSError:
+        shutil.rmtree(work, ignore_errors=True)
+        raise
     return project, proc, work, start
 
 
@@ -276,6 +283,8 @@ def _sample(record: dict[str, Any], wall: float, warnings: list[str], load: floa
         gc_seconds=record["gc_seconds"],
         load=load,
         cpus=record.get("cpus", []),
+        began=record.get("began_at", 0.0),
+        ended=record.get("ended_at", 0.0),
     )
 
 
@@ -285,25 +294,54 @@ def paired_clean(
     """Clean ``-j 1`` builds of both variants at the same time, each on a CPU of its own.
 
     On a machine whose speed drifts (a shared host: the same build's CPU time
-    moved by a third between runs here), builds one after the other can land
+    moved by up to half between runs here), builds one after the other can land
     on a fast and a slow spell; side by side, both see the same spell. Each
     still has a CPU to itself, and they share the memory bus and caches
     alike. Built in a folder of their own (``paired-<variant>``), so the
     tree the rebuilds start from is the sequential build's.
     """
     load = _load()[0] if _load() else 0.0
-    cpus = sorted(_cpus())
     started = []
-    for cpu, (variant, project) in zip(cpus, projects.items(), strict=False):
-        apart = Project(variant, project.src, project.out.parent / f"paired-{variant}", project.kb)
-        shutil.rmtree(apart.out, ignore_errors=True)
-        step = {"args": sphinx_args(apart, 1), "before": []}
-        started.append(_start(apart, [step], gc_mode, count=count, cpu=cpu))
-    samples = {}
-    for begun in started:
-        records, wall, warnings = _finish(*begun)
-        samples[begun[0].variant] = _sample(records[0], wall, warnings, load)
-    return samples
+    try:
+        for cpu, (variant, project) in zip(_pair_of_cpus(), projects.items(), strict=True):
+            apart = Project(
+                variant, project.src, project.out.parent / f"paired-{variant}", project.kb
+            )
+            shutil.rmtree(apart.out, ignore_errors=True)
+            step = {"args": sphinx_args(apart, 1), "before": []}
+            started.append(_start(apart, [step], gc_mode, count=count, cpu=cpu))
+        # one waiter each: a build's wall time ends when it does, not when the other one
+        # is done, and neither's output pipe fills up while the other is waited for
+        with concurrent.futures.ThreadPoolExecutor(max_workers=len(started)) as pool:
+            done = [pool.submit(_finish, *begun) for begun in started]
+        samples = {}
+        for begun, future in zip(started, done, strict=True):
+            records, wall, warnings = future.result()
+            samples[begun[0].variant] = _sample(records[0], wall, warnings, load)
+        return samples
+    finally:
+        for _project, proc, work, _begun in started:  # after a failure: none left behind
+            if proc.poll() is None:
+                proc.kill()
+                proc.wait()
+            shutil.rmtree(work, ignore_errors=True)
+
+
+def _pair_of_cpus() -> list[int]:
+    """Two CPUs this process may use, on different cores where Linux says which is which
+    (two hyperthreads of one core would slow each other more than two cores do)."""
+    cpus = sorted(_cpus())
+    seen: dict[tuple[str, str], int] = {}
+    for cpu in cpus:
+        topology = Path(f"/sys/devices/system/cpu/cpu{cpu}/topology")
+        try:
+            core = ((topology / "physical_package_id").read_text().strip(),
+                    (topology / "core_id").read_text().strip())  # fmt: skip
+        except OSError:
+            return cpus[:2]
+        seen.setdefault(core, cpu)
+    apart = list(seen.values())
+    return apart[:2] if len(apart) >= 2 else cpus[:2]
 
 
 def _changes(project: Project, changes: Iterable[FileChange]) -> list[list[str | None]]:
@@ -560,7 +598,8 @@ def _progress(message: str) -> None:
 # One shape: every GC mode, every repeat, both variants
 # =============================================================================
 
-CLEAN_KINDS = ("clean_j1", "clean_j2", "clean_j1_paired")
+SEQUENTIAL_CLEAN_KINDS = ("clean_j1", "clean_j2")
+CLEAN_KINDS = (*SEQUENTIAL_CLEAN_KINDS, "clean_j1_paired")
 KINDS = (*CLEAN_KINDS, "noop", *EDIT_KINDS)
 KIND_LABELS = {
     "clean_j1": "clean -j1",
@@ -817,7 +856,7 @@ def gc_comparison(shape: str, summaries: dict[str, Any], runs: ShapeRun) -> dict
         best = next((g for g in ("builtin", "freeze", "freeze-collect") if g in summaries), "")
         if best:
             ext = summaries[best]["extension"]
-            for kind in CLEAN_KINDS:
+            for kind in SEQUENTIAL_CLEAN_KINDS:  # a pair's builds ran under one GC mode
                 if kind in ext and kind in stock:
                     result["user_facing"][kind] = {
                         "extension_gc": best,
@@ -955,7 +994,7 @@ def print_gc_side_by_side(
     summaries: dict[str, dict[str, dict[str, Any]]], comparison: dict[str, Any]
 ) -> None:
     columns = [(g, v) for v in VARIANTS for g in summaries]
-    head = f"{'':<28}" + "".join(f"{f'{v} {g}':>20}" for g, v in columns)
+    head = f"{'':<42}" + "".join(f"{f'{v} {g}':>20}" for g, v in columns)
     print(head)
     print("-" * len(head))
     rows = [(kind, clock) for kind in CLEAN_KINDS for clock in ("wall", "cpu", "peak", "gc")]
@@ -965,7 +1004,7 @@ def print_gc_side_by_side(
             continue
         names = {"peak": "peak MB", "gc": "CPU in gc (full)", "cpu": "CPU"}
         label = f"{KIND_LABELS[kind]} {names.get(clock, clock)}"
-        line = f"{label:<28}"
+        line = f"{label:<42}"
         for g, v in columns:
             entry = summaries[g][v].get(kind)
             if entry is None:

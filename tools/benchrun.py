@@ -238,7 +238,7 @@ def main(job_file: str) -> int:
         _apply(step.get("before", []))
         hooks.reset()
         collections.take()
-        cpu, start = _cpu(), time.perf_counter()
+        cpu, start, began_at = _cpu(), time.perf_counter(), time.time()
         if profile:
             import cProfile
 
@@ -269,6 +269,8 @@ def main(job_file: str) -> int:
             "gc_args": gc_args,
             # where it could run (make bench --paired pins each build to a CPU of its own)
             "cpus": sorted(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else [],
+            "began_at": began_at,  # when it ran (a test checks that a --paired pair overlaps)
+            "ended_at": time.time(),
             **hooks.counts(),
             **collected,
         }
