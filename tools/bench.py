@@ -178,16 +178,13 @@ def sphinx_args(project: Project, jobs: int) -> list[str]:
 
 
 def run_builds(
-    project: Project,
-    builds: list[dict[str, Any]],
-    gc_mode: str,
-    *,
-    count: bool = True,
-    profile: Path | None = None,
-    objects: bool = False,
+    project: Project, builds: list[dict[str, Any]], gc_mode: str, **options: Any
 ) -> tuple[list[dict[str, Any]], float, list[str]]:
-    """Run tools/benchrun.py once: (its records, wall seconds around it, warning lines)."""
-    return _finish(*_start(project, builds, gc_mode, count=count, profile=profile, objects=objects))
+    """Run tools/benchrun.py once: (its records, wall seconds around it, warning lines).
+
+    ``options`` are :func:`_start`'s (``count``, ``profile``, ``objects``).
+    """
+    return _finish(*_start(project, builds, gc_mode, **options))
 
 
 #: a started build process: its project, process, scratch folder and start time
