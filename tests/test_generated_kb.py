@@ -447,6 +447,12 @@ def test_the_benchmark_builds_both_variants_side_by_side_each_on_a_cpu_of_its_ow
     cpus = bench._cpus()
     if len(cpus) < 2:
         pytest.skip(f"needs two CPUs to pin the builds to; this process may use {sorted(cpus)}")
+    if not _myst_reads_nested_dates():
+        pytest.skip(
+            "this MyST-Parser cannot read a date nested in front matter without the extension "
+            "(it passes it to json.dumps), so plain Sphinx cannot build the benchmark's plain "
+            "variant; the benchmark runs with the newest dependencies"
+        )
     kb = kbgen.generate(**EDITED_SIZES)
     projects = bench.prepare(kb, tmp_path, "basic")
     samples = bench.paired_clean(projects, "default")
@@ -463,3 +469,16 @@ def test_the_benchmark_builds_both_variants_side_by_side_each_on_a_cpu_of_its_ow
         assert samples[variant].cpu > 0
         assert (tmp_path / f"paired-{variant}" / "html" / "index.html").is_file()
         assert not project.html.exists()
+
+
+def _myst_reads_nested_dates() -> bool:
+    """Whether MyST-Parser alone reads ``reflection: {date: ...}`` front matter (4.0 did not)."""
+    from docutils.core import publish_doctree
+    from myst_parser.parsers.docutils_ import Parser
+
+    text = "---\nreflection:\n  date: 2020-01-01\n---\n# T\n"
+    try:
+        publish_doctree(text, parser=Parser(), settings_overrides={"report_level": 5})
+    except TypeError:
+        return False
+    return True
