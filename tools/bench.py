@@ -262,7 +262,7 @@ def sphinx_build(
 ) -> Sample:
     """One ``sphinx-build -b html -q -j N`` in a fresh process, after making ``before``."""
     step = {"args": sphinx_args(project, jobs), "before": _changes(project, before)}
-    load = _load()[0] if _load() else 0.0
+    load = _load_now()
     records, wall, warnings = run_builds(project, [step], gc_mode, count=count, profile=profile)
     return _sample(records[0], wall, warnings, load)
 
@@ -297,7 +297,7 @@ def paired_clean(
     alike. Built in a folder of their own (``paired-<variant>``), so the
     tree the rebuilds start from is the sequential build's.
     """
-    load = _load()[0] if _load() else 0.0
+    load = _load_now()
     started = []
     try:
         for cpu, (variant, project) in zip(_pair_of_cpus(), projects.items(), strict=True):
@@ -650,8 +650,9 @@ def run_shape(
     runs: dict[str, dict[str, list[VariantRun]]] = {g: {v: [] for v in VARIANTS} for g in gc_modes}
     for r in range(args.repeat):
         for gc_mode in gc_modes:
+            where = f"{name} run {r + 1}/{args.repeat} gc={gc_mode}"
             for variant, project in projects.items():
-                label = f"{name} run {r + 1}/{args.repeat} gc={gc_mode} {variant}"
+                label = f"{where} {variant}"
                 run = measure_variant(
                     project, gc_mode, args.clean_jobs, edits, "noop" in args.edits,
                     not args.no_count, label,
@@ -661,12 +662,12 @@ def run_shape(
                     f"{label}: " + ", ".join(f"{k} {s.wall:.2f}s" for k, s in run.samples.items())
                 )
             if args.paired:
-                _progress(f"{name} run {r + 1}/{args.repeat} gc={gc_mode}: clean -j1 side by side")
+                _progress(f"{where}: clean -j1 side by side")
                 paired = paired_clean(projects, gc_mode, not args.no_count)
                 for variant, sample in paired.items():
                     runs[gc_mode][variant][-1].samples["clean_j1_paired"] = sample
                 _progress(
-                    f"{name} run {r + 1}/{args.repeat} gc={gc_mode} side by side: "
+                    f"{where} side by side: "
                     + ", ".join(f"{v} {s.wall:.2f}s (CPU {s.cpu:.2f}s)" for v, s in paired.items())
                 )
     return ShapeRun(name, kb, edits, gc_modes, runs)
@@ -1636,6 +1637,12 @@ def _cpus() -> set[int]:
     """The CPUs this process may run on (none known where the platform cannot pin)."""
     getter = getattr(os, "sched_getaffinity", None)
     return set(getter(0)) if getter else set()
+
+
+def _load_now() -> float:
+    """The 1-minute load average as a build starts (0 where the platform has none)."""
+    load = _load()
+    return load[0] if load else 0.0
 
 
 def _load() -> list[float]:
