@@ -212,3 +212,37 @@ def test_the_collector_is_frozen_while_pages_are_written_and_not_after(
     assert reading and max(reading) == 0
     # the same output, byte for byte (the source folders differ only in name)
     assert _all_files(frozen.outdir) == _all_files(thawed.outdir)
+
+
+def test_the_search_index_stems_each_word_once_per_build(
+    make_app, tmp_path: Path, monkeypatch
+) -> None:
+    """reflections_search_memo: fewer calls to the stemmer, the same searchindex.js."""
+    from sphinx.search.en import SearchEnglish
+
+    from sphinx_reflections import compat
+
+    stemmed: list[str] = []
+    stock = SearchEnglish.stem
+
+    def counting(self: SearchEnglish, word: str) -> str:
+        stemmed.append(word)
+        return stock(self, word)
+
+    monkeypatch.setattr(SearchEnglish, "stem", counting)
+    built = {}
+    for memo in (False, True):
+        stemmed.clear()
+        app = make_app(
+            "html",
+            srcdir=copy_root("basic", tmp_path, f"memo-{memo}"),
+            confoverrides={"reflections_search_memo": memo},
+        )
+        app.build()
+        built[memo] = (list(stemmed), (app.outdir / "searchindex.js").read_bytes())
+        lang = app.builder.indexer.lang
+        assert isinstance(lang.stem, compat._StemMemo) is memo
+    (per_page, index_without), (per_build, index_with) = built[False], built[True]
+    assert index_with == index_without
+    assert sorted(per_build) == sorted(set(per_page))  # each distinct word stemmed once
+    assert len(per_build) < len(per_page)  # the pages share words: fewer calls

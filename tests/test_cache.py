@@ -170,15 +170,16 @@ def test_theme_change_renders_every_page_again(make_app, tmp_path, monkeypatch) 
     assert len(count.pages) == total
 
 
-def test_the_collector_option_renders_nothing_again(make_app, tmp_path, monkeypatch) -> None:
-    """reflections_gc_freeze changes how a build runs, not what it writes."""
+def test_the_speed_options_render_nothing_again(make_app, tmp_path, monkeypatch) -> None:
+    """reflections_gc_freeze and _search_memo change how a build runs, not what it writes."""
     src = _copy(tmp_path)
     count = Counter(monkeypatch)
     atom = spy(monkeypatch, feeds, "atom")
-    count.build(make_app, src, confoverrides={"reflections_gc_freeze": False})
+    slow = {"reflections_gc_freeze": False, "reflections_search_memo": False}
+    count.build(make_app, src, confoverrides=slow)
     assert count.pages and atom.calls
     atom.reset()
-    count.build(make_app, src, confoverrides={"reflections_gc_freeze": True})
+    count.build(make_app, src, confoverrides={k: True for k in slow})
     assert count.pages == []
     assert atom.calls == []  # no feed is assembled again
 

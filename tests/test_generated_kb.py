@@ -471,6 +471,24 @@ def test_the_benchmark_builds_both_variants_side_by_side_each_on_a_cpu_of_its_ow
         assert not project.html.exists()
 
 
+def test_the_benchmark_builds_the_search_index_alike_in_both_variants(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """At equal settings neither variant remembers stems across pages; in the ``builtin``
+    mode both do (the extension by reflections_search_memo, plain Sphinx by the wrapper)."""
+    if not _myst_reads_nested_dates():
+        pytest.skip("this MyST-Parser cannot build the benchmark's plain variant (see above)")
+    kb = kbgen.generate(**EDITED_SIZES)
+    projects = bench.prepare(kb, tmp_path, "basic")
+    assert bench.extension_source().get("memo_option") == "1"
+    monkeypatch.setattr(bench, "_EXTENSION_MEMO", [True])
+    for mode, remembered in (("default", False), ("builtin", True)):
+        for variant, project in projects.items():
+            sample = bench.sphinx_build(project, 1, mode, count=False)
+            assert (sample.stems > 0) is remembered, (mode, variant, sample.stems)
+            shutil.rmtree(project.out)
+
+
 def _myst_reads_nested_dates() -> bool:
     """Whether MyST-Parser alone reads ``reflection: {date: ...}`` front matter (4.0 did not)."""
     from docutils.core import publish_doctree

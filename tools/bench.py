@@ -85,7 +85,8 @@ GC_ABOUT = {
     "freeze": "gc.freeze() after reading, gc.unfreeze() at the end, no doctree kept from "
     "reading to writing, in both (by the wrapper)",
     "freeze-collect": "as freeze, and a full gc.collect() after gc.unfreeze()",
-    "builtin": "plain with the wrapper's freeze; the extension with reflections_gc_freeze = 1",
+    "builtin": "plain with the wrapper's freeze (and its stem memo, when the extension has "
+    "one); the extension with reflections_gc_freeze = 1 (and reflections_search_memo = 1)",
 }
 # the outputs compared across --gc modes leave out Sphinx's record of the configuration
 NOT_COMPARED = frozenset({".buildinfo"})
@@ -120,6 +121,7 @@ class Sample:
     cpus: list[int] = field(default_factory=list)  # the CPUs the build process could run on
     began: float = 0.0  # when the build began and ended (seconds since the epoch)
     ended: float = 0.0
+    stems: int = 0  # words the search index's stem memo held at the end (0: none)
 
 
 @dataclass
@@ -140,6 +142,8 @@ class Project:
 
 _EXTENSION_SRC: list[Path] = []  # --src: import sphinx_reflections from here instead
 _EXTENSION_GC = ["force"]  # --extension-gc
+#: whether the extension measured has reflections_search_memo (extension_source)
+_EXTENSION_MEMO = [False]
 
 
 def _build_env() -> dict[str, str]:
@@ -155,7 +159,8 @@ def _build_env() -> dict[str, str]:
 
 def gc_setup(mode: str, variant: str) -> dict[str, Any]:
     """What the wrapper does about the collector in a GC mode: freeze, collect after
-    unfreezing, and the value it forces on reflections_gc_freeze (None: leave it)."""
+    unfreezing, and the value it forces on reflections_gc_freeze and
+    reflections_search_memo (None: leave them)."""
     off = 0 if _EXTENSION_GC[0] == "force" else None
     if mode == "default":
         return {"freeze": False, "collect": False, "extension_gc": off}
@@ -164,8 +169,9 @@ def gc_setup(mode: str, variant: str) -> dict[str, Any]:
     if mode in ("freeze", "freeze-collect"):
         return {"freeze": True, "collect": mode == "freeze-collect", "extension_gc": off}
     if mode == "builtin":
-        if variant == "plain":
-            return {"freeze": True, "collect": False, "extension_gc": None}
+        if variant == "plain":  # what the extension's speed options do, by the wrapper
+            return {"freeze": True, "memo": _EXTENSION_MEMO[0], "collect": False,
+                    "extension_gc": None}  # fmt: skip
         return {"freeze": False, "collect": False, "extension_gc": 1}
     raise ValueError(mode)
 
@@ -282,6 +288,7 @@ def _sample(record: dict[str, Any], wall: float, warnings: list[str], load: floa
         cpus=record.get("cpus", []),
         began=record.get("began_at", 0.0),
         ended=record.get("ended_at", 0.0),
+        stems=record.get("stems_remembered", 0),
     )
 
 
@@ -1658,7 +1665,8 @@ def extension_source() -> dict[str, str]:
         "import dataclasses, sphinx_reflections as m\n"
         "from sphinx_reflections.config import ReflectionsConfig as C\n"
         "print(m.__file__); print(m.__version__)\n"
-        "print(int('gc_freeze' in {f.name for f in dataclasses.fields(C)}))"
+        "names = {f.name for f in dataclasses.fields(C)}\n"
+        "print(int('gc_freeze' in names)); print(int('search_memo' in names))"
     )
     proc = subprocess.run(
         [sys.executable, "-c", code], capture_output=True, text=True, env=_build_env(), check=False
@@ -1668,6 +1676,7 @@ def extension_source() -> dict[str, str]:
         return {"error": proc.stderr.strip()[-500:]}
     package = Path(lines[0]).parent
     found = {"path": str(package), "version": lines[1], "gc_option": lines[2]}
+    found["memo_option"] = lines[3] if len(lines) > 3 else "0"
     # byte-compiled as an installed wheel is, and as Sphinx is in site-packages: an editable
     # source tree run with PYTHONDONTWRITEBYTECODE would compile every module on every build
     found["byte_compiled"] = str(int(compileall.compile_dir(package, quiet=1)))
@@ -1738,6 +1747,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     else:
         root = Path(tempfile.mkdtemp(prefix="reflections-bench-"))
     source = extension_source()
+    _EXTENSION_MEMO[0] = source.get("memo_option") == "1"
     gc_modes = list(args.gc)
     notes: list[str] = []
     if "builtin" in gc_modes and (source.get("gc_option") != "1" or args.extension_gc == "keep"):

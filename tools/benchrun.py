@@ -16,9 +16,13 @@ before Sphinx, so the process is what ``sphinx-build`` would be, plus:
   not be freed until the build ends.
 * **No doctree kept, stock collector** (``"unkept": true``): only that last part,
   for plain Sphinx, which the extension does whatever its options.
-* **The extension's own option** (``"extension_gc": 0 or 1``): passed as
-  ``-D reflections_gc_freeze=...`` only when the imported sphinx_reflections
-  declares that option, so older versions build as they are.
+* **The extension's own options** (``"extension_gc": 0 or 1``): passed as
+  ``-D reflections_gc_freeze=...`` and ``-D reflections_search_memo=...``,
+  each only when the imported sphinx_reflections declares it, so older
+  versions build as they are.
+* **Stems remembered for the whole build** (``"memo": true``): what
+  ``reflections_search_memo`` does, for plain Sphinx, so the two can be
+  compared with the search index built alike.
 * **Render counting** (``"count": true``): every ``html-page-context`` call, and
   those for the extension's generated pages (their context carries
   ``sphinx_reflections.metadata.PAGE_KEY``). Forked ``-j`` workers append one
@@ -47,8 +51,9 @@ from typing import Any
 #: the context key the extension sets on its generated pages (read from the extension
 #: once it is loaded; this is only the fallback for versions without the constant)
 PAGE_KEY = "reflections_page"
-#: the ReflectionsConfig field of the extension's built-in freeze (reflections_gc_freeze)
-GC_OPTION = "gc_freeze"
+#: the ReflectionsConfig fields of the extension's speed options (reflections_gc_freeze,
+#: reflections_search_memo): each changes how a build runs, never what it writes
+SPEED_OPTIONS = ("gc_freeze", "search_memo")
 LATE = 900  # event priority: after every handler at the default 500
 
 
@@ -105,6 +110,21 @@ class _Unkept(dict):  # type: ignore[type-arg]
         return None
 
 
+class _Memo(dict):  # type: ignore[type-arg]
+    """A search language's stem, remembered by word."""
+
+    def __init__(self, stem: Any) -> None:
+        super().__init__()
+        self.stem = stem
+
+    def __call__(self, word: str) -> str:
+        try:
+            return self[word]  # type: ignore[no-any-return]
+        except KeyError:
+            found = self[word] = self.stem(word)
+            return found  # type: ignore[no-any-return]
+
+
 class Hooks:
     """Connected to every Sphinx application this process builds."""
 
@@ -112,9 +132,11 @@ class Hooks:
         self.freeze = bool(job.get("freeze"))
         self.unkept = self.freeze or bool(job.get("unkept"))
         self.collect = bool(job.get("collect"))
+        self.memo = bool(job.get("memo"))
         self.count = bool(job.get("count", True))
         self.main_pid = os.getpid()
         self.child_log = Path(job["child_log"])
+        self.app: Any = None
         self.key = PAGE_KEY
         self.reset()
 
@@ -127,6 +149,7 @@ class Hooks:
         self.child_log.unlink(missing_ok=True)
 
     def connect(self, app: Any) -> None:
+        self.app = app
         ext = sys.modules.get("sphinx_reflections.metadata")
         self.key = getattr(ext, "PAGE_KEY", PAGE_KEY)
         if self.unkept:
@@ -137,6 +160,8 @@ class Hooks:
             app.connect("env-updated", self.env_updated, priority=LATE)
         if self.count:
             app.connect("html-page-context", self.page_context, priority=LATE)
+        if self.memo:
+            app.connect("doctree-resolved", self.remember_stems)
 
     def before_read(self, app: Any, env: Any, docnames: Any) -> None:
         if isinstance(getattr(env, "_write_doc_doctree_cache", None), dict):
@@ -146,6 +171,14 @@ class Hooks:
         cache = getattr(app.env, "_pickled_doctree_cache", None)
         if isinstance(cache, dict):
             cache.pop(docname, None)
+
+    def remember_stems(self, app: Any, doctree: Any, docname: str) -> None:
+        """Each distinct word stemmed once per build (the index builder is new each build)."""
+        lang = getattr(getattr(app.builder, "indexer", None), "lang", None)
+        stem = getattr(lang, "stem", None)
+        if stem is None or isinstance(stem, _Memo):
+            return
+        lang.stem = _Memo(stem)
 
     def env_updated(self, app: Any, env: Any) -> None:
         start = time.perf_counter()
@@ -181,11 +214,24 @@ class Hooks:
             lines = self.child_log.read_text(encoding="ascii").split()
             pages += len(lines)
             generated += lines.count("g")
-        return {"pages_rendered": pages, "generated_rendered": generated}
+        return {
+            "pages_rendered": pages,
+            "generated_rendered": generated,
+            "stems_remembered": self.stems_remembered(),
+        }
+
+    def stems_remembered(self) -> int:
+        """Words the search index's stem memo holds (the extension's or the wrapper's): 0
+        when the index stems page by page, as stock Sphinx does."""
+        lang = getattr(getattr(getattr(self.app, "builder", None), "indexer", None), "lang", None)
+        stem = getattr(lang, "stem", None)
+        known = getattr(stem, "known", stem if isinstance(stem, _Memo) else {})
+        return len(known) if isinstance(known, dict) else 0
 
 
 def _extension_gc_args(job: dict[str, Any]) -> list[str]:
-    """``-D reflections_gc_freeze=N`` when asked for and the extension has the option."""
+    """``-D reflections_gc_freeze=N -D reflections_search_memo=N`` when asked for, each
+    when the extension has the option."""
     value = job.get("extension_gc")
     if value is None or not job.get("extension"):
         return []
@@ -195,9 +241,12 @@ def _extension_gc_args(job: dict[str, Any]) -> list[str]:
         from sphinx_reflections.config import PREFIX, ReflectionsConfig
     except ImportError:
         return []
-    if GC_OPTION not in {f.name for f in dataclasses.fields(ReflectionsConfig)}:
-        return []
-    return ["-D", f"{PREFIX}{GC_OPTION}={int(value)}"]
+    declared = {f.name for f in dataclasses.fields(ReflectionsConfig)}
+    args: list[str] = []
+    for option in SPEED_OPTIONS:
+        if option in declared:
+            args += ["-D", f"{PREFIX}{option}={int(value)}"]
+    return args
 
 
 def _apply(changes: list[list[Any]]) -> None:

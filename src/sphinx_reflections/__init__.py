@@ -154,6 +154,8 @@ def setup(app: Sphinx) -> dict[str, Any]:
     app.connect("doctree-resolved", outputs.note_written)
     # last: the page has its doctree, Sphinx need not keep the pickle's bytes
     app.connect("doctree-resolved", memory.written, priority=990)
+    # the search index stems each distinct word once per build, not once per page
+    app.connect("doctree-resolved", memory.stems)
     # related lists in documents take the entries generated pages render once per build
     app.add_event("reflections-entry-maker")
     app.connect("reflections-entry-maker", pages.related_entries)

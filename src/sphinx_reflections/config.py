@@ -172,6 +172,15 @@ class ReflectionsConfig:
         "when it is written, as with ``-j``.)",
     )
 
+    search_memo: bool = _option(
+        True,
+        (bool,),
+        "",
+        "Stem each distinct word once per build, not once per page, when Sphinx fills "
+        "its search index: faster builds; the index is the same. Set it to ``False`` "
+        "only for a custom search language whose stem of a word depends on the page.",
+    )
+
     @classmethod
     def from_sphinx(cls, config: Config) -> ReflectionsConfig:
         """Read the values Sphinx holds (already validated on config-inited)."""
@@ -292,9 +301,11 @@ def get_config(app_or_env: Any) -> ReflectionsConfig:
 def output_settings(app: Sphinx) -> tuple[ReflectionsConfig, str, str]:
     """The configuration that decides what a build writes.
 
-    The extension's options (all but ``reflections_gc_freeze``, which changes
-    how a build runs, never what it writes) and the configuration and tags
+    The extension's options (all but ``reflections_gc_freeze`` and
+    ``reflections_search_memo``, which change how a build runs, never what it
+    writes) and the configuration and tags
     hashes Sphinx itself writes every document again for.
     """
     config_hash, tags_hash = build_info_hashes(app.builder)
-    return dc.replace(get_config(app), gc_freeze=True), config_hash, tags_hash
+    settings = dc.replace(get_config(app), gc_freeze=True, search_memo=True)
+    return settings, config_hash, tags_hash

@@ -39,7 +39,12 @@ from __future__ import annotations
 import gc
 from typing import TYPE_CHECKING, Any
 
-from .compat import forget_pickled_doctree, keep_no_read_doctrees, keep_read_doctrees
+from .compat import (
+    forget_pickled_doctree,
+    keep_no_read_doctrees,
+    keep_read_doctrees,
+    remember_stems,
+)
 from .config import get_config
 
 if TYPE_CHECKING:
@@ -98,6 +103,17 @@ def freeze(app: Sphinx, env: BuildEnvironment) -> None:
 def written(app: Sphinx, doctree: nodes.document, docname: str) -> None:
     """``doctree-resolved`` (last): the page has its doctree; the pickle's bytes can go."""
     forget_pickled_doctree(app.env, docname)
+
+
+def stems(app: Sphinx, doctree: nodes.document, docname: str) -> None:
+    """``doctree-resolved``: the search index stems each distinct word once per build.
+
+    Here because Sphinx makes its index builder after ``write-started``; it
+    feeds a page to it right after this event (with ``-j`` too, in this
+    process). A new index builder, and so a new memo, comes with each build.
+    """
+    if get_config(app).search_memo:
+        remember_stems(app.builder)
 
 
 def unfreeze(app: Sphinx, exception: Exception | None) -> None:

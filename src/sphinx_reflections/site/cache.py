@@ -181,9 +181,10 @@ def site_inputs(app: Sphinx, domain: ReflectionsDomain) -> str:
 
     The options and Sphinx's own configuration hash, the one it uses to decide
     that every document must be written again (all but
-    ``reflections_gc_freeze``, which changes no output). Everything else (people,
-    events, tags and where their pages are, the day of the build for event
-    badges) is part of the inputs of the pages and entries that show it, so a
+    ``reflections_gc_freeze`` and ``reflections_search_memo``, which change no
+    output). Everything else (people, events, tags and where their pages are,
+    the day of the build for event badges) is part of the inputs of the pages
+    and entries that show it, so a
     new tag renders its own page, the tags index and the pages that list the
     piece that has it, not the whole site.
     """
