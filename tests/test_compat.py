@@ -285,3 +285,35 @@ def test_sphinx_design_steps_are_quickened_and_write_the_same_pages(
     assert 'class="sd-tab-set' in page and 'type="radio"' in page  # the tabs transform
     assert "<aside" in page  # the aside transform
     assert 'target="_blank"' in page  # the new-tab listener
+
+
+def test_only_stemmers_that_depend_on_the_word_alone_are_remembered() -> None:
+    """Sphinx's Chinese stem reads the pages indexed before; a project's own may do anything."""
+    from types import SimpleNamespace
+
+    from sphinx.search.en import SearchEnglish
+    from sphinx.search.ja import SearchJapanese
+    from sphinx.search.sv import SearchSwedish
+    from sphinx.search.zh import SearchChinese
+
+    class OwnEnglish(SearchEnglish):
+        def stem(self, word: str) -> str:
+            return word
+
+    class QuieterEnglish(SearchEnglish):  # its own stopwords, Sphinx's stem
+        stopwords = frozenset({"quiet"})
+
+    def remembered(lang_class: type) -> bool:
+        lang = lang_class({})
+        builder = SimpleNamespace(indexer=SimpleNamespace(lang=lang))
+        done = compat.remember_stems(builder)  # type: ignore[arg-type]
+        assert done is isinstance(lang.stem, compat._StemMemo)
+        return done
+
+    assert remembered(SearchEnglish)
+    assert remembered(SearchSwedish)
+    assert remembered(SearchJapanese)
+    assert remembered(QuieterEnglish)
+    assert not remembered(SearchChinese)
+    assert not remembered(OwnEnglish)
+    assert not compat.remember_stems(SimpleNamespace(indexer=None))  # type: ignore[arg-type]

@@ -324,22 +324,34 @@ class _StemMemo:
             return found
 
 
+#: Sphinx's search languages whose stem of a word depends on more than the word: the
+#: Chinese one leaves a short-stemmed Latin word whole once a page indexed before had
+#: it in its text (``SearchChinese.latin_terms``).
+_STATEFUL_STEMMERS = frozenset({"sphinx.search.zh"})
+
+
 def remember_stems(builder: Builder) -> bool:
     """Have the search index stem each distinct word once per build, not once per page.
 
     Private: ``IndexBuilder.lang`` is the search language whose ``stem``
     Sphinx (8.1 to 9) memoises for one page at a time, in ``feed``; every
-    page stems its words again (in English, a pure-Python Snowball stemmer
-    unless PyStemmer is installed): about a fifth of a clean build of many
-    short pages. A stemmer gives a word the same stem on every page, so the
-    index is the same. Returns whether the memo is in place.
+    page stems its words again (a pure-Python Snowball stemmer unless
+    PyStemmer is installed). Only Sphinx's own languages whose stem depends
+    on the word alone get the memo, so the index is the same; a language of
+    the project's own, or Chinese, is left as it is. Returns whether the
+    memo is in place.
     """
     lang = getattr(getattr(builder, "indexer", None), "lang", None)
     stem = getattr(lang, "stem", None)
     if lang is None or stem is None:
         return False
-    if not isinstance(stem, _StemMemo):
-        lang.stem = _StemMemo(stem)
+    if isinstance(stem, _StemMemo):
+        return True
+    defined_in = getattr(getattr(type(lang), "stem", None), "__module__", "") or ""
+    sphinx_own = defined_in == "sphinx.search" or defined_in.startswith("sphinx.search.")
+    if not sphinx_own or defined_in in _STATEFUL_STEMMERS:
+        return False
+    lang.stem = _StemMemo(stem)
     return True
 
 

@@ -177,8 +177,9 @@ class ReflectionsConfig:
         (bool,),
         "",
         "Stem each distinct word once per build, not once per page, when Sphinx fills "
-        "its search index: faster builds; the index is the same. Set it to ``False`` "
-        "only for a custom search language whose stem of a word depends on the page.",
+        "its search index: faster builds; the index is the same. Only Sphinx's own "
+        "search languages whose stem depends on the word alone (all but Chinese) get "
+        "it; a search language of the project's own is left as it is.",
     )
 
     @classmethod
