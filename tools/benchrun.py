@@ -110,18 +110,18 @@ class _Unkept(dict):  # type: ignore[type-arg]
         return None
 
 
-class _Memo(dict):  # type: ignore[type-arg]
-    """A search language's stem, remembered by word."""
+class _Memo:
+    """A search language's stem, remembered by word (``known``, as the extension's memo)."""
 
     def __init__(self, stem: Any) -> None:
-        super().__init__()
         self.stem = stem
+        self.known: dict[str, str] = {}
 
     def __call__(self, word: str) -> str:
         try:
-            return self[word]  # type: ignore[no-any-return]
+            return self.known[word]
         except KeyError:
-            found = self[word] = self.stem(word)
+            found = self.known[word] = self.stem(word)
             return found  # type: ignore[no-any-return]
 
 
@@ -176,7 +176,7 @@ class Hooks:
         """Each distinct word stemmed once per build (the index builder is new each build)."""
         lang = getattr(getattr(app.builder, "indexer", None), "lang", None)
         stem = getattr(lang, "stem", None)
-        if stem is None or isinstance(stem, _Memo):
+        if stem is None or hasattr(stem, "known"):  # remembered already (or by the extension)
             return
         lang.stem = _Memo(stem)
 
@@ -224,8 +224,7 @@ class Hooks:
         """Words the search index's stem memo holds (the extension's or the wrapper's): 0
         when the index stems page by page, as stock Sphinx does."""
         lang = getattr(getattr(getattr(self.app, "builder", None), "indexer", None), "lang", None)
-        stem = getattr(lang, "stem", None)
-        known = getattr(stem, "known", stem if isinstance(stem, _Memo) else {})
+        known = getattr(getattr(lang, "stem", None), "known", None)
         return len(known) if isinstance(known, dict) else 0
 
 
