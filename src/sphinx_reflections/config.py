@@ -304,8 +304,8 @@ def output_settings(app: Sphinx) -> tuple[ReflectionsConfig, str, str]:
 
     The extension's options (all but ``reflections_gc_freeze`` and
     ``reflections_search_memo``, which change how a build runs, never what it
-    writes) and the configuration and tags
-    hashes Sphinx itself writes every document again for.
+    writes) and the configuration and tags hashes Sphinx itself writes every
+    document again for.
     """
     config_hash, tags_hash = build_info_hashes(app.builder)
     settings = dc.replace(get_config(app), gc_freeze=True, search_memo=True)

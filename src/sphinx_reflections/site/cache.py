@@ -184,9 +184,8 @@ def site_inputs(app: Sphinx, domain: ReflectionsDomain) -> str:
     ``reflections_gc_freeze`` and ``reflections_search_memo``, which change no
     output). Everything else (people, events, tags and where their pages are,
     the day of the build for event badges) is part of the inputs of the pages
-    and entries that show it, so a
-    new tag renders its own page, the tags index and the pages that list the
-    piece that has it, not the whole site.
+    and entries that show it, so a new tag renders its own page, the tags
+    index and the pages that list the piece that has it, not the whole site.
     """
     options, config_hash, tags_hash = output_settings(app)
     return digest(
