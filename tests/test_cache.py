@@ -653,6 +653,24 @@ def test_pages_not_written_again_keep_their_index_entries_in_search(make_app, tm
     assert _index_entries(app.outdir) == entries
 
 
+def test_the_index_entries_kept_are_those_sphinx_loaded(make_app, tmp_path) -> None:
+    """The last ``searchindex.js`` is parsed once, by Sphinx before writing; the entries of
+    pages not written again come from there, not from reading the file a second time."""
+    src = copy_root("hashtags", tmp_path)
+    app = make_app("html", srcdir=src)
+    app.build()
+    entries = _index_entries(app.outdir)
+    app = make_app("html", srcdir=src)
+
+    def spoil(app_: Any) -> list[Any]:  # after Sphinx loaded the file, before we look
+        (app_.outdir / "searchindex.js").write_text("Search.setIndex(spoilt)", encoding="utf-8")
+        return []
+
+    app.connect("html-collect-pages", spoil, priority=100)
+    app.build()  # nothing changed: no page written, every page keeps its entries
+    assert _index_entries(app.outdir) == entries
+
+
 def test_an_edit_undone_leaves_the_search_index_as_it_was(make_app, tmp_path) -> None:
     """Sphinx alone keeps a word a page no longer has, with no page (``"word": []``)."""
     src = copy_root("hashtags", tmp_path)

@@ -317,3 +317,25 @@ def test_only_stemmers_that_depend_on_the_word_alone_are_remembered() -> None:
     assert not remembered(SearchChinese)
     assert not remembered(OwnEnglish)
     assert not compat.remember_stems(SimpleNamespace(indexer=None))  # type: ignore[arg-type]
+
+
+def test_the_search_index_format_keeps_what_it_loaded_and_dumps_as_sphinx() -> None:
+    """Wrapped, the builder's index format still writes Sphinx's bytes, and keeps only the
+    document names and index entries of the index it loaded, once."""
+    import io
+    from types import SimpleNamespace
+
+    from sphinx.search import js_index
+
+    builder = SimpleNamespace(indexer_format=js_index)
+    assert compat.note_loaded_search_index(builder)  # type: ignore[arg-type]
+    assert compat.note_loaded_search_index(builder)  # type: ignore[arg-type]  # not twice
+    wrapped = builder.indexer_format
+    assert isinstance(wrapped, compat._LoadedIndex) and wrapped.inner is js_index
+    frozen = {"docnames": ["a", "b"], "indexentries": {"#CX": [[1, "cx", 0]]}, "terms": {}}
+    out = io.StringIO()
+    wrapped.dump(frozen, out)
+    assert out.getvalue() == js_index.dumps(frozen)
+    assert wrapped.load(io.StringIO(out.getvalue())) == frozen
+    assert wrapped.seen == (["a", "b"], {"#CX": [[1, "cx", 0]]})
+    assert not compat.note_loaded_search_index(SimpleNamespace())  # type: ignore[arg-type]

@@ -170,6 +170,8 @@ def setup(app: Sphinx) -> dict[str, Any]:
     app.connect("html-page-context", feeds.capture, priority=900)
     # pages not written again keep their hashtags and people in the search index; before
     # the generated site, whose feeds may resolve a document that was not written
+    # (from the searchindex.js Sphinx loads before writing, not read a second time)
+    app.connect("builder-inited", outputs.watch_search_index)
     app.connect("html-collect-pages", outputs.keep_index_entries, priority=400)
     app.connect("html-collect-pages", site.collect_pages)
 

@@ -257,7 +257,8 @@ def build_tag_table(env: BuildEnvironment) -> dict[str, TagInfo]:
             key = canonical_of.get(key, key)
             spellings.setdefault(key, Counter()).update(counts)
             users.setdefault(key, set()).add(docname)
-    visible = domain.visible()
+    # each tag's pieces in the order of the archive: one pass over it, not one per tag
+    order = {r.docname: number for number, r in enumerate(domain.visible())}
     table: dict[str, TagInfo] = {}
     for key in sorted(spellings):
         entry = registered.get(key)
@@ -268,8 +269,8 @@ def build_tag_table(env: BuildEnvironment) -> dict[str, TagInfo]:
         name = configured[0] if configured else ranked[0][0]
         slug = entry.id if entry else slugify(key, cfg.slug_ascii)
         docs = users[key]
-        reflections = tuple(r.docname for r in visible if r.docname in docs)
-        pages = tuple(sorted(docs - set(reflections)))
+        reflections = tuple(sorted((d for d in docs if d in order), key=order.__getitem__))
+        pages = tuple(sorted(d for d in docs if d not in order))
         alias_names = tuple(
             sorted(a for a, c in aliases.items() if tag_key(c) == key and tag_key(a) != key)
         )

@@ -19,6 +19,7 @@ from ..compat import (
     add_toctree_pages,
     drop_empty_search_terms,
     keep_search_index_entries,
+    note_loaded_search_index,
     remove_toctree_pages,
     set_std_labels,
 )
@@ -283,6 +284,14 @@ def note_written(app: Sphinx, doctree: nodes.document, docname: str) -> None:
     of their own.
     """
     _written(app).add(docname)
+
+
+def watch_search_index(app: Sphinx) -> None:
+    """``builder-inited``: the index entries of the search index Sphinx loads are kept.
+
+    :func:`keep_index_entries` then need not read ``searchindex.js`` again.
+    """
+    note_loaded_search_index(app.builder)
 
 
 def keep_index_entries(app: Sphinx) -> list[Any]:
