@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import shutil
 from pathlib import Path
 from typing import Any
 
@@ -84,8 +83,8 @@ def _resolved_without_store(
     feeds that list the edited reflection need the others' bodies resolved again
     (the edited one is captured while its page is written).
     """
-    (store,) = Path(app.doctreedir).glob("reflections-feed-*")
-    shutil.rmtree(store)
+    (store,) = Path(app.doctreedir).glob("reflections-feed-*")  # the pack, logs merged
+    store.unlink()
     edit(src / "essays" / "twenty-years.md", f"tags: {tags}", "tags: [CX, Feeds]")
     count.build(make_app, src)
     return sorted(count.resolved)
@@ -159,6 +158,78 @@ def test_tag_change_renders_only_the_pages_that_show_it(make_app, tmp_path, monk
         "essays/second",
         "essays/together",
     ]
+
+
+def test_what_parallel_writers_keep_reaches_the_next_build(make_app, tmp_path, monkeypatch) -> None:
+    """With ``-j`` each forked writer logs the feed bodies it captures; the main process
+    reads the logs, merges them into one file per kind and deletes them."""
+    src = _copy(tmp_path, related=False)
+    count = Counter(monkeypatch, feed_bodies=True)
+    app = count.build(make_app, src, parallel=2)
+    doctrees = Path(app.doctreedir)
+    assert len(count.written) >= 4
+    # every body was captured by the writer that wrote its page, none resolved here
+    assert count.resolved == []
+    assert list(doctrees.glob("*.log")) == []
+    assert {p.name for p in doctrees.glob("reflections-*.pickle")} == {
+        "reflections-entries-html.pickle",
+        "reflections-feed-html.pickle",
+    }
+    legacy = doctrees / "reflections-feed-html"  # a file per body, as earlier builds kept them
+    legacy.mkdir()
+    (legacy / "old.json").write_text("{}", encoding="utf-8")
+
+    edit(src / "essays" / "twenty-years.md", "tags: [CX, AI]", "tags: [CX, Strategy]")
+    count.build(make_app, src)
+    assert count.resolved == []  # the others' bodies come from the merged logs
+    assert count.entries == ["essays/twenty-years"]
+    assert list(doctrees.glob("*.log")) == []
+    assert not legacy.exists()
+    _assert_as_clean(make_app, src, tmp_path, app.outdir)
+    assert _resolved_without_store(count, make_app, src, app, "[CX, Strategy]") == [
+        "essays/second",
+        "essays/together",
+    ]
+
+
+def test_kept_data_survives_what_a_process_left_unfinished(tmp_path) -> None:
+    """A log cut short (a writer killed mid-record) or a damaged pack costs only what
+    it held; later logs win; names no longer in use go when the pack is written."""
+    import os
+    import pickle
+    from types import SimpleNamespace
+
+    from sphinx_reflections.site.cache import Kept
+
+    app: Any = SimpleNamespace(doctreedir=str(tmp_path), builder=SimpleNamespace(name="html"))
+    kept = Kept(app, "feed")
+    assert not kept.any() and kept.get("a") == {}
+    kept.put("a", {"html": "mine"})
+    assert kept.get("a") == {"html": "mine"} and kept.any()
+
+    def log(pid: int, *records: tuple[str, dict[str, str]], cut: bool = False) -> None:
+        path = tmp_path / f"reflections-feed-html.{pid}.log"
+        with path.open("ab") as out:
+            for record in records:
+                pickle.dump(record, out)
+        if cut:
+            with path.open("ab") as out:
+                out.write(pickle.dumps(("c", {"html": "cut"}))[:-3])
+        os.utime(path, ns=(pid, pid))  # oldest first, by modification time
+
+    log(1, ("b", {"html": "old"}), ("d", {"html": "gone"}))
+    log(2, ("b", {"html": "new"}), cut=True)
+    other = Kept(app, "feed")  # another process of the same build: sees the logs
+    assert other.get("b") == {"html": "new"}
+    assert other.get("c") == {}
+    assert other.get("a") == {}  # this process's own log is not read back
+    kept.save({"a", "b", "c"})
+    assert list(tmp_path.glob("*.log")) == []
+    later = Kept(app, "feed")
+    assert later.get("a") == {"html": "mine"} and later.get("b") == {"html": "new"}
+    assert later.get("d") == {}  # not in use any more
+    (tmp_path / "reflections-feed-html.pickle").write_bytes(b"not a pickle")
+    assert Kept(app, "feed").get("a") == {}
 
 
 def test_theme_change_renders_every_page_again(make_app, tmp_path, monkeypatch) -> None:
@@ -580,7 +651,7 @@ def test_a_rebased_entry_is_the_entry_rendered_on_its_page(
     # the pages each entry links to were kept with it by the build, and are the entry's own
     assert entries.html
     for docname, html in entries.html.items():
-        kept = cache.read_stored(app, entries.KIND, docname)
+        kept = cache.Kept(app, entries.KIND).get(docname)
         assert kept["html"] == html
         assert kept["targets"] == sorted(pages.link_targets(html, entries.base_uri)), docname
     # entries rendered together, in one pass of the translator, are each the entry alone

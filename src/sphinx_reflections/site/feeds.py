@@ -151,8 +151,15 @@ def content_key(app: Sphinx, docname: str, site: str) -> str:
     return cache.digest(site, stat.st_mtime_ns, stat.st_size, links)
 
 
+def kept_html(app: Sphinx) -> cache.Kept:
+    """Each reflection's feed HTML as earlier builds and this one's writers kept it."""
+    return get_domain(app.env).remember(
+        ("kept", "feed", app.builder.name), lambda: cache.Kept(app, "feed")
+    )
+
+
 def _store(app: Sphinx, docname: str, key: str, html: str) -> None:
-    cache.write_stored(app, "feed", docname, {"key": key, "html": html})
+    kept_html(app).put(docname, {"key": key, "html": html})
 
 
 def capture(
@@ -198,7 +205,7 @@ class Renderer:
     def content(self, docname: str) -> str:
         if docname not in self.cache:
             key = self.key(docname)
-            stored = cache.read_stored(self.app, "feed", docname)
+            stored = kept_html(self.app).get(docname)
             if key and stored.get("key") == key:
                 self.cache[docname] = stored["html"]
             else:
@@ -503,6 +510,7 @@ def write_feeds(
         if main in state.feeds:
             last.append(outdir / (domain.page_of("", "feed") + ".json"))
         if all(f.is_file() for f in last):
+            kept_html(app).save(domain.reflections)
             return
     prints: dict[str, str] = {}  # docname -> what its entry shows, once for every feed
 
@@ -550,3 +558,4 @@ def write_feeds(
                 json_feed(title, json_url, absolute(builder, page), entries, domain, renderer),
             )
     state.feeds = written
+    kept_html(app).save(domain.reflections)

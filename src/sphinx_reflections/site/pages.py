@@ -369,7 +369,7 @@ def write_generated_pages(app: Sphinx, state: cache.WriteState, site: str) -> bo
     state.pages = written
     state.probes = probes
     state.quiet = cache.quiet_key(domain, site, chrome)
-    cache.prune_stored(app, Entries.KIND, {r.docname for r in domain.visible()})
+    entries.kept.save({r.docname for r in domain.visible()})
     return False
 
 
@@ -451,6 +451,7 @@ class Entries:
         translator = self.builder.get_translator_class()
         self.site = (site, __version__, f"{translator.__module__}.{translator.__qualname__}")
         self.domain = domain
+        self.kept = cache.Kept(app, self.KIND)
         self.base = domain.index_of("")
         self.base_uri = self.builder.get_target_uri(self.base)
         self.html: dict[str, str] = {}  # docname -> entry HTML as on the archive
@@ -479,7 +480,7 @@ class Entries:
             if docname in self.html or docname in due:
                 continue
             key = self.key(reflection)
-            stored = cache.read_stored(self.app, self.KIND, docname)
+            stored = self.kept.get(docname)
             html = stored.get("html") if stored.get("key") == key else None
             targets = stored.get("targets")
             if isinstance(html, str) and isinstance(targets, list):
@@ -494,7 +495,7 @@ class Entries:
             # kept with the HTML: on a page listing hundreds, finding them again is a cost
             targets = link_targets(html, self.base_uri)
             kept = {"key": key, "html": html, "targets": sorted(targets)}
-            cache.write_stored(self.app, self.KIND, docname, kept)
+            self.kept.put(docname, kept)
             self.html[docname] = html
             self.targets[docname] = targets
 
@@ -507,7 +508,7 @@ class Entries:
         if not self.fresh:
             return
         self.fresh = False
-        if not cache.has_stored(self.app, self.KIND):
+        if not self.kept.any():
             self.prepare(self.domain.visible())
 
     def maker(self, pagename: str) -> EntryMaker:
