@@ -194,8 +194,8 @@ def test_what_parallel_writers_keep_reaches_the_next_build(make_app, tmp_path, m
 
 def test_kept_data_survives_what_a_process_left_unfinished(tmp_path) -> None:
     """A log cut short (a writer killed mid-record) or a damaged pack costs only what
-    it held; later logs win; names no longer in use go when the pack is written."""
-    import os
+    it held; the newest record of a name wins; names no longer in use go when the
+    logs are merged, which waits until they are a quarter of the pack."""
     import pickle
     from types import SimpleNamespace
 
@@ -207,27 +207,39 @@ def test_kept_data_survives_what_a_process_left_unfinished(tmp_path) -> None:
     kept.put("a", {"html": "mine"})
     assert kept.get("a") == {"html": "mine"} and kept.any()
 
-    def log(pid: int, *records: tuple[str, dict[str, str]], cut: bool = False) -> None:
+    def log(pid: int, *records: tuple[str, int, dict[str, str]], cut: bool = False) -> None:
         path = tmp_path / f"reflections-feed-html.{pid}.log"
         with path.open("ab") as out:
             for record in records:
                 pickle.dump(record, out)
-        if cut:
-            with path.open("ab") as out:
-                out.write(pickle.dumps(("c", {"html": "cut"}))[:-3])
-        os.utime(path, ns=(pid, pid))  # oldest first, by modification time
+            if cut:
+                out.write(pickle.dumps(("c", 9, {"html": "cut"}))[:-3])
 
-    log(1, ("b", {"html": "old"}), ("d", {"html": "gone"}))
-    log(2, ("b", {"html": "new"}), cut=True)
-    other = Kept(app, "feed")  # another process of the same build: sees the logs
+    log(1, ("b", 5, {"html": "new"}), ("d", 1, {"html": "gone"}))
+    log(2, ("b", 3, {"html": "old"}), cut=True)  # written later, made earlier
+    other = Kept(app, "feed")  # another process of the same build sees every log
     assert other.get("b") == {"html": "new"}
     assert other.get("c") == {}
-    assert other.get("a") == {}  # this process's own log is not read back
-    kept.save({"a", "b", "c"})
+    assert other.get("a") == {"html": "mine"}
+    names = {"a", "b", "c"} | {f"p{n}" for n in range(20)}
+    for n in range(20):
+        kept.put(f"p{n}", {"html": "p" * 100})
+    kept.save(names)  # nothing packed yet: the logs are merged at once
     assert list(tmp_path.glob("*.log")) == []
     later = Kept(app, "feed")
     assert later.get("a") == {"html": "mine"} and later.get("b") == {"html": "new"}
     assert later.get("d") == {}  # not in use any more
+
+    later.put("a", {"html": "edited"})  # a rebuild that changed one piece
+    later.save(names)
+    assert len(list(tmp_path.glob("*.log"))) == 1  # small beside the pack: left as it is
+    assert Kept(app, "feed").get("a") == {"html": "edited"}
+    for n in range(8):
+        later.put("a", {"html": f"edited {n} " + "x" * 200})
+    later.save(names)
+    assert list(tmp_path.glob("*.log")) == []
+    assert Kept(app, "feed").get("a") == {"html": "edited 7 " + "x" * 200}
+    assert (tmp_path / "reflections-feed-html.pickle").stat().st_size > 0
     (tmp_path / "reflections-feed-html.pickle").write_bytes(b"not a pickle")
     assert Kept(app, "feed").get("a") == {}
 
