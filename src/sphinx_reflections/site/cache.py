@@ -224,10 +224,11 @@ class Kept:
         try:
             with log.open("ab") as out:
                 pickle.dump((name, made, data), out, protocol=pickle.HIGHEST_PROTOCOL)
+                size = out.tell()
         except OSError:
             return
         if self._kept is not None:  # what this process appended is in _kept already
-            self._seen[log] = log.stat().st_size
+            self._seen[log] = size
 
     def any(self) -> bool:
         """Whether anything was kept: nothing on a first build."""
@@ -246,8 +247,9 @@ class Kept:
             grown = sum(log.stat().st_size for log in logs)
             packed = self.path.stat().st_size if self.path.is_file() else 0
         except OSError:
-            return
+            grown = packed = 0
         if not logs or grown * 4 < packed:
+            self._kept, self._seen = None, {}  # on disk still; not held between builds
             return
         kept = self._load()
         self._read_logs(kept)
