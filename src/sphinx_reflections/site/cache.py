@@ -158,10 +158,13 @@ def read_stored(app: Sphinx, kind: str, name: str) -> dict[str, Any]:
 
 
 def write_stored(app: Sphinx, kind: str, name: str, data: dict[str, Any]) -> None:
-    """Keep one document's or page's data (feed HTML, listing entries) for later builds."""
+    """Keep one small record for later builds (the calendars' revisions).
+
+    Data kept per reflection goes to a :class:`Kept` pack instead: one file per kind.
+    """
     path = _stored(app, kind, name)
     path.parent.mkdir(parents=True, exist_ok=True)
-    # -j writers may keep the same entry at once: each writes its own file, then renames it
+    # written whole or not at all: a build killed halfway leaves the last one
     scratch = path.with_name(f"{path.name}.{os.getpid()}")
     scratch.write_text(json.dumps(data, ensure_ascii=False, sort_keys=True), encoding="utf-8")
     scratch.replace(path)
