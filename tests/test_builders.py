@@ -70,3 +70,52 @@ def test_epub(app) -> None:
     assert not page.select('img[src^="http"]')
     assert not page.select('a[href*="reflections/authors"]')
     assert not (app.outdir / "reflections").exists()
+
+
+def test_census_finds_in_one_walk_what_each_step_acts_on() -> None:
+    """The resolution stage walks a tree once; a step walks again only for a kind it saw."""
+    from types import SimpleNamespace
+
+    from docutils import nodes
+    from sphinx import addnodes
+
+    from sphinx_reflections import nodes as rnodes
+    from sphinx_reflections.hashtags import INDEX_MARK
+    from sphinx_reflections.nodes import PAGES_ONLY
+    from sphinx_reflections.resolve import acts_on, census, each
+
+    html, latex = SimpleNamespace(format="html"), SimpleNamespace(format="latex")
+    tree = nodes.section()
+    para = nodes.paragraph("", "plain text")
+    tree += para
+    assert census(tree) == set()
+    assert not acts_on(census(tree), html)
+
+    index = addnodes.index(entries=[])
+    index[INDEX_MARK] = True
+    para += index
+    kinds = census(tree)
+    assert kinds == {INDEX_MARK}
+    assert acts_on(kinds, latex) and not acts_on(kinds, html)
+
+    class local_avatar(rnodes.reflections_avatar):  # a class of another module
+        pass
+
+    deep = nodes.inline()
+    deep += local_avatar(uri="a.png", person="p")
+    para += deep
+    hidden = nodes.container()
+    hidden[PAGES_ONLY] = True
+    tree += hidden
+    kinds = census(tree)
+    assert kinds == {INDEX_MARK, rnodes.reflections_avatar, PAGES_ONLY}
+    assert acts_on(kinds, html)
+    assert [type(n) for n in each(tree, rnodes.reflections_avatar, kinds)] == [local_avatar]
+    # a kind the census did not see is not walked for, whatever the tree holds now
+    tree += rnodes.reflections_upcoming(until="2099-01-01")
+    assert each(tree, rnodes.reflections_upcoming, kinds) == []
+    # what a step makes is counted in by a census of that content alone
+    made = nodes.paragraph()
+    made += rnodes.reflections_upcoming(until="2099-01-01")
+    assert census(made, kinds) is kinds
+    assert len(each(tree, rnodes.reflections_upcoming, kinds)) == 1

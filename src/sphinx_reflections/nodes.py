@@ -87,7 +87,7 @@ class reflections_compact_card(_Verbatim, nodes.Inline, nodes.TextElement):
 
 
 class reflections_avatar(nodes.Inline, nodes.Element):
-    """An avatar; ``src`` is filled per page by :func:`authors.resolve_avatars`."""
+    """An avatar; ``src`` is filled per page by :func:`.resolve.resolve_avatars`."""
 
 
 class reflections_time(nodes.Inline, nodes.TextElement):

@@ -50,30 +50,64 @@ ENTRY_MAKER_EVENT = "reflections-entry-maker"
 
 def doctree_resolved(app: Sphinx, doctree: nodes.document, docname: str) -> None:
     """``doctree-resolved``: finish a document for the builder writing it."""
-    if docname not in get_domain(app.env).reflections and not has_own_nodes(doctree, app.builder):
+    kinds = census(doctree)
+    if docname not in get_domain(app.env).reflections and not acts_on(kinds, app.builder):
         return  # most pages of a knowledge base: one walk instead of a dozen
-    fill_dynamic(doctree, app.builder, docname)
-    resolve_for_builder(doctree, app.builder, docname)
+    fill_dynamic(doctree, app.builder, docname, kinds)
+    resolve_for_builder(doctree, app.builder, docname, kinds)
     mark_language(doctree, app.builder, docname)
 
 
-def has_own_nodes(doctree: nodes.Node, builder: Builder) -> bool:
-    """Whether any step below has something to do in this tree.
+#: The kinds a census records beside our node classes: a node only page builders keep, and
+#: an index entry of a hashtag or person (rewritten for LaTeX).
+Kind = type | str
+
+
+def census(tree: nodes.Node, kinds: set[Kind] | None = None) -> set[Kind]:
+    """The kinds of node the steps below act on that ``tree`` holds, found in one walk.
+
+    Each step used to walk the whole tree for its own class: a dozen walks of
+    every reflection and generated page, most finding nothing. A step now
+    walks only when its kind is there; what a step makes is counted in with a
+    census of that content alone, so ``kinds`` stays a superset of what the
+    tree holds. Given ``kinds``, adds to it.
+    """
+    found: set[Kind] = set() if kinds is None else kinds
+    for node in tree.findall(nodes.Element):
+        cls = type(node)
+        own = _OWN_KINDS.get(cls)
+        if own is None:
+            own = _OWN_KINDS[cls] = tuple(c for c in cls.__mro__ if c.__module__ == _OWN_NODES)
+        found.update(own)
+        if node.get(PAGES_ONLY):
+            found.add(PAGES_ONLY)
+        if node.get(INDEX_MARK) and isinstance(node, addnodes.index):
+            found.add(INDEX_MARK)
+    return found
+
+
+def acts_on(kinds: set[Kind], builder: Builder) -> bool:
+    """Whether any step below has something to do in a tree with these kinds.
 
     Each step looks for nodes of ours (placeholders, cards, callouts, badges,
     avatars, links to the page itself), for parts only page builders keep, and
     in LaTeX for the index entries of hashtags and people.
     """
-    latex = builder.format == "latex"
-    for node in doctree.findall(nodes.Element):
-        if type(node).__module__ == _OWN_NODES or node.get(PAGES_ONLY):
-            return True
-        if latex and isinstance(node, addnodes.index) and node.get(INDEX_MARK):
-            return True
-    return False
+    return (
+        any(isinstance(k, type) for k in kinds)
+        or PAGES_ONLY in kinds
+        or (builder.format == "latex" and INDEX_MARK in kinds)
+    )
+
+
+def each(tree: nodes.Node, cls: type[nodes.Element], kinds: set[Kind]) -> list[Any]:
+    """The nodes of ``cls`` in ``tree``, walked for only when the census saw one."""
+    return list(tree.findall(cls)) if cls in kinds else []
 
 
 _OWN_NODES = rnodes.__name__
+#: node class -> the classes of ours it is (memo of the census: a few dozen classes)
+_OWN_KINDS: dict[type, tuple[type, ...]] = {}
 
 
 def resolve_generated(tree: nodes.Element, builder: Builder, pagename: str) -> None:
@@ -85,17 +119,23 @@ def resolve_generated(tree: nodes.Element, builder: Builder, pagename: str) -> N
 # -- 1. clouds and listings -------------------------------------------------------------
 
 
-def fill_dynamic(doctree: nodes.document, builder: Builder, docname: str) -> None:
-    """Put the current clouds and listings where the directives left a placeholder."""
+def fill_dynamic(
+    doctree: nodes.document, builder: Builder, docname: str, kinds: set[Kind] | None = None
+) -> None:
+    """Put the current clouds and listings where the directives left a placeholder.
+
+    ``kinds`` is the document's :func:`census` (made here when not given); what
+    is put in is counted into it for the steps after.
+    """
     domain = get_domain(builder.env)
-    fill_bylines(doctree, builder, docname)
-    for place in list(doctree.findall(rnodes.reflections_cloud)):
+    kinds = census(doctree) if kinds is None else kinds
+    fill_bylines(doctree, builder, docname, kinds)
+    for place in each(doctree, rnodes.reflections_cloud, kinds):
         shown = cloud(domain.tag_table, place.get("limit", 0))
         shown["classes"] += place["classes"]
-        resolve_references(shown, builder, docname)
-        place.replace_self(shown)
+        _put(place, shown, builder, docname, kinds)
     grid = page_builder(builder) or builder.format == "html"
-    for node in list(doctree.findall(rnodes.reflections_listing)):
+    for node in each(doctree, rnodes.reflections_listing, kinds):
         spec = node["spec"]
         found = [r for r in domain.select(spec) if r.docname != docname]
         if spec["layout"] == "grid" and grid:
@@ -103,22 +143,22 @@ def fill_dynamic(doctree: nodes.document, builder: Builder, docname: str) -> Non
         else:
             result = reflection_list(found, domain, spec["summary"], _("No reflections match."))
         result["classes"] += node["classes"]
-        resolve_references(result, builder, docname)
-        node.replace_self(result)
-    for versions_spot in list(doctree.findall(rnodes.reflections_translations)):
+        _put(node, result, builder, docname, kinds)
+    for versions_spot in each(doctree, rnodes.reflections_translations, kinds):
         versions = translations_line(domain, docname, versions_spot["key"])
-        _put(versions_spot, versions, builder, docname)
-    for spot in list(doctree.findall(rnodes.reflections_event_listing)):
+        _put(versions_spot, versions, builder, docname, kinds)
+    for spot in each(doctree, rnodes.reflections_event_listing, kinds):
         spec = spot["spec"]
         events = select_events(domain, spec, build_date())
         result = event_list(events, builder.env, empty_text(spec))
         result["classes"] += spot["classes"]
-        resolve_references(result, builder, docname)
-        spot.replace_self(result)
-    fill_reading_on(doctree, builder, docname)
+        _put(spot, result, builder, docname, kinds)
+    fill_reading_on(doctree, builder, docname, kinds)
 
 
-def fill_bylines(doctree: nodes.document, builder: Builder, docname: str) -> None:
+def fill_bylines(
+    doctree: nodes.document, builder: Builder, docname: str, kinds: set[Kind] | None = None
+) -> None:
     """A piece's authors, date, reading time and tags, under its title.
 
     Made when the page is written, from the domain, rather than kept in the
@@ -127,7 +167,8 @@ def fill_bylines(doctree: nodes.document, builder: Builder, docname: str) -> Non
     belongs to (in a book of many documents, the page written is the book).
     """
     domain = get_domain(builder.env)
-    for line in list(doctree.findall(rnodes.reflections_byline)):
+    kinds = census(doctree) if kinds is None else kinds
+    for line in each(doctree, rnodes.reflections_byline, kinds):
         piece = line.get("piece")
         if not piece:  # built whole (a listing entry's)
             continue
@@ -138,32 +179,44 @@ def fill_bylines(doctree: nodes.document, builder: Builder, docname: str) -> Non
             continue
         fill_byline(line, reflection, builder.env)
         resolve_references(line, builder, docname)
+        census(line, kinds)
 
 
-def _put(spot: nodes.Element, made: nodes.Element | None, builder: Builder, docname: str) -> None:
+def _put(
+    spot: nodes.Element,
+    made: nodes.Element | None,
+    builder: Builder,
+    docname: str,
+    kinds: set[Kind],
+) -> None:
     """A placeholder becomes what it stands for, resolved, or goes when there is nothing."""
     if made is None:
         spot.parent.remove(spot)
         return
     resolve_references(made, builder, docname)
+    census(made, kinds)
     spot.replace_self(made)
 
 
-def fill_reading_on(doctree: nodes.document, builder: Builder, docname: str) -> None:
+def fill_reading_on(
+    doctree: nodes.document, builder: Builder, docname: str, kinds: set[Kind] | None = None
+) -> None:
     """A piece's place in its series (every builder) and what to read next (HTML only).
 
     Related reflections are navigation for a reader on the site; on paper
     they would be a list of titles in the middle of a book.
     """
     domain = get_domain(builder.env)
+    kinds = census(doctree) if kinds is None else kinds
     html = builder.format == "html"
-    for spot in list(doctree.findall(rnodes.reflections_series_spot)):
+    for spot in each(doctree, rnodes.reflections_series_spot, kinds):
 
         def uri(other: str) -> str:
             return builder.get_relative_uri(docname, other)
 
-        _put(spot, series_line(domain, docname, uri if html else None), builder, docname)
-    for place in list(doctree.findall(rnodes.reflections_related_spot)):
+        made = series_line(domain, docname, uri if html else None)
+        _put(spot, made, builder, docname, kinds)
+    for place in each(doctree, rnodes.reflections_related_spot, kinds):
         if not html or not related_to(domain, docname):
             place.parent.remove(place)
             continue
@@ -282,19 +335,25 @@ def resolve_references(tree: nodes.Element, builder: Builder, pagename: str) -> 
 # -- 3. per builder ---------------------------------------------------------------------------
 
 
-def resolve_for_builder(tree: nodes.Node, builder: Builder, pagename: str) -> None:
-    """Drop what the builder cannot show, fill in what depends on it and on the page."""
-    pages = page_builder(builder)
-    for node in list(tree.findall(nodes.Element)):
-        if node.get(PAGES_ONLY) and not pages:
-            node.parent.remove(node)
-    resolve_events(tree, builder, pagename)
+def resolve_for_builder(
+    tree: nodes.Node, builder: Builder, pagename: str, kinds: set[Kind] | None = None
+) -> None:
+    """Drop what the builder cannot show, fill in what depends on it and on the page.
+
+    ``kinds`` is the tree's :func:`census` (made here when not given).
+    """
+    kinds = census(tree) if kinds is None else kinds
+    if PAGES_ONLY in kinds and not page_builder(builder):
+        for node in list(tree.findall(nodes.Element)):
+            if node.get(PAGES_ONLY):
+                node.parent.remove(node)
+    resolve_events(tree, builder, pagename, kinds)
     if builder.format in UNLINKED_FORMATS:
-        for card in list(tree.findall(rnodes.reflections_author_card)):
+        for card in each(tree, rnodes.reflections_author_card, kinds):
             spell_out_links(card)
-    if builder.format == "latex":
+    if builder.format == "latex" and INDEX_MARK in kinds:
         index_for_latex(tree)
-    resolve_avatars(tree, builder, pagename)
+    resolve_avatars(tree, builder, pagename, kinds)
 
 
 #: What LaTeX and makeindex read as commands in an index entry, and how to write each.
@@ -336,13 +395,16 @@ def index_for_latex(tree: nodes.Node) -> None:
         index.replace_self(nodes.raw("", "".join(commands), format="latex"))
 
 
-def resolve_events(tree: nodes.Node, builder: Builder, pagename: str) -> None:
+def resolve_events(
+    tree: nodes.Node, builder: Builder, pagename: str, kinds: set[Kind] | None = None
+) -> None:
     """Callouts outside HTML, "upcoming" badges, calendar links for this page."""
+    kinds = census(tree) if kinds is None else kinds
     if builder.format != "html":
-        for box in list(tree.findall(rnodes.reflections_event)):
+        for box in each(tree, rnodes.reflections_event, kinds):
             box.replace_self(as_admonition(box))
     today = build_date()
-    for badge in list(tree.findall(rnodes.reflections_upcoming)):
+    for badge in each(tree, rnodes.reflections_upcoming, kinds):
         if dt.date.fromisoformat(badge["until"]) >= today:
             label = _("Upcoming")
             badge.replace_self(
@@ -362,7 +424,7 @@ def resolve_events(tree: nodes.Node, builder: Builder, pagename: str) -> None:
             )
         else:
             badge.parent.remove(badge)
-    for ics in list(tree.findall(rnodes.reflections_ics)):
+    for ics in each(tree, rnodes.reflections_ics, kinds):
         if not page_builder(builder):
             ics.parent.remove(ics)
             continue
@@ -399,10 +461,13 @@ def spell_out_links(tree: nodes.Element) -> None:
             ref.replace_self(nodes.Text(f"{ref.astext()}: {url}"))
 
 
-def resolve_avatars(tree: nodes.Node, builder: Builder, pagename: str) -> None:
+def resolve_avatars(
+    tree: nodes.Node, builder: Builder, pagename: str, kinds: set[Kind] | None = None
+) -> None:
     """Avatar URLs relative to this page; none where the builder shows no images."""
+    kinds = census(tree) if kinds is None else kinds
     pages = page_builder(builder)
-    for pic in list(tree.findall(rnodes.reflections_avatar)):
+    for pic in each(tree, rnodes.reflections_avatar, kinds):
         uri = pic["uri"]
         if builder.format != "html" or (is_remote(uri) and not pages):
             pic.parent.remove(pic)
