@@ -29,6 +29,22 @@ def test_is_remote(value: str, remote: bool) -> None:
     assert is_remote(value) is remote
 
 
+@pytest.mark.parametrize(
+    ("value", "refused"),
+    [
+        ("https://example.org/a\x00b", True),
+        ("https://example.org/a\nb", True),
+        ("https://example.org/a\tb", True),
+        ("https://example.org/a\x1fb", True),
+        ("https://example.org/a\x7fb", False),  # DEL is for urlsplit and the browser
+        ("https://example.org/å b", False),
+    ],
+)
+def test_a_control_character_inside_a_url_refuses_it(value: str, refused: bool) -> None:
+    problem = safe_url(value, None)
+    assert (problem == "it contains control characters") is refused, problem
+
+
 def test_a_local_avatar_named_like_a_url_is_copied_and_linked_as_a_file(
     make_app, tmp_path: Path
 ) -> None:
