@@ -8,6 +8,7 @@ one function answers "is this remote" for every caller (a local avatar named
 from __future__ import annotations
 
 import functools
+import os
 import re
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -36,23 +37,27 @@ def image_target(image: str) -> str:
 
 
 @functools.lru_cache(maxsize=64)
-def _resolved(folder: Path) -> Path:
+def _resolved(folder: str) -> str:
     """A folder resolved once per build (see :func:`forget_folders`): a registry checks
     hundreds of avatars in one."""
-    return folder.resolve()
+    return os.path.realpath(folder)
 
 
-def _resolve_file(path: Path) -> Path:
-    """``path.resolve()``, its folder resolved once for all the files in it.
+def _resolve_file(root: str, relative: str) -> str:
+    """``(root / relative).resolve()``, its folder resolved once for all the files in it.
 
     A registry names hundreds of avatars in one folder; resolving each path in
     full looks at every folder above it again. A file that is itself a link, or
-    a path through ``..``, is resolved in full.
+    a path through ``..``, is resolved in full. Strings, not :class:`~pathlib.Path`:
+    a registry of 275 avatars took 16 ms with paths, most of a rebuild's
+    registry loading.
     """
-    if path.name in ("", ".", "..") or ".." in path.parts:
-        return path.resolve()
-    found = _resolved(path.parent) / path.name
-    return found.resolve() if found.is_symlink() else found
+    full = os.path.join(root, relative)  # noqa: PTH118 (strings: see above)
+    folder, name = os.path.split(full)
+    if name in ("", ".", "..") or ".." in Path(relative).parts:
+        return os.path.realpath(full)
+    found = os.path.join(_resolved(folder), name)  # noqa: PTH118
+    return os.path.realpath(found) if os.path.islink(found) else found  # noqa: PTH114
 
 
 def forget_folders() -> None:
@@ -94,10 +99,10 @@ def safe_url(url: str, srcdir: Path | None, https_only: bool = False) -> str | N
         return None
     if Path(text).is_absolute() or text.startswith("\\"):
         return f"{text!r} is an absolute path; give a path relative to the source directory"
-    root = _resolved(srcdir)
-    target = _resolve_file(root / text)
-    if not target.is_relative_to(root):
+    root = _resolved(os.fspath(srcdir))
+    target = _resolve_file(root, text)
+    if target != root and not target.startswith(root.rstrip(os.sep) + os.sep):
         return f"{text!r} leaves the source directory"
-    if not target.is_file():
+    if not os.path.isfile(target):  # noqa: PTH113 (a string, as _resolve_file gives)
         return f"{text!r} does not exist in the source directory"
     return None
