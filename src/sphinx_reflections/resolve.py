@@ -113,22 +113,19 @@ _OWN_KINDS: dict[type, tuple[type, ...]] = {}
 def resolve_generated(tree: nodes.Element, builder: Builder, pagename: str) -> None:
     """Finish a tree the extension built (a generated page) for this builder and page."""
     resolve_references(tree, builder, pagename)
-    resolve_for_builder(tree, builder, pagename)
+    resolve_for_builder(tree, builder, pagename, census(tree))
 
 
 # -- 1. clouds and listings -------------------------------------------------------------
 
 
-def fill_dynamic(
-    doctree: nodes.document, builder: Builder, docname: str, kinds: set[Kind] | None = None
-) -> None:
+def fill_dynamic(doctree: nodes.document, builder: Builder, docname: str, kinds: set[Kind]) -> None:
     """Put the current clouds and listings where the directives left a placeholder.
 
-    ``kinds`` is the document's :func:`census` (made here when not given); what
-    is put in is counted into it for the steps after.
+    ``kinds`` is the document's :func:`census`; what is put in is counted into it
+    for the steps after.
     """
     domain = get_domain(builder.env)
-    kinds = census(doctree) if kinds is None else kinds
     fill_bylines(doctree, builder, docname, kinds)
     for place in each(doctree, rnodes.reflections_cloud, kinds):
         shown = cloud(domain.tag_table, place.get("limit", 0))
@@ -156,9 +153,7 @@ def fill_dynamic(
     fill_reading_on(doctree, builder, docname, kinds)
 
 
-def fill_bylines(
-    doctree: nodes.document, builder: Builder, docname: str, kinds: set[Kind] | None = None
-) -> None:
+def fill_bylines(doctree: nodes.document, builder: Builder, docname: str, kinds: set[Kind]) -> None:
     """A piece's authors, date, reading time and tags, under its title.
 
     Made when the page is written, from the domain, rather than kept in the
@@ -167,7 +162,6 @@ def fill_bylines(
     belongs to (in a book of many documents, the page written is the book).
     """
     domain = get_domain(builder.env)
-    kinds = census(doctree) if kinds is None else kinds
     for line in each(doctree, rnodes.reflections_byline, kinds):
         piece = line.get("piece")
         if not piece:  # built whole (a listing entry's)
@@ -199,7 +193,7 @@ def _put(
 
 
 def fill_reading_on(
-    doctree: nodes.document, builder: Builder, docname: str, kinds: set[Kind] | None = None
+    doctree: nodes.document, builder: Builder, docname: str, kinds: set[Kind]
 ) -> None:
     """A piece's place in its series (every builder) and what to read next (HTML only).
 
@@ -207,7 +201,6 @@ def fill_reading_on(
     they would be a list of titles in the middle of a book.
     """
     domain = get_domain(builder.env)
-    kinds = census(doctree) if kinds is None else kinds
     html = builder.format == "html"
     for spot in each(doctree, rnodes.reflections_series_spot, kinds):
 
@@ -336,13 +329,12 @@ def resolve_references(tree: nodes.Element, builder: Builder, pagename: str) -> 
 
 
 def resolve_for_builder(
-    tree: nodes.Node, builder: Builder, pagename: str, kinds: set[Kind] | None = None
+    tree: nodes.Node, builder: Builder, pagename: str, kinds: set[Kind]
 ) -> None:
     """Drop what the builder cannot show, fill in what depends on it and on the page.
 
-    ``kinds`` is the tree's :func:`census` (made here when not given).
+    ``kinds`` is the tree's :func:`census`.
     """
-    kinds = census(tree) if kinds is None else kinds
     if PAGES_ONLY in kinds and not page_builder(builder):
         for node in list(tree.findall(nodes.Element)):
             if node.get(PAGES_ONLY):
@@ -395,11 +387,8 @@ def index_for_latex(tree: nodes.Node) -> None:
         index.replace_self(nodes.raw("", "".join(commands), format="latex"))
 
 
-def resolve_events(
-    tree: nodes.Node, builder: Builder, pagename: str, kinds: set[Kind] | None = None
-) -> None:
+def resolve_events(tree: nodes.Node, builder: Builder, pagename: str, kinds: set[Kind]) -> None:
     """Callouts outside HTML, "upcoming" badges, calendar links for this page."""
-    kinds = census(tree) if kinds is None else kinds
     if builder.format != "html":
         for box in each(tree, rnodes.reflections_event, kinds):
             box.replace_self(as_admonition(box))
@@ -461,11 +450,8 @@ def spell_out_links(tree: nodes.Element) -> None:
             ref.replace_self(nodes.Text(f"{ref.astext()}: {url}"))
 
 
-def resolve_avatars(
-    tree: nodes.Node, builder: Builder, pagename: str, kinds: set[Kind] | None = None
-) -> None:
+def resolve_avatars(tree: nodes.Node, builder: Builder, pagename: str, kinds: set[Kind]) -> None:
     """Avatar URLs relative to this page; none where the builder shows no images."""
-    kinds = census(tree) if kinds is None else kinds
     pages = page_builder(builder)
     for pic in each(tree, rnodes.reflections_avatar, kinds):
         uri = pic["uri"]
