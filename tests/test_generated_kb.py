@@ -439,6 +439,35 @@ def test_the_phase_timer_can_leave_the_collector_out(tmp_path: Path) -> None:
     assert float(last.split()[-2]) == 0.0
 
 
+def test_the_phase_timer_takes_the_collectors_pauses_out_of_a_row(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """``--work``: what the collector spent during a call leaves that call's time."""
+    import types
+
+    module = types.ModuleType("phases_probe")
+
+    def step() -> None:
+        sum(range(200_000))  # some CPU time of its own
+
+    module.step = step  # type: ignore[attr-defined]
+    monkeypatch.setitem(sys.modules, "phases_probe", module)
+    monkeypatch.setattr(phases, "WATCHED", [("phases_probe", "step", "probe")])
+    clock = iter([0.0, 5.0])  # the collector's total before and after the call
+    spent: dict[str, list[float]] = {}
+    phases.watch(spent, lambda: next(clock))
+    module.step()
+    seconds, calls = spent["probe"]
+    assert calls == 1
+    assert -5.0 < seconds < -4.0  # the call's own CPU time less the 5 s paused in it
+
+    plain: dict[str, list[float]] = {}
+    monkeypatch.setattr(module, "step", step)
+    phases.watch(plain)
+    module.step()
+    assert 0 < plain["probe"][0] < 1.0
+
+
 def test_the_benchmark_builds_both_variants_side_by_side_each_on_a_cpu_of_its_own(
     tmp_path: Path,
 ) -> None:

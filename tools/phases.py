@@ -5,10 +5,10 @@ step really costs beside Sphinx's own work; this wraps a fixed list of
 functions (Sphinx's phases and the extension's hooks) with a CPU clock and
 builds once, in this process, with ``-j 1``::
 
-    .venv/bin/python tools/phases.py SRC OUT [--unkept] [--no-collector] [-D name=value ...]
+    .venv/bin/python tools/phases.py SRC OUT [--unkept] [--no-collector | --work] [-D name=value ...]
 
 Times are inclusive (a phase counts what it calls, the garbage collector's
-pauses included) and nested (the write phase includes every page's
+pauses included unless ``--work`` takes them out) and nested (the write phase includes every page's
 ``handle_page``); a function missing from the installed version is left out.
 The collector's own time (all generations) is printed last. ``--unkept``
 makes a serial read keep no doctree for the write phase and drops each
@@ -17,7 +17,11 @@ the same hooks ``make bench --gc unkept`` gives plain Sphinx
 (:class:`benchrun.Hooks`). ``--no-collector`` switches the collector off for
 the build, which shows the work alone: the collector's share moves from
 build to build with the heap's shape, and on a large project it can decide
-a ratio on its own.
+a ratio on its own. Without the collector nothing cyclic is freed, though,
+and the growing heap slows the work down in turn; ``--work`` keeps the
+collector running and takes each pause out of the row it fell in, so the
+rows show the work and the last line the collector, as they add up in a
+real build.
 """
 
 from __future__ import annotations
@@ -29,6 +33,7 @@ import importlib
 import shutil
 import sys
 import time
+from collections.abc import Callable
 from typing import Any
 
 import benchrun  # tools/, next to this file
@@ -54,6 +59,11 @@ WATCHED = [
     ("sphinx.builders.html", "StandaloneHTMLBuilder.write_doc", "  of which translate and theme"),
     ("sphinx_reflections.site.feeds", "capture", "    of which feed HTML kept (ext)"),
     ("sphinx.builders.html", "StandaloneHTMLBuilder.handle_page", "pages through the theme"),
+    (
+        "sphinx.builders.html",
+        "StandaloneHTMLBuilder._get_local_toctree",
+        "  of which the sidebar's table of contents",
+    ),
     ("sphinx.builders.html", "StandaloneHTMLBuilder.finish", "finish (indexes, extra pages)"),
     ("sphinx_reflections.site", "collect_pages", "  of which generated site (ext)"),
     ("sphinx_reflections.site.pages", "write_pages", "    of which generated pages"),
@@ -61,8 +71,12 @@ WATCHED = [
 ]
 
 
-def watch(spent: dict[str, list[float]]) -> None:
-    """Wrap each watched function, before Sphinx connects any of them."""
+def watch(spent: dict[str, list[float]], paused: Callable[[], float] | None = None) -> None:
+    """Wrap each watched function, before Sphinx connects any of them.
+
+    ``paused``, when given, tells the collector's time so far; what it spent
+    during a call is then taken out of that call's time.
+    """
     for module, qualname, label in WATCHED:
         try:
             owner: Any = importlib.import_module(module)
@@ -78,10 +92,12 @@ def watch(spent: dict[str, list[float]]) -> None:
 
         def timed(*args: Any, _f: Any = function, _l: str = label, **kwargs: Any) -> Any:
             start = time.process_time()
+            before = paused() if paused else 0.0
             try:
                 return _f(*args, **kwargs)
             finally:
-                spent[_l][0] += time.process_time() - start
+                collector = paused() - before if paused else 0.0
+                spent[_l][0] += time.process_time() - start - collector
                 spent[_l][1] += 1
 
         setattr(owner, name, functools.wraps(function)(timed))
@@ -98,13 +114,19 @@ def main() -> int:
         help="gc.disable() for the whole build: the work alone, without the collector's pauses "
         "(memory grows; pass -D reflections_gc_freeze=0 too, or its collection still runs)",
     )
+    parser.add_argument(
+        "--work",
+        action="store_true",
+        help="take the collector's pauses out of each row (it still runs, and memory is "
+        "handled as in a real build); the total and the collector's own line keep them",
+    )
     parser.add_argument("-D", action="append", default=[], help="a setting, as sphinx-build -D")
     args = parser.parse_args()
     if args.no_collector:
         gc.disable()
     spent: dict[str, list[float]] = {}
-    watch(spent)
     collector = benchrun.Collections()  # the benchmark's own clock of the collector
+    watch(spent, (lambda: sum(collector.seconds)) if args.work else None)
     from sphinx.application import Sphinx
     from sphinx.util.docutils import docutils_namespace, patch_docutils
 
