@@ -5,11 +5,13 @@ step really costs beside Sphinx's own work; this wraps a fixed list of
 functions (Sphinx's phases and the extension's hooks) with a CPU clock and
 builds once, in this process, with ``-j 1``::
 
-    .venv/bin/python tools/phases.py SRC OUT [--unkept] [--no-collector | --work] [-D name=value ...]
+    .venv/bin/python tools/phases.py SRC OUT [--unkept] [--no-collector | --work]
+        [-D name=value ...]
 
 Times are inclusive (a phase counts what it calls, the garbage collector's
-pauses included unless ``--work`` takes them out) and nested (the write phase includes every page's
-``handle_page``); a function missing from the installed version is left out.
+pauses included unless ``--work`` takes them out) and nested (the write
+phase includes every page's ``handle_page``); a function missing from the
+installed version is left out.
 The collector's own time (all generations) is printed last. ``--unkept``
 makes a serial read keep no doctree for the write phase and drops each
 doctree's pickled bytes once its page is written, as the extension does, by
@@ -108,13 +110,14 @@ def main() -> int:
     parser.add_argument("src")
     parser.add_argument("out")
     parser.add_argument("--unkept", action="store_true", help="keep no doctree from read to write")
-    parser.add_argument(
+    collector_mode = parser.add_mutually_exclusive_group()
+    collector_mode.add_argument(
         "--no-collector",
         action="store_true",
         help="gc.disable() for the whole build: the work alone, without the collector's pauses "
         "(memory grows; pass -D reflections_gc_freeze=0 too, or its collection still runs)",
     )
-    parser.add_argument(
+    collector_mode.add_argument(
         "--work",
         action="store_true",
         help="take the collector's pauses out of each row (it still runs, and memory is "
